@@ -1,0 +1,677 @@
+//! The CNI REST client: one method per endpoint, retries, the shared request budget and cancellation.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use backon::Retryable;
+use bytes::Bytes;
+use futures::{Stream, TryStreamExt};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::budget::{InvalidBudget, RequestBudget};
+use super::error::{ApiError, ApiMessage, Failure};
+use super::models::{
+    CreateInterconnect, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page, Slot, SlotFilter,
+};
+use super::paging::paginate;
+use super::retry::{parse_retry_after, RetryPolicy};
+use super::secret::Secret;
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+/// The default bound on one HTTP request.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default request budget: the API's 1,200 requests per 5 minutes.
+pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 4.0;
+/// How much of an error body is kept when it is not the JSON error envelope.
+const BODY_EXCERPT_CHARS: usize = 300;
+
+/// How the client authenticates.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    /// `Authorization: Bearer <token>` (an API token).
+    Token(Secret),
+    /// `X-Auth-Key` + `X-Auth-Email` (the legacy global API key).
+    KeyEmail {
+        /// The global API key.
+        key: Secret,
+        /// The account's e-mail address.
+        email: String,
+    },
+}
+
+/// Everything a [`Client`] is built from.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// The API root, e.g. `https://api.cloudflare.com/client/v4`; see [`check_base_url`].
+    pub base_url: Url,
+    /// Credentials.
+    pub auth: Auth,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+    /// Retries of retryable failures.
+    pub retry: RetryPolicy,
+    /// The request budget shared by every clone of the client.
+    pub requests_per_second: f64,
+    /// The bound on one HTTP request, from connect to the last byte of the body.
+    pub request_timeout: Duration,
+    /// The page size asked of list endpoints (`limit`); `None` leaves it to the API.
+    pub page_size: Option<u32>,
+    /// Cancelling this token ends every waiting or in-flight idempotent call with [`ApiError::Cancelled`].
+    pub cancel: CancellationToken,
+}
+
+impl ClientConfig {
+    /// A configuration with the defaults: 4 retries, 4 requests/s, 30 s per request.
+    pub fn new(base_url: Url, auth: Auth) -> Self {
+        ClientConfig {
+            base_url,
+            auth,
+            user_agent: default_user_agent(),
+            retry: RetryPolicy::default(),
+            requests_per_second: DEFAULT_REQUESTS_PER_SECOND,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            page_size: None,
+            cancel: CancellationToken::new(),
+        }
+    }
+}
+
+/// `terraform-provider-cni/<version>`.
+pub fn default_user_agent() -> String {
+    format!("terraform-provider-cni/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A configuration the client cannot work with.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The base URL does not parse or is not http(s).
+    #[error("{0:?} is not a valid http(s) URL")]
+    InvalidBaseUrl(String),
+    /// Plain HTTP to a host that is not loopback.
+    #[error("{0:?} uses http:// with a host that is not loopback; use https:// (http:// is only accepted for 127.0.0.0/8, ::1 and localhost)")]
+    InsecureBaseUrl(String),
+    /// The request budget is not a positive number.
+    #[error(transparent)]
+    Budget(#[from] InvalidBudget),
+    /// A header value (user agent, e-mail) holds characters HTTP does not allow.
+    #[error("{0} contains characters that cannot be sent in an HTTP header")]
+    InvalidHeader(&'static str),
+    /// The HTTP stack could not be set up.
+    #[error("could not set up the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// Parses and checks an API root: `https://` anywhere, `http://` only for loopback hosts.
+pub fn check_base_url(text: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(text.trim()).map_err(|_| ConfigError::InvalidBaseUrl(text.to_owned()))?;
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" if url.host().is_some() => Err(ConfigError::InsecureBaseUrl(text.to_owned())),
+        _ => Err(ConfigError::InvalidBaseUrl(text.to_owned())),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// The outcome of a DELETE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    /// The API accepted the deletion.
+    Deleted,
+    /// The API answered 404: it was already gone.
+    AlreadyGone,
+}
+
+/// A client of the CNI API. Cheap to clone; clones share the connection pool, the request budget and
+/// the cancellation token.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    retry: RetryPolicy,
+    budget: RequestBudget,
+    page_size: Option<u32>,
+    cancel: CancellationToken,
+}
+
+/// Whether a failed request may be sent again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Resend {
+    /// Idempotent: retry every retryable failure; the call can be abandoned mid-flight on cancellation.
+    Idempotent,
+    /// Not idempotent (POST): retry only what certainly did not reach the API; never abandoned mid-flight.
+    OnlyIfNotProcessed,
+}
+
+/// One API call, described once and sent as often as the retry rules allow.
+struct Call<'a> {
+    operation: String,
+    method: Method,
+    account: &'a str,
+    path: Vec<&'a str>,
+    query: Vec<(&'static str, String)>,
+    body: Option<Bytes>,
+    accept: &'static str,
+    resend: Resend,
+    secret: Option<&'a Secret>,
+}
+
+/// A successful HTTP exchange.
+struct Reply {
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Client {
+    /// Builds a client; fails on an unusable configuration, never on the network.
+    pub fn new(config: ClientConfig) -> Result<Self, ConfigError> {
+        let base_url = check_base_url(config.base_url.as_str())?;
+        let budget = RequestBudget::per_second(config.requests_per_second)?;
+        let http = reqwest::Client::builder()
+            .default_headers(auth_headers(&config.auth)?)
+            .user_agent(
+                HeaderValue::from_str(&config.user_agent).map_err(|_| ConfigError::InvalidHeader("user agent"))?,
+            )
+            .timeout(config.request_timeout)
+            .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
+            .https_only(base_url.scheme() == "https")
+            .build()?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                retry: config.retry,
+                budget,
+                page_size: config.page_size,
+                cancel: config.cancel,
+            }),
+        })
+    }
+
+    /// The request budget shared by every clone.
+    pub fn budget(&self) -> &RequestBudget {
+        &self.inner.budget
+    }
+
+    /// The token whose cancellation interrupts this client's calls.
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.inner.cancel
+    }
+
+    /// One page of `GET /cni/interconnects`.
+    pub async fn list_interconnects_page(
+        &self,
+        account: &str,
+        filter: &InterconnectFilter,
+        cursor: Option<i64>,
+    ) -> Result<Page<Interconnect>, ApiError> {
+        let mut query = Vec::new();
+        push_opt(&mut query, "site", filter.site.as_deref());
+        push_opt(&mut query, "type", filter.kind.as_deref());
+        self.push_paging(&mut query, cursor);
+        let call = self.json_call("list interconnects".into(), Method::GET, account, vec!["interconnects"], query);
+        self.send_json(&call).await
+    }
+
+    /// Every interconnect matching `filter`, following `next` to the last page.
+    pub fn interconnects<'a>(
+        &'a self,
+        account: &'a str,
+        filter: &'a InterconnectFilter,
+    ) -> impl Stream<Item = Result<Interconnect, ApiError>> + Send + 'a {
+        paginate("list interconnects", move |cursor| {
+            self.list_interconnects_page(account, filter, cursor)
+        })
+    }
+
+    /// Every interconnect matching `filter`, collected.
+    pub async fn all_interconnects(
+        &self,
+        account: &str,
+        filter: &InterconnectFilter,
+    ) -> Result<Vec<Interconnect>, ApiError> {
+        self.interconnects(account, filter).try_collect().await
+    }
+
+    /// `GET /cni/interconnects/{name}`.
+    pub async fn get_interconnect(&self, account: &str, name: &str) -> Result<Interconnect, ApiError> {
+        let call = self.json_call(
+            format!("get interconnect {name:?}"),
+            Method::GET,
+            account,
+            vec!["interconnects", name],
+            vec![],
+        );
+        self.send_json(&call).await
+    }
+
+    /// `POST /cni/interconnects`. Sent again only when it certainly did not reach the API (429, connection
+    /// refused): when [`ApiError::outcome_unknown`] is true, the caller must look for the interconnect
+    /// before creating another.
+    pub async fn create_interconnect(
+        &self,
+        account: &str,
+        body: &CreateInterconnect,
+    ) -> Result<Interconnect, ApiError> {
+        let operation = "create interconnect".to_string();
+        let json = serde_json::to_vec(body).map_err(|e| ApiError::Decode {
+            operation: operation.clone(),
+            status: 0,
+            message: format!("could not encode the request: {e}"),
+            cf_ray: None,
+        })?;
+        let mut call = self.json_call(operation, Method::POST, account, vec!["interconnects"], vec![]);
+        call.body = Some(Bytes::from(json));
+        call.resend = Resend::OnlyIfNotProcessed;
+        call.secret = body.secret();
+        self.send_json(&call).await
+    }
+
+    /// `DELETE /cni/interconnects/{name}`; a 404 means it was already gone.
+    pub async fn delete_interconnect(&self, account: &str, name: &str) -> Result<Deleted, ApiError> {
+        let mut call = self.json_call(
+            format!("delete interconnect {name:?}"),
+            Method::DELETE,
+            account,
+            vec!["interconnects", name],
+            vec![],
+        );
+        call.accept = "*/*";
+        match self.send(&call).await {
+            Ok(_) => Ok(Deleted::Deleted),
+            Err(e) if e.is_not_found() => Ok(Deleted::AlreadyGone),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET /cni/interconnects/{name}/status`.
+    pub async fn interconnect_status(&self, account: &str, name: &str) -> Result<InterconnectStatus, ApiError> {
+        let call = self.json_call(
+            format!("get status of interconnect {name:?}"),
+            Method::GET,
+            account,
+            vec!["interconnects", name, "status"],
+            vec![],
+        );
+        self.send_json(&call).await
+    }
+
+    /// `GET /cni/interconnects/{name}/loa`: the Letter of Authorization, generated anew on each call.
+    /// `loa_name` replaces the account name on the letter.
+    pub async fn interconnect_loa(&self, account: &str, name: &str, loa_name: Option<&str>) -> Result<Loa, ApiError> {
+        let mut query = Vec::new();
+        push_opt(&mut query, "name", loa_name);
+        let mut call = self.json_call(
+            format!("get LOA of interconnect {name:?}"),
+            Method::GET,
+            account,
+            vec!["interconnects", name, "loa"],
+            query,
+        );
+        call.accept = "*/*";
+        let reply = self.send(&call).await?;
+        let content_type = reply
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        Ok(Loa {
+            content: reply.body,
+            content_type,
+        })
+    }
+
+    /// One page of `GET /cni/slots`.
+    pub async fn list_slots_page(
+        &self,
+        account: &str,
+        filter: &SlotFilter,
+        cursor: Option<i64>,
+    ) -> Result<Page<Slot>, ApiError> {
+        let mut query = Vec::new();
+        push_opt(&mut query, "site", filter.site.as_deref());
+        push_opt(&mut query, "speed", filter.speed.as_deref());
+        push_opt(&mut query, "occupied", filter.occupied.map(|o| o.to_string()).as_deref());
+        push_opt(&mut query, "address_contains", filter.address_contains.as_deref());
+        self.push_paging(&mut query, cursor);
+        let call = self.json_call("list slots".into(), Method::GET, account, vec!["slots"], query);
+        self.send_json(&call).await
+    }
+
+    /// Every slot matching `filter`, following `next` to the last page.
+    pub fn slots<'a>(
+        &'a self,
+        account: &'a str,
+        filter: &'a SlotFilter,
+    ) -> impl Stream<Item = Result<Slot, ApiError>> + Send + 'a {
+        paginate("list slots", move |cursor| self.list_slots_page(account, filter, cursor))
+    }
+
+    /// Every slot matching `filter`, collected.
+    pub async fn all_slots(&self, account: &str, filter: &SlotFilter) -> Result<Vec<Slot>, ApiError> {
+        self.slots(account, filter).try_collect().await
+    }
+
+    /// `GET /cni/slots/{id}`.
+    pub async fn get_slot(&self, account: &str, id: &str) -> Result<Slot, ApiError> {
+        let call = self.json_call(format!("get slot {id:?}"), Method::GET, account, vec!["slots", id], vec![]);
+        self.send_json(&call).await
+    }
+
+    fn json_call<'a>(
+        &self,
+        operation: String,
+        method: Method,
+        account: &'a str,
+        path: Vec<&'a str>,
+        query: Vec<(&'static str, String)>,
+    ) -> Call<'a> {
+        Call {
+            operation,
+            method,
+            account,
+            path,
+            query,
+            body: None,
+            accept: "application/json",
+            resend: Resend::Idempotent,
+            secret: None,
+        }
+    }
+
+    fn push_paging(&self, query: &mut Vec<(&'static str, String)>, cursor: Option<i64>) {
+        push_opt(query, "cursor", cursor.map(|c| c.to_string()).as_deref());
+        push_opt(query, "limit", self.inner.page_size.map(|l| l.to_string()).as_deref());
+    }
+
+    async fn send_json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, ApiError> {
+        let reply = self.send(call).await?;
+        decode_body(&reply.body).map_err(|e| ApiError::Decode {
+            operation: call.operation.clone(),
+            status: reply.status,
+            message: scrub(call.secret, &e.to_string()),
+            cf_ray: cf_ray(&reply.headers),
+        })
+    }
+
+    /// Sends the call, retrying as its [`Resend`] rule allows.
+    async fn send(&self, call: &Call<'_>) -> Result<Reply, ApiError> {
+        let cancel = self.inner.cancel.clone();
+        let retry_if: fn(&ApiError) -> bool = match call.resend {
+            Resend::Idempotent => ApiError::is_retryable,
+            Resend::OnlyIfNotProcessed => ApiError::certainly_not_processed,
+        };
+        (|| self.attempt(call))
+            .retry(self.inner.retry.backoff())
+            .sleep(move |delay| cancellable_sleep(cancel.clone(), delay))
+            .when(retry_if)
+            .adjust(|e, backoff| backoff.map(|b| e.retry_after().unwrap_or(b)))
+            .notify(|e, delay| tracing::warn!("{e}; retrying in {}", humantime::format_duration(round_ms(delay))))
+            .await
+    }
+
+    /// One attempt: wait for the budget, send, read the whole body, classify the status.
+    async fn attempt(&self, call: &Call<'_>) -> Result<Reply, ApiError> {
+        let cancelled = || ApiError::Cancelled {
+            operation: call.operation.clone(),
+        };
+        tokio::select! {
+            biased;
+            _ = self.inner.cancel.cancelled() => return Err(cancelled()),
+            _ = self.inner.budget.acquire() => {}
+        }
+        let exchange = self.exchange(call);
+        match call.resend {
+            Resend::Idempotent => tokio::select! {
+                biased;
+                _ = self.inner.cancel.cancelled() => Err(cancelled()),
+                result = exchange => result,
+            },
+            Resend::OnlyIfNotProcessed => exchange.await,
+        }
+    }
+
+    async fn exchange(&self, call: &Call<'_>) -> Result<Reply, ApiError> {
+        let started = Instant::now();
+        let transport = |source| ApiError::Transport {
+            operation: call.operation.clone(),
+            source,
+        };
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), self.url(call))
+            .header(ACCEPT, call.accept);
+        if let Some(body) = &call.body {
+            request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
+        }
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport)?;
+        tracing::debug!(
+            operation = %call.operation,
+            status = status.as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "CNI API call"
+        );
+        if status.is_success() {
+            Ok(Reply {
+                status: status.as_u16(),
+                headers,
+                body,
+            })
+        } else {
+            Err(classify_failure(call, status, &headers, &body))
+        }
+    }
+
+    fn url(&self, call: &Call<'_>) -> Url {
+        let mut url = self.inner.base_url.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments
+                .pop_if_empty()
+                .extend(["accounts", call.account, "cni"])
+                .extend(call.path.iter().copied());
+        }
+        if !call.query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(call.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        url
+    }
+}
+
+fn auth_headers(auth: &Auth) -> Result<HeaderMap, ConfigError> {
+    let sensitive = |text: &str, what| {
+        let mut value = HeaderValue::from_str(text).map_err(|_| ConfigError::InvalidHeader(what))?;
+        value.set_sensitive(true);
+        Ok::<_, ConfigError>(value)
+    };
+    let mut headers = HeaderMap::new();
+    match auth {
+        Auth::Token(token) => {
+            headers.insert(
+                reqwest::header::AUTHORIZATION,
+                sensitive(&format!("Bearer {}", token.expose()), "api_token")?,
+            );
+        }
+        Auth::KeyEmail { key, email } => {
+            headers.insert("x-auth-key", sensitive(key.expose(), "api_key")?);
+            headers.insert("x-auth-email", sensitive(email, "email")?);
+        }
+    }
+    Ok(headers)
+}
+
+fn push_opt(query: &mut Vec<(&'static str, String)>, key: &'static str, value: Option<&str>) {
+    if let Some(v) = value {
+        query.push((key, v.to_owned()));
+    }
+}
+
+async fn cancellable_sleep(cancel: CancellationToken, delay: Duration) {
+    tokio::select! {
+        _ = tokio::time::sleep(delay) => {}
+        _ = cancel.cancelled() => {}
+    }
+}
+
+fn round_ms(d: Duration) -> Duration {
+    Duration::from_millis(d.as_millis() as u64)
+}
+
+/// Decodes a success body: the raw object, or defensively the `result` of a `{success, result}` envelope.
+fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    let value: serde_json::Value = serde_json::from_slice(body)?;
+    let value = match value {
+        serde_json::Value::Object(mut map) if map.contains_key("success") && map.contains_key("result") => {
+            map.remove("result").unwrap_or_default()
+        }
+        other => other,
+    };
+    serde_json::from_value(value)
+}
+
+fn classify_failure(call: &Call<'_>, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
+    let messages = api_messages(body)
+        .into_iter()
+        .map(|m| ApiMessage {
+            code: m.code,
+            message: scrub(call.secret, &m.message),
+        })
+        .collect::<Vec<_>>();
+    let body_excerpt = messages.is_empty().then(|| scrub(call.secret, &excerpt(body)));
+    let failure = Failure {
+        operation: call.operation.clone(),
+        status: status.as_u16(),
+        messages,
+        body_excerpt,
+        cf_ray: cf_ray(headers),
+    };
+    let retry_after = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    match status.as_u16() {
+        404 => ApiError::NotFound(failure),
+        401 | 403 => ApiError::Unauthorized(failure),
+        429 => ApiError::RateLimited { failure, retry_after },
+        408 | 500..=599 => ApiError::Server { failure, retry_after },
+        _ => ApiError::BadRequest(failure),
+    }
+}
+
+/// The `errors[]` of a Cloudflare error envelope, read leniently.
+fn api_messages(body: &[u8]) -> Vec<ApiMessage> {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    let Some(errors) = value.get("errors").and_then(|e| e.as_array()) else {
+        return Vec::new();
+    };
+    errors
+        .iter()
+        .filter_map(|e| {
+            Some(ApiMessage {
+                code: e.get("code").and_then(|c| c.as_i64()).unwrap_or(0),
+                message: e.get("message").and_then(|m| m.as_str())?.to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text
+        .chars()
+        .take(BODY_EXCERPT_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > BODY_EXCERPT_CHARS {
+        out.push('…');
+    }
+    out.trim().to_owned()
+}
+
+fn cf_ray(headers: &HeaderMap) -> Option<String> {
+    headers.get("cf-ray").and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+fn scrub(secret: Option<&Secret>, text: &str) -> String {
+    match secret {
+        Some(s) => s.scrub(text),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_allows_http_only_for_loopback() {
+        for ok in [
+            "https://api.cloudflare.com/client/v4",
+            "http://127.0.0.1:8787/client/v4",
+            "http://127.1.2.3/client/v4",
+            "http://[::1]:9/client/v4",
+            "http://localhost:1/x",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for insecure in ["http://api.cloudflare.com/client/v4", "http://10.0.0.1/x", "http://localhost.evil.com/"] {
+            assert!(matches!(check_base_url(insecure), Err(ConfigError::InsecureBaseUrl(_))), "{insecure}");
+        }
+        for invalid in ["", "api.cloudflare.com", "ftp://127.0.0.1/", "https://"] {
+            assert!(matches!(check_base_url(invalid), Err(ConfigError::InvalidBaseUrl(_))), "{invalid}");
+        }
+    }
+
+    #[test]
+    fn success_bodies_are_raw_or_unwrapped_from_an_envelope() {
+        let raw: serde_json::Value = decode_body(br#"{"state":"Pending"}"#).expect("raw");
+        assert_eq!(raw, serde_json::json!({"state":"Pending"}));
+        let wrapped: serde_json::Value =
+            decode_body(br#"{"success":true,"errors":[],"result":{"state":"Healthy"}}"#).expect("wrapped");
+        assert_eq!(wrapped, serde_json::json!({"state":"Healthy"}));
+        // An object that merely has a "result" field is not an envelope.
+        let not_envelope: serde_json::Value = decode_body(br#"{"result":1}"#).expect("plain");
+        assert_eq!(not_envelope, serde_json::json!({"result":1}));
+    }
+
+    #[test]
+    fn error_messages_are_read_leniently() {
+        let msgs = api_messages(br#"{"success":false,"errors":[{"code":7003,"message":"no route"},{"message":"x"},{"code":1}]}"#);
+        assert_eq!(
+            msgs,
+            vec![
+                ApiMessage { code: 7003, message: "no route".into() },
+                ApiMessage { code: 0, message: "x".into() }
+            ]
+        );
+        assert!(api_messages(b"<html>bad gateway</html>").is_empty());
+        assert_eq!(excerpt(b"line1\nline2"), "line1 line2");
+        assert_eq!(excerpt(&[b'a'; 400]).chars().count(), BODY_EXCERPT_CHARS + 1);
+    }
+}

@@ -1,0 +1,26 @@
+//! The internal REST module for the Cloudflare Network Interconnects API.
+//!
+//! It knows HTTP and JSON and nothing of Terraform: typed models ([`models`]), one error enum
+//! ([`ApiError`]), retries with backoff that honour `Retry-After`, a request budget shared by every
+//! clone of a [`Client`], cursor paging, and cancellation.
+
+mod budget;
+mod client;
+mod error;
+pub mod models;
+mod paging;
+mod retry;
+mod secret;
+
+pub use budget::{InvalidBudget, RequestBudget};
+pub use client::{
+    check_base_url, default_user_agent, Auth, Client, ClientConfig, ConfigError, Deleted, DEFAULT_BASE_URL,
+    DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT,
+};
+pub use error::{ApiError, ApiMessage, Failure};
+pub use models::{
+    Bandwidth, CreateInterconnect, Facility, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page,
+    Slot, SlotFilter,
+};
+pub use retry::{parse_retry_after, RetryPolicy};
+pub use secret::Secret;

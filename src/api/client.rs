@@ -189,7 +189,8 @@ impl Client {
         let http = reqwest::Client::builder()
             .default_headers(auth_headers(&config.auth)?)
             .user_agent(
-                HeaderValue::from_str(&config.user_agent).map_err(|_| ConfigError::InvalidHeader("user agent"))?,
+                HeaderValue::from_str(&config.user_agent)
+                    .map_err(|_| ConfigError::InvalidHeader("user agent"))?,
             )
             .timeout(config.request_timeout)
             .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
@@ -228,7 +229,13 @@ impl Client {
         push_opt(&mut query, "site", filter.site.as_deref());
         push_opt(&mut query, "type", filter.kind.as_deref());
         self.push_paging(&mut query, cursor);
-        let call = self.json_call("list interconnects".into(), Method::GET, account, vec!["interconnects"], query);
+        let call = self.json_call(
+            "list interconnects".into(),
+            Method::GET,
+            account,
+            vec!["interconnects"],
+            query,
+        );
         self.send_json(&call).await
     }
 
@@ -304,7 +311,11 @@ impl Client {
     }
 
     /// `GET /cni/interconnects/{name}/status`.
-    pub async fn interconnect_status(&self, account: &str, name: &str) -> Result<InterconnectStatus, ApiError> {
+    pub async fn interconnect_status(
+        &self,
+        account: &str,
+        name: &str,
+    ) -> Result<InterconnectStatus, ApiError> {
         let call = self.json_call(
             format!("get status of interconnect {name:?}"),
             Method::GET,
@@ -317,7 +328,12 @@ impl Client {
 
     /// `GET /cni/interconnects/{name}/loa`: the Letter of Authorization, generated anew on each call.
     /// `loa_name` replaces the account name on the letter.
-    pub async fn interconnect_loa(&self, account: &str, name: &str, loa_name: Option<&str>) -> Result<Loa, ApiError> {
+    pub async fn interconnect_loa(
+        &self,
+        account: &str,
+        name: &str,
+        loa_name: Option<&str>,
+    ) -> Result<Loa, ApiError> {
         let mut query = Vec::new();
         push_opt(&mut query, "name", loa_name);
         let mut call = self.json_call(
@@ -351,7 +367,11 @@ impl Client {
         let mut query = Vec::new();
         push_opt(&mut query, "site", filter.site.as_deref());
         push_opt(&mut query, "speed", filter.speed.as_deref());
-        push_opt(&mut query, "occupied", filter.occupied.map(|o| o.to_string()).as_deref());
+        push_opt(
+            &mut query,
+            "occupied",
+            filter.occupied.map(|o| o.to_string()).as_deref(),
+        );
         push_opt(&mut query, "address_contains", filter.address_contains.as_deref());
         self.push_paging(&mut query, cursor);
         let call = self.json_call("list slots".into(), Method::GET, account, vec!["slots"], query);
@@ -364,7 +384,9 @@ impl Client {
         account: &'a str,
         filter: &'a SlotFilter,
     ) -> impl Stream<Item = Result<Slot, ApiError>> + Send + 'a {
-        paginate("list slots", move |cursor| self.list_slots_page(account, filter, cursor))
+        paginate("list slots", move |cursor| {
+            self.list_slots_page(account, filter, cursor)
+        })
     }
 
     /// Every slot matching `filter`, collected.
@@ -374,7 +396,13 @@ impl Client {
 
     /// `GET /cni/slots/{id}`.
     pub async fn get_slot(&self, account: &str, id: &str) -> Result<Slot, ApiError> {
-        let call = self.json_call(format!("get slot {id:?}"), Method::GET, account, vec!["slots", id], vec![]);
+        let call = self.json_call(
+            format!("get slot {id:?}"),
+            Method::GET,
+            account,
+            vec!["slots", id],
+            vec![],
+        );
         self.send_json(&call).await
     }
 
@@ -401,7 +429,11 @@ impl Client {
 
     fn push_paging(&self, query: &mut Vec<(&'static str, String)>, cursor: Option<i64>) {
         push_opt(query, "cursor", cursor.map(|c| c.to_string()).as_deref());
-        push_opt(query, "limit", self.inner.page_size.map(|l| l.to_string()).as_deref());
+        push_opt(
+            query,
+            "limit",
+            self.inner.page_size.map(|l| l.to_string()).as_deref(),
+        );
     }
 
     async fn send_json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, ApiError> {
@@ -426,7 +458,9 @@ impl Client {
             .sleep(move |delay| cancellable_sleep(cancel.clone(), delay))
             .when(retry_if)
             .adjust(|e, backoff| backoff.map(|b| e.retry_after().unwrap_or(b)))
-            .notify(|e, delay| tracing::warn!("{e}; retrying in {}", humantime::format_duration(round_ms(delay))))
+            .notify(|e, delay| {
+                tracing::warn!("{e}; retrying in {}", humantime::format_duration(round_ms(delay)))
+            })
             .await
     }
 
@@ -463,7 +497,9 @@ impl Client {
             .request(call.method.clone(), self.url(call))
             .header(ACCEPT, call.accept);
         if let Some(body) = &call.body {
-            request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
         }
         let response = request.send().await.map_err(transport)?;
         let status = response.status();
@@ -615,7 +651,10 @@ fn excerpt(body: &[u8]) -> String {
 }
 
 fn cf_ray(headers: &HeaderMap) -> Option<String> {
-    headers.get("cf-ray").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers
+        .get("cf-ray")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 fn scrub(secret: Option<&Secret>, text: &str) -> String {
@@ -640,11 +679,21 @@ mod tests {
         ] {
             assert!(check_base_url(ok).is_ok(), "{ok}");
         }
-        for insecure in ["http://api.cloudflare.com/client/v4", "http://10.0.0.1/x", "http://localhost.evil.com/"] {
-            assert!(matches!(check_base_url(insecure), Err(ConfigError::InsecureBaseUrl(_))), "{insecure}");
+        for insecure in [
+            "http://api.cloudflare.com/client/v4",
+            "http://10.0.0.1/x",
+            "http://localhost.evil.com/",
+        ] {
+            assert!(
+                matches!(check_base_url(insecure), Err(ConfigError::InsecureBaseUrl(_))),
+                "{insecure}"
+            );
         }
         for invalid in ["", "api.cloudflare.com", "ftp://127.0.0.1/", "https://"] {
-            assert!(matches!(check_base_url(invalid), Err(ConfigError::InvalidBaseUrl(_))), "{invalid}");
+            assert!(
+                matches!(check_base_url(invalid), Err(ConfigError::InvalidBaseUrl(_))),
+                "{invalid}"
+            );
         }
     }
 
@@ -662,12 +711,20 @@ mod tests {
 
     #[test]
     fn error_messages_are_read_leniently() {
-        let msgs = api_messages(br#"{"success":false,"errors":[{"code":7003,"message":"no route"},{"message":"x"},{"code":1}]}"#);
+        let msgs = api_messages(
+            br#"{"success":false,"errors":[{"code":7003,"message":"no route"},{"message":"x"},{"code":1}]}"#,
+        );
         assert_eq!(
             msgs,
             vec![
-                ApiMessage { code: 7003, message: "no route".into() },
-                ApiMessage { code: 0, message: "x".into() }
+                ApiMessage {
+                    code: 7003,
+                    message: "no route".into()
+                },
+                ApiMessage {
+                    code: 0,
+                    message: "x".into()
+                }
             ]
         );
         assert!(api_messages(b"<html>bad gateway</html>").is_empty());

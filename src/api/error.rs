@@ -91,7 +91,10 @@ pub enum ApiError {
         source: reqwest::Error,
     },
     /// A successful response whose body was not what the API documents.
-    #[error("{operation}: HTTP {status}: unexpected response body: {message}{}", ray_suffix(cf_ray))]
+    #[error(
+        "{operation}: HTTP {status}: unexpected response body: {message}{}",
+        ray_suffix(cf_ray)
+    )]
     Decode {
         /// The call.
         operation: String,
@@ -154,8 +157,12 @@ impl ApiError {
     /// The `cf-ray` of the response, when there was one.
     pub fn cf_ray(&self) -> Option<&str> {
         match self {
-            ApiError::NotFound(f) | ApiError::Unauthorized(f) | ApiError::BadRequest(f) => f.cf_ray.as_deref(),
-            ApiError::RateLimited { failure, .. } | ApiError::Server { failure, .. } => failure.cf_ray.as_deref(),
+            ApiError::NotFound(f) | ApiError::Unauthorized(f) | ApiError::BadRequest(f) => {
+                f.cf_ray.as_deref()
+            }
+            ApiError::RateLimited { failure, .. } | ApiError::Server { failure, .. } => {
+                failure.cf_ray.as_deref()
+            }
             ApiError::Decode { cf_ray, .. } => cf_ray.as_deref(),
             ApiError::Transport { .. } | ApiError::Pagination { .. } | ApiError::Cancelled { .. } => None,
         }
@@ -226,7 +233,10 @@ mod tests {
     #[test]
     fn failure_display_names_call_status_messages_and_ray() {
         let f = failure(
-            vec![ApiMessage { code: 1000, message: "Interconnect not found".into() }],
+            vec![ApiMessage {
+                code: 1000,
+                message: "Interconnect not found".into(),
+            }],
             None,
         );
         assert_eq!(
@@ -247,9 +257,21 @@ mod tests {
     #[test]
     fn classification_of_statuses() {
         let f = failure(vec![], None);
-        assert!(ApiError::Server { failure: f.clone(), retry_after: None }.is_retryable());
-        assert!(ApiError::Server { failure: f.clone(), retry_after: None }.outcome_unknown());
-        assert!(ApiError::RateLimited { failure: f.clone(), retry_after: None }.certainly_not_processed());
+        assert!(ApiError::Server {
+            failure: f.clone(),
+            retry_after: None
+        }
+        .is_retryable());
+        assert!(ApiError::Server {
+            failure: f.clone(),
+            retry_after: None
+        }
+        .outcome_unknown());
+        assert!(ApiError::RateLimited {
+            failure: f.clone(),
+            retry_after: None
+        }
+        .certainly_not_processed());
         assert!(!ApiError::BadRequest(f.clone()).is_retryable());
         assert!(!ApiError::NotFound(f.clone()).outcome_unknown());
         assert!(ApiError::NotFound(f).is_not_found());

@@ -382,7 +382,9 @@ impl fmt::Display for Bandwidth {
 
 /// The error of parsing a [`Bandwidth`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown bandwidth {0:?}: expected one of 50M, 100M, 200M, 300M, 400M, 500M, 1G, 2G, 5G, 10G, 20G, 50G")]
+#[error(
+    "unknown bandwidth {0:?}: expected one of 50M, 100M, 200M, 300M, 400M, 500M, 1G, 2G, 5G, 10G, 20G, 50G"
+)]
 pub struct UnknownBandwidth(pub String);
 
 impl FromStr for Bandwidth {
@@ -504,7 +506,9 @@ mod tests {
             "site":"ewr01","slot_id":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e","speed":"10G","type":"direct",
             "virtual_port_reservation_id":"v","ccr_device_name":"ccr1","owner":"o","brand_new":42}"#;
         let ic: Interconnect = serde_json::from_str(json).expect("decodes");
-        let Interconnect::Direct(d) = &ic else { panic!("not direct: {ic:?}") };
+        let Interconnect::Direct(d) = &ic else {
+            panic!("not direct: {ic:?}")
+        };
         assert_eq!(d.common.name, "icon-1");
         assert_eq!(d.facility.as_ref().map(|f| f.name.as_str()), Some("EWR1"));
         assert_eq!(ic.slot_id(), Some("182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"));
@@ -538,7 +542,11 @@ mod tests {
     fn decodes_every_status_and_keeps_unknown_states() {
         let cases = [
             (r#"{"state":"Pending"}"#, "Pending", None),
-            (r#"{"state":"Down","reason":"no light"}"#, "Down", Some("no light")),
+            (
+                r#"{"state":"Down","reason":"no light"}"#,
+                "Down",
+                Some("no light"),
+            ),
             (r#"{"state":"Unhealthy","reason":null}"#, "Unhealthy", None),
             (r#"{"state":"Healthy","metrics":{}}"#, "Healthy", None),
             (r#"{"state":"Degraded","reason":"x"}"#, "Degraded", Some("x")),
@@ -569,7 +577,9 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_value(&direct).ok(),
-            Some(serde_json::json!({"type":"direct","account":"acc","slot_id":"00000000-0000-0000-0000-000000000000"}))
+            Some(
+                serde_json::json!({"type":"direct","account":"acc","slot_id":"00000000-0000-0000-0000-000000000000"})
+            )
         );
         let gcp = CreateInterconnect::GcpPartner {
             account: "acc".into(),
@@ -578,7 +588,9 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_value(&gcp).ok(),
-            Some(serde_json::json!({"type":"gcp_partner","account":"acc","bandwidth":"1G","pairing_key":"k/us-east1/1"}))
+            Some(
+                serde_json::json!({"type":"gcp_partner","account":"acc","bandwidth":"1G","pairing_key":"k/us-east1/1"})
+            )
         );
         assert!(!format!("{gcp:?}").contains("us-east1"));
     }

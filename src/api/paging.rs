@@ -52,7 +52,9 @@ where
 mod tests {
     use super::*;
 
-    fn pages(script: Vec<(Vec<u32>, Option<i64>)>) -> impl FnMut(Option<i64>) -> std::future::Ready<Result<Page<u32>, ApiError>> {
+    fn pages(
+        script: Vec<(Vec<u32>, Option<i64>)>,
+    ) -> impl FnMut(Option<i64>) -> std::future::Ready<Result<Page<u32>, ApiError>> {
         let mut calls = script.into_iter();
         move |_| {
             let (items, next) = calls.next().unwrap_or_default();
@@ -62,7 +64,11 @@ mod tests {
 
     #[tokio::test]
     async fn follows_every_page_to_the_end() {
-        let fetch = pages(vec![(vec![1, 2], Some(2)), (vec![3, 4], Some(4)), (vec![5], None)]);
+        let fetch = pages(vec![
+            (vec![1, 2], Some(2)),
+            (vec![3, 4], Some(4)),
+            (vec![5], None),
+        ]);
         let items: Vec<u32> = paginate("list", fetch).try_collect().await.expect("ok");
         assert_eq!(items, vec![1, 2, 3, 4, 5]);
     }
@@ -77,9 +83,16 @@ mod tests {
                 Some(10) => Some(20),
                 _ => None,
             };
-            std::future::ready(Ok::<_, ApiError>(Page { items: vec![0u8], next }))
+            std::future::ready(Ok::<_, ApiError>(Page {
+                items: vec![0u8],
+                next,
+            }))
         };
-        let n = paginate("list", fetch).try_collect::<Vec<_>>().await.expect("ok").len();
+        let n = paginate("list", fetch)
+            .try_collect::<Vec<_>>()
+            .await
+            .expect("ok")
+            .len();
         assert_eq!(n, 3);
         assert_eq!(seen, vec![None, Some(10), Some(20)]);
     }
@@ -87,7 +100,10 @@ mod tests {
     #[tokio::test]
     async fn stops_on_a_cursor_that_does_not_advance() {
         let fetch = pages(vec![(vec![1], Some(7)), (vec![2], Some(7)), (vec![3], None)]);
-        let err = paginate("list", fetch).try_collect::<Vec<_>>().await.expect_err("loop detected");
+        let err = paginate("list", fetch)
+            .try_collect::<Vec<_>>()
+            .await
+            .expect_err("loop detected");
         assert!(matches!(err, ApiError::Pagination { cursor: 7, .. }), "{err}");
     }
 }

@@ -1,1 +1,102 @@
-fn main() {}
+//! `cni-mock`: a mock Cloudflare Network Interconnects API for tests, demos and CI.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use cni::mock::{Credentials, HealthyAfter, MockConfig, MockServer, RateLimit, StoreConfig};
+
+/// A mock of the Cloudflare Network Interconnects API. Prints its base URL as the first line on stdout,
+/// then serves until interrupted. The control API lives under /__mock/ (see docs/cni-mock.md).
+#[derive(Debug, Parser)]
+#[command(name = "cni-mock", version)]
+struct Args {
+    /// The address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    listen: SocketAddr,
+    /// The API token clients must send as `Authorization: Bearer`.
+    #[arg(
+        long,
+        env = "CNI_MOCK_TOKEN",
+        required_unless_present = "api_key",
+        hide_env_values = true
+    )]
+    token: Option<String>,
+    /// A global API key clients may send as X-Auth-Key (with --email).
+    #[arg(long, env = "CNI_MOCK_API_KEY", requires = "email", hide_env_values = true)]
+    api_key: Option<String>,
+    /// The e-mail that goes with --api-key (X-Auth-Email).
+    #[arg(long, env = "CNI_MOCK_EMAIL", requires = "api_key")]
+    email: Option<String>,
+    /// The default and largest page of list endpoints.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    page_size: u32,
+    /// When a new interconnect turns Healthy: after N status polls answered Pending, after a duration
+    /// (e.g. 3s), or never.
+    #[arg(long, default_value = "2")]
+    healthy_after: HealthyAfter,
+    /// How many GETs still see an interconnect after its DELETE (asynchronous deletion).
+    #[arg(long, default_value_t = 0)]
+    delete_lag: u32,
+    /// Slots seeded at each of the four sites.
+    #[arg(long, default_value_t = 4)]
+    slots_per_site: usize,
+    /// Enforce a rate limit: more than this many requests within --rate-window locks the credential out.
+    #[arg(long)]
+    rate_limit: Option<u32>,
+    /// The rate limit's sliding window.
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
+    rate_window: Duration,
+    /// How long a lockout lasts (every request answered 429).
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
+    lockout: Duration,
+}
+
+impl Args {
+    fn config(&self) -> MockConfig {
+        MockConfig {
+            credentials: Credentials {
+                token: self.token.clone(),
+                key_email: self.api_key.clone().zip(self.email.clone()),
+            },
+            store: StoreConfig {
+                page_size: self.page_size as usize,
+                healthy_after: self.healthy_after,
+                delete_lag: self.delete_lag,
+                slots_per_site: self.slots_per_site,
+            },
+            rate_limit: self.rate_limit.map(|limit| RateLimit {
+                limit,
+                window: self.rate_window,
+                lockout: self.lockout,
+            }),
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CNI_MOCK_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let server = MockServer::start(args.listen, args.config()).await?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{}", server.base_url())?;
+    stdout.flush()?;
+    wait_for_termination().await?;
+    server.stop().await;
+    Ok(())
+}
+
+async fn wait_for_termination() -> std::io::Result<()> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result,
+        _ = terminate.recv() => Ok(()),
+    }
+}

@@ -1,0 +1,391 @@
+//! What the mock adds around the API: injected faults, the request log and the rate limit, with the
+//! `/__mock/` control endpoints that drive them.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::store::{MockStatus, StatusScript, Store};
+
+/// When a fault strikes, relative to the real handling of the request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Instead of handling the request (it has no effect).
+    #[default]
+    Before,
+    /// After handling it (it took effect; only the response is spoiled).
+    After,
+}
+
+/// What a fault does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaultAction {
+    /// Answer with this status in the error envelope, optionally with `Retry-After` (seconds).
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// A `Retry-After` header, in seconds.
+        #[serde(default)]
+        retry_after: Option<u64>,
+    },
+    /// Wait this long (before handling, or before answering with phase `after`).
+    Delay {
+        /// The delay in milliseconds.
+        delay_ms: u64,
+    },
+    /// Close the connection without answering.
+    Drop,
+    /// Answer with this raw body (malformed JSON, unknown values, …).
+    Body {
+        /// The HTTP status.
+        #[serde(default = "ok_status")]
+        status: u16,
+        /// The body, sent as is.
+        body: String,
+        /// The `Content-Type`; `application/json` by default.
+        #[serde(default)]
+        content_type: Option<String>,
+    },
+    /// Answer with the first half of the real body (phase `after` only).
+    Truncate,
+}
+
+fn ok_status() -> u16 {
+    200
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A fault for the next `count` requests that match `method` and `path`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultSpec {
+    /// Only requests with this method (any when absent).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Only requests whose path below `/client/v4` matches this regular expression (any when absent).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// How many requests it strikes.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Before or after the real handling.
+    #[serde(default)]
+    pub phase: Phase,
+    /// What it does.
+    #[serde(flatten)]
+    pub action: FaultAction,
+}
+
+#[derive(Debug)]
+struct ActiveFault {
+    spec: FaultSpec,
+    path: Option<regex::Regex>,
+    remaining: u32,
+}
+
+/// A request as the mock received it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoggedRequest {
+    /// Its position in the log, from 1.
+    pub seq: u64,
+    /// Milliseconds since the mock started.
+    pub at_ms: u64,
+    /// The HTTP method.
+    pub method: String,
+    /// The path below `/client/v4`.
+    pub path: String,
+    /// The raw query string.
+    #[serde(default)]
+    pub query: Option<String>,
+    /// The body: its JSON, or `{"raw": text}` when it is not JSON.
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// The `Accept` header.
+    #[serde(default)]
+    pub accept: Option<String>,
+    /// The `User-Agent` header.
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    /// The answer's status; 0 for a dropped connection or a request still in flight.
+    pub status: u16,
+    /// The injected fault, if one struck.
+    #[serde(default)]
+    pub fault: Option<String>,
+}
+
+/// The API's rate limit: more than `limit` requests within `window` locks the credential out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub limit: u32,
+    /// The sliding window.
+    pub window: Duration,
+    /// How long a lockout lasts.
+    pub lockout: Duration,
+}
+
+#[derive(Debug, Default)]
+struct Limiter {
+    recent: HashMap<String, VecDeque<Instant>>,
+    locked_until: HashMap<String, Instant>,
+    lockouts: u64,
+    rejected: u64,
+}
+
+/// The mock's shared state.
+#[derive(Debug)]
+pub struct Shared {
+    started: Instant,
+    store: Mutex<Store>,
+    faults: Mutex<Vec<ActiveFault>>,
+    log: Mutex<Vec<LoggedRequest>>,
+    rate_limit: Option<RateLimit>,
+    limiter: Mutex<Limiter>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    /// Shared state around `store`.
+    pub fn new(store: Store, rate_limit: Option<RateLimit>) -> Self {
+        Shared {
+            started: Instant::now(),
+            store: Mutex::new(store),
+            faults: Mutex::new(Vec::new()),
+            log: Mutex::new(Vec::new()),
+            rate_limit,
+            limiter: Mutex::new(Limiter::default()),
+        }
+    }
+
+    /// The store, locked.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    /// Adds a fault; fails on an invalid path pattern.
+    pub fn add_fault(&self, spec: FaultSpec) -> Result<(), String> {
+        let path = spec
+            .path
+            .as_deref()
+            .map(regex::Regex::new)
+            .transpose()
+            .map_err(|e| format!("path: {e}"))?;
+        if spec.action == FaultAction::Truncate && spec.phase != Phase::After {
+            return Err("a truncate fault needs \"phase\": \"after\"".into());
+        }
+        let remaining = spec.count;
+        lock(&self.faults).push(ActiveFault {
+            spec,
+            path,
+            remaining,
+        });
+        Ok(())
+    }
+
+    /// Takes one strike of the first fault matching the request, if any.
+    pub fn take_fault(&self, method: &str, path: &str) -> Option<FaultSpec> {
+        let mut faults = lock(&self.faults);
+        let index = faults.iter().position(|f| {
+            f.remaining > 0
+                && f.spec
+                    .method
+                    .as_deref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(method))
+                && f.path.as_ref().is_none_or(|p| p.is_match(path))
+        })?;
+        let fault = &mut faults[index];
+        fault.remaining -= 1;
+        let spec = fault.spec.clone();
+        if fault.remaining == 0 {
+            faults.remove(index);
+        }
+        Some(spec)
+    }
+
+    /// Records a request; returns its log position.
+    pub fn log_request(&self, mut entry: LoggedRequest) -> usize {
+        let mut log = lock(&self.log);
+        entry.seq = log.len() as u64 + 1;
+        entry.at_ms = self.started.elapsed().as_millis() as u64;
+        log.push(entry);
+        log.len() - 1
+    }
+
+    /// Completes a log entry with the answer's status and the fault that struck.
+    pub fn complete_log(&self, index: usize, status: u16, fault: Option<String>) {
+        if let Some(entry) = lock(&self.log).get_mut(index) {
+            entry.status = status;
+            entry.fault = fault;
+        }
+    }
+
+    /// The request log.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.log).clone()
+    }
+
+    /// Counts a request against the rate limit; `Err(seconds)` when the credential is locked out.
+    pub fn check_rate_limit(&self, credential: &str) -> Result<(), u64> {
+        let Some(rule) = self.rate_limit else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        let mut limiter = lock(&self.limiter);
+        if let Some(until) = limiter.locked_until.get(credential).copied() {
+            if until > now {
+                limiter.rejected += 1;
+                return Err((until - now).as_secs_f64().ceil() as u64);
+            }
+            limiter.locked_until.remove(credential);
+        }
+        let recent = limiter.recent.entry(credential.to_owned()).or_default();
+        while recent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= rule.window)
+        {
+            recent.pop_front();
+        }
+        recent.push_back(now);
+        if recent.len() > rule.limit as usize {
+            recent.clear();
+            limiter
+                .locked_until
+                .insert(credential.to_owned(), now + rule.lockout);
+            limiter.lockouts += 1;
+            limiter.rejected += 1;
+            return Err(rule.lockout.as_secs_f64().ceil() as u64);
+        }
+        Ok(())
+    }
+
+    fn stats(&self) -> Value {
+        let limiter = lock(&self.limiter);
+        let log = lock(&self.log);
+        json!({
+            "requests": log.len(),
+            "interconnects": self.store().interconnect_count(),
+            "lockouts": limiter.lockouts,
+            "rate_limited": limiter.rejected,
+            "faults_pending": lock(&self.faults).iter().map(|f| f.remaining).sum::<u32>(),
+        })
+    }
+}
+
+/// The `/__mock/` control endpoints.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/__mock/health", get(|| async { "ok" }))
+        .route(
+            "/__mock/stats",
+            get(|State(s): State<Arc<Shared>>| async move { Json(s.stats()) }),
+        )
+        .route("/__mock/requests", get(list_requests).delete(clear_requests))
+        .route(
+            "/__mock/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/__mock/interconnects", get(list_interconnects))
+        .route(
+            "/__mock/interconnects/{name}",
+            axum::routing::delete(delete_interconnect),
+        )
+        .route("/__mock/interconnects/{name}/status", put(set_status))
+        .with_state(shared)
+}
+
+async fn list_requests(State(s): State<Arc<Shared>>) -> Json<Vec<LoggedRequest>> {
+    Json(s.requests())
+}
+
+async fn clear_requests(State(s): State<Arc<Shared>>) -> StatusCode {
+    lock(&s.log).clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn list_faults(State(s): State<Arc<Shared>>) -> Json<Vec<Value>> {
+    let faults = lock(&s.faults);
+    Json(
+        faults
+            .iter()
+            .map(|f| json!({"fault": f.spec, "remaining": f.remaining}))
+            .collect(),
+    )
+}
+
+async fn add_fault(State(s): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let spec = match serde_json::from_slice::<FaultSpec>(&body) {
+        Ok(spec) => spec,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("invalid fault: {e}")).into_response(),
+    };
+    match s.add_fault(spec) {
+        Ok(()) => StatusCode::CREATED.into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, format!("invalid fault: {e}")).into_response(),
+    }
+}
+
+async fn clear_faults(State(s): State<Arc<Shared>>) -> StatusCode {
+    lock(&s.faults).clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn list_interconnects(State(s): State<Arc<Shared>>) -> Json<Value> {
+    Json(s.store().dump())
+}
+
+async fn delete_interconnect(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> StatusCode {
+    if s.store().delete_out_of_band(&name) {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}
+
+/// Body of `PUT /__mock/interconnects/{name}/status`: a status, a sequence of them, or back to auto.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum StatusRequest {
+    Sequence { sequence: Vec<MockStatus> },
+    Auto { auto: bool },
+    Fixed(MockStatus),
+}
+
+async fn set_status(
+    State(s): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let script = match serde_json::from_slice::<StatusRequest>(&body) {
+        Ok(StatusRequest::Sequence { sequence }) if !sequence.is_empty() => {
+            StatusScript::Sequence(sequence.into())
+        }
+        Ok(StatusRequest::Auto { auto: true }) => StatusScript::Auto,
+        Ok(StatusRequest::Fixed(status)) => StatusScript::Fixed(status),
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "expected {\"state\":..,\"reason\":..}, {\"sequence\":[..]} or {\"auto\":true}",
+            )
+                .into_response()
+        }
+    };
+    if s.store().set_status_script(&name, script) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}

@@ -1,0 +1,135 @@
+//! `cni-mock`: a stand-in for the CNI API that behaves like the real one (paths, bodies, status codes,
+//! validation, paging, status lifecycle), plus a control API under `/__mock/` to inject faults, change
+//! statuses, delete behind a client's back and read the request log.
+//!
+//! It shares no code with [`crate::api`], so a misunderstanding of the API in one shows up as a failure
+//! against the other.
+
+mod control;
+mod envelope;
+mod routes;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+pub use control::{FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
+pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
+pub use store::{HealthyAfter, MockStatus, StoreConfig, BANDWIDTHS, FIRST_SLOT_ID};
+
+use control::Shared;
+use routes::ConnectionKill;
+use store::Store;
+
+/// Everything a mock is started with.
+#[derive(Debug, Clone, Default)]
+pub struct MockConfig {
+    /// The credentials it accepts.
+    pub credentials: Credentials,
+    /// Paging, lifecycle and seeding.
+    pub store: StoreConfig,
+    /// The API's rate limit and lockout, if enforced.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A running mock.
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+impl MockServer {
+    /// Binds `listen` (e.g. `127.0.0.1:0`) and serves in the background on the current runtime.
+    pub async fn start(listen: SocketAddr, config: MockConfig) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(Store::new(config.store), config.rate_limit));
+        let app = routes::router(shared.clone(), config.credentials).merge(control::router(shared.clone()));
+        let shutdown = CancellationToken::new();
+        let task = tokio::spawn(accept_loop(listener, app, shutdown.clone()));
+        Ok(MockServer {
+            addr,
+            shared,
+            shutdown,
+            task,
+        })
+    }
+
+    /// The API root clients use: `http://127.0.0.1:PORT/client/v4`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{BASE_PATH}", self.addr)
+    }
+
+    /// The root of the control API: `http://127.0.0.1:PORT/__mock`.
+    pub fn control_url(&self) -> String {
+        format!("http://{}/__mock", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every request received so far under `/client/v4`.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.requests()
+    }
+
+    /// Adds a fault (the same as `POST /__mock/faults`).
+    pub fn add_fault(&self, fault: FaultSpec) -> Result<(), String> {
+        self.shared.add_fault(fault)
+    }
+
+    /// Every stored interconnect, with its bookkeeping (the same as `GET /__mock/interconnects`).
+    pub fn interconnects(&self) -> serde_json::Value {
+        self.shared.store().dump()
+    }
+
+    /// Stops accepting connections and waits for the accept loop to end.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let _ = self.task.await;
+    }
+}
+
+/// Serves connections one task each; a handler can close its own connection (the `drop` fault).
+async fn accept_loop(listener: TcpListener, app: axum::Router, shutdown: CancellationToken) {
+    loop {
+        let stream = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    tracing::warn!("accept failed: {e}");
+                    continue;
+                }
+            },
+        };
+        let app = app.clone();
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let kill = CancellationToken::new();
+            let connection_kill = ConnectionKill(kill.clone());
+            let service =
+                hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(connection_kill.clone());
+                    app.clone().oneshot(request.map(axum::body::Body::new))
+                });
+            let connection =
+                hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = kill.cancelled() => {}
+                _ = shutdown.cancelled() => {}
+            }
+        });
+    }
+}

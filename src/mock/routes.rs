@@ -1,0 +1,436 @@
+//! The CNI endpoints under `/client/v4`, and the pipeline every API request goes through: body limit,
+//! request log, rate limit, authentication, injected faults.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use super::control::{FaultAction, FaultSpec, LoggedRequest, Phase, Shared};
+use super::envelope::{code, ApiFailure};
+use super::store::SlotQuery;
+
+/// Where the API lives on the mock.
+pub const BASE_PATH: &str = "/client/v4";
+
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Credentials the mock accepts.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    /// The API token (`Authorization: Bearer`).
+    pub token: Option<String>,
+    /// The global API key and e-mail (`X-Auth-Key` + `X-Auth-Email`).
+    pub key_email: Option<(String, String)>,
+}
+
+/// Lets a handler close its own connection without answering.
+#[derive(Clone, Debug)]
+pub struct ConnectionKill(pub CancellationToken);
+
+#[derive(Clone)]
+struct ApiState {
+    shared: Arc<Shared>,
+    credentials: Arc<Credentials>,
+}
+
+/// The API router, wrapped in the pipeline.
+pub fn router(shared: Arc<Shared>, credentials: Credentials) -> Router {
+    let state = ApiState {
+        shared: shared.clone(),
+        credentials: Arc::new(credentials),
+    };
+    let api = Router::new()
+        .route(
+            "/accounts/{account}/cni/interconnects",
+            get(list_interconnects).post(create_interconnect),
+        )
+        .route(
+            "/accounts/{account}/cni/interconnects/{name}",
+            get(get_interconnect).delete(delete_interconnect),
+        )
+        .route(
+            "/accounts/{account}/cni/interconnects/{name}/status",
+            get(interconnect_status),
+        )
+        .route(
+            "/accounts/{account}/cni/interconnects/{name}/loa",
+            get(interconnect_loa),
+        )
+        .route("/accounts/{account}/cni/slots", get(list_slots))
+        .route("/accounts/{account}/cni/slots/{id}", get(get_slot))
+        .fallback(|| async {
+            ApiFailure::new(StatusCode::NOT_FOUND, code::NO_ROUTE, "No route for that URI")
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiFailure::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                code::METHOD_NOT_ALLOWED,
+                "Method not allowed",
+            )
+        })
+        .with_state(shared);
+    Router::new()
+        .nest(BASE_PATH, api)
+        .layer(axum::middleware::from_fn_with_state(state, pipeline))
+}
+
+async fn pipeline(State(state): State<ApiState>, request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with(BASE_PATH) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let too_large = || {
+        ApiFailure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            code::TOO_LARGE,
+            "Request body too large",
+        )
+    };
+    if parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|n| n > MAX_BODY_BYTES)
+    {
+        return too_large().into_response();
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        return too_large().into_response();
+    };
+    let path = parts
+        .uri
+        .path()
+        .strip_prefix(BASE_PATH)
+        .unwrap_or_default()
+        .to_owned();
+    let log_index = state.shared.log_request(log_entry(&parts, &path, &bytes));
+    let kill = parts.extensions.get::<ConnectionKill>().cloned();
+    let method = parts.method.clone();
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let (response, fault) = guarded(&state, &method, &path, request, next).await;
+    match response {
+        Some(mut response) => {
+            state
+                .shared
+                .complete_log(log_index, response.status().as_u16(), fault);
+            if let Ok(ray) = HeaderValue::from_str(&format!(
+                "{:016x}-MOCK",
+                0x6d6f_636b_0000_0000_u64 + log_index as u64
+            )) {
+                response.headers_mut().insert("cf-ray", ray);
+            }
+            response
+        }
+        None => {
+            state.shared.complete_log(log_index, 0, fault);
+            if let Some(kill) = kill {
+                kill.0.cancel();
+            }
+            std::future::pending().await
+        }
+    }
+}
+
+/// Rate limit, authentication and faults around the handler. `None` means: drop the connection.
+async fn guarded(
+    state: &ApiState,
+    method: &Method,
+    path: &str,
+    request: Request,
+    next: Next,
+) -> (Option<Response>, Option<String>) {
+    let credential = match authenticate(&state.credentials, request.headers()) {
+        Ok(credential) => credential,
+        Err(failure) => return (Some(failure.into_response()), None),
+    };
+    if let Err(retry_after) = state.shared.check_rate_limit(&credential) {
+        let failure = ApiFailure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            code::RATE_LIMITED,
+            "Rate limited: too many requests",
+        )
+        .with_retry_after(Some(retry_after));
+        return (Some(failure.into_response()), None);
+    }
+    let Some(fault) = state.shared.take_fault(method.as_str(), path) else {
+        return (Some(next.run(request).await), None);
+    };
+    let label = Some(serde_json::to_string(&fault.action).unwrap_or_default());
+    let response = match fault.phase {
+        Phase::Before => strike_before(&fault, request, next).await,
+        Phase::After => strike_after(&fault, next.run(request).await).await,
+    };
+    (response, label)
+}
+
+async fn strike_before(fault: &FaultSpec, request: Request, next: Next) -> Option<Response> {
+    match &fault.action {
+        FaultAction::Delay { delay_ms } => {
+            tokio::time::sleep(Duration::from_millis(*delay_ms)).await;
+            Some(next.run(request).await)
+        }
+        action => spoil(action),
+    }
+}
+
+async fn strike_after(fault: &FaultSpec, real: Response) -> Option<Response> {
+    match &fault.action {
+        FaultAction::Delay { delay_ms } => {
+            tokio::time::sleep(Duration::from_millis(*delay_ms)).await;
+            Some(real)
+        }
+        FaultAction::Truncate => {
+            let status = real.status();
+            let headers = real.headers().clone();
+            let body = axum::body::to_bytes(real.into_body(), usize::MAX)
+                .await
+                .unwrap_or_default();
+            let mut cut = (status, body.slice(..body.len() / 2)).into_response();
+            if let Some(ct) = headers.get(header::CONTENT_TYPE) {
+                cut.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
+            }
+            Some(cut)
+        }
+        action => spoil(action),
+    }
+}
+
+/// The response a status, drop or body fault gives (`None`: drop the connection).
+fn spoil(action: &FaultAction) -> Option<Response> {
+    match action {
+        FaultAction::Status { status, retry_after } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let message = status.canonical_reason().unwrap_or("Injected failure");
+            Some(
+                ApiFailure::new(status, code::INTERNAL, message)
+                    .with_retry_after(*retry_after)
+                    .into_response(),
+            )
+        }
+        FaultAction::Drop => None,
+        FaultAction::Body {
+            status,
+            body,
+            content_type,
+        } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::OK);
+            let ct = content_type.clone().unwrap_or_else(|| "application/json".into());
+            let mut response = (status, body.clone()).into_response();
+            if let Ok(ct) = HeaderValue::from_str(&ct) {
+                response.headers_mut().insert(header::CONTENT_TYPE, ct);
+            }
+            Some(response)
+        }
+        FaultAction::Delay { .. } | FaultAction::Truncate => None,
+    }
+}
+
+/// Checks the credentials like the API: none → 400, wrong → 403. Returns the credential's identity.
+fn authenticate(expected: &Credentials, headers: &HeaderMap) -> Result<String, ApiFailure> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let auth_error = || {
+        ApiFailure::new(
+            StatusCode::FORBIDDEN,
+            code::AUTHENTICATION,
+            "Authentication error",
+        )
+    };
+    if let Some(authorization) = header("authorization") {
+        let token = authorization.strip_prefix("Bearer ").ok_or_else(auth_error)?;
+        return match &expected.token {
+            Some(t) if t == token => Ok(format!("token:{}", short_hash(token))),
+            _ => Err(auth_error()),
+        };
+    }
+    match (header("x-auth-key"), header("x-auth-email")) {
+        (Some(key), Some(email)) => match &expected.key_email {
+            Some((k, e)) if k == key && e.eq_ignore_ascii_case(email) => {
+                Ok(format!("key:{}", short_hash(key)))
+            }
+            _ => Err(auth_error()),
+        },
+        _ => Err(ApiFailure::bad_request(
+            code::MISSING_CREDENTIALS,
+            "Missing X-Auth-Key, X-Auth-Email or Authorization headers",
+        )),
+    }
+}
+
+fn short_hash(secret: &str) -> String {
+    use sha2::Digest;
+    hex::encode(&sha2::Sha256::digest(secret.as_bytes())[..6])
+}
+
+fn log_entry(parts: &axum::http::request::Parts, path: &str, body: &Bytes) -> LoggedRequest {
+    let header = |name| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let body = (!body.is_empty()).then(|| {
+        serde_json::from_slice::<Value>(body)
+            .unwrap_or_else(|_| serde_json::json!({"raw": String::from_utf8_lossy(body)}))
+    });
+    LoggedRequest {
+        seq: 0,
+        at_ms: 0,
+        method: parts.method.to_string(),
+        path: path.to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        body,
+        accept: header(header::ACCEPT),
+        user_agent: header(header::USER_AGENT),
+        status: 0,
+        fault: None,
+    }
+}
+
+type Shared_ = State<Arc<Shared>>;
+type ApiResult = Result<Response, ApiFailure>;
+
+/// Paging parameters, checked like the API checks them.
+fn paging(query: &HashMap<String, String>) -> Result<(Option<u64>, Option<usize>), ApiFailure> {
+    let number = |name: &str| -> Result<Option<u64>, ApiFailure> {
+        query
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                v.parse::<u64>().map_err(|_| {
+                    ApiFailure::bad_request(
+                        code::INVALID_FIELD,
+                        format!("{name}: must be a non-negative integer"),
+                    )
+                })
+            })
+            .transpose()
+    };
+    Ok((number("cursor")?, number("limit")?.map(|l| l as usize)))
+}
+
+fn non_empty<'a>(query: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
+    query.get(key).map(String::as_str).filter(|v| !v.is_empty())
+}
+
+async fn list_interconnects(
+    State(s): Shared_,
+    Path(account): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let (cursor, limit) = paging(&query)?;
+    let page = s.store().list_interconnects(
+        &account,
+        non_empty(&query, "site"),
+        non_empty(&query, "type"),
+        cursor,
+        limit,
+    );
+    Ok(Json(page).into_response())
+}
+
+async fn create_interconnect(
+    State(s): Shared_,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !is_json {
+        return Err(ApiFailure::bad_request(
+            code::INVALID_BODY,
+            "Content-Type must be application/json",
+        ));
+    }
+    let body: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiFailure::bad_request(code::INVALID_BODY, format!("request body is not valid JSON: {e}"))
+    })?;
+    let created = s.store().create_interconnect(&account, &body)?;
+    Ok(Json(created).into_response())
+}
+
+async fn get_interconnect(State(s): Shared_, Path((account, name)): Path<(String, String)>) -> ApiResult {
+    Ok(Json(s.store().get_interconnect(&account, &name)?).into_response())
+}
+
+async fn delete_interconnect(State(s): Shared_, Path((account, name)): Path<(String, String)>) -> ApiResult {
+    s.store().delete_interconnect(&account, &name)?;
+    Ok(StatusCode::OK.into_response())
+}
+
+async fn interconnect_status(State(s): Shared_, Path((account, name)): Path<(String, String)>) -> ApiResult {
+    Ok(Json(s.store().poll_status(&account, &name)?).into_response())
+}
+
+async fn interconnect_loa(
+    State(s): Shared_,
+    Path((account, name)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("*/*");
+    let acceptable = accept.split(',').any(|range| {
+        let range = range.split(';').next().unwrap_or_default().trim();
+        matches!(range, "*/*" | "application/*" | "application/pdf")
+    });
+    if !acceptable {
+        return Err(ApiFailure::new(
+            StatusCode::NOT_ACCEPTABLE,
+            code::NOT_ACCEPTABLE,
+            "The LOA is a PDF: send Accept: */* or application/pdf",
+        ));
+    }
+    let pdf = s.store().loa(&account, &name, non_empty(&query, "name"))?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response())
+}
+
+async fn list_slots(
+    State(s): Shared_,
+    Path(_account): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let (cursor, limit) = paging(&query)?;
+    let occupied = match non_empty(&query, "occupied") {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => {
+            return Err(ApiFailure::bad_request(
+                code::INVALID_FIELD,
+                "occupied: must be true or false",
+            ))
+        }
+    };
+    let filter = SlotQuery {
+        site: non_empty(&query, "site").map(str::to_owned),
+        speed: non_empty(&query, "speed").map(str::to_owned),
+        occupied,
+        address_contains: non_empty(&query, "address_contains").map(str::to_owned),
+    };
+    Ok(Json(s.store().list_slots(&filter, cursor, limit)).into_response())
+}
+
+async fn get_slot(State(s): Shared_, Path((_account, id)): Path<(String, String)>) -> ApiResult {
+    Ok(Json(s.store().get_slot(&id)?).into_response())
+}

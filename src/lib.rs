@@ -3,4 +3,11 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod data_sources;
+pub mod diag;
+pub mod interrupt;
+pub mod logging;
 pub mod mock;
+pub mod provider;
+pub mod resources;
+pub mod tf_types;

@@ -13,15 +13,31 @@ use cni::api::{
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let base_url = args.next().context("usage: rest-client <base_url> <account_id>")?;
-    let account = args.next().context("usage: rest-client <base_url> <account_id>")?;
+    let base_url = args
+        .next()
+        .context("usage: rest-client <base_url> <account_id>")?;
+    let account = args
+        .next()
+        .context("usage: rest-client <base_url> <account_id>")?;
     let token = std::env::var("CLOUDFLARE_API_TOKEN").context("CLOUDFLARE_API_TOKEN is not set")?;
-    let config = ClientConfig::new(cni::api::check_base_url(&base_url)?, Auth::Token(Secret::new(token)));
+    let config = ClientConfig::new(
+        cni::api::check_base_url(&base_url)?,
+        Auth::Token(Secret::new(token)),
+    );
     let api = Client::new(config)?;
 
-    let free = SlotFilter { occupied: Some(false), ..Default::default() };
+    let free = SlotFilter {
+        occupied: Some(false),
+        ..Default::default()
+    };
     let slots = api.all_slots(&account, &free).await?;
-    println!("{} free slots, e.g. {} at {} ({})", slots.len(), slots[0].id, slots[0].site, slots[0].speed);
+    println!(
+        "{} free slots, e.g. {} at {} ({})",
+        slots.len(),
+        slots[0].id,
+        slots[0].site,
+        slots[0].speed
+    );
 
     let request = CreateInterconnect::GcpPartner {
         account: account.clone(),
@@ -29,7 +45,12 @@ async fn main() -> anyhow::Result<()> {
         pairing_key: Secret::new("7e51371e-72a3-40b5-b844-2e3efefaee59/us-central1/1"),
     };
     let created = api.create_interconnect(&account, &request).await?;
-    println!("created {} ({}, region {:?})", created.name(), created.kind(), created.region());
+    println!(
+        "created {} ({}, region {:?})",
+        created.name(),
+        created.kind(),
+        created.region()
+    );
 
     loop {
         let status = api.interconnect_status(&account, created.name()).await?;
@@ -40,7 +61,10 @@ async fn main() -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
-    for ic in api.all_interconnects(&account, &InterconnectFilter::default()).await? {
+    for ic in api
+        .all_interconnects(&account, &InterconnectFilter::default())
+        .await?
+    {
         println!("listed {} ({})", ic.name(), ic.kind());
     }
     api.delete_interconnect(&account, created.name()).await?;

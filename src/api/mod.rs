@@ -9,8 +9,10 @@ mod client;
 mod error;
 pub mod models;
 mod paging;
+pub mod reconcile;
 mod retry;
 mod secret;
+pub mod wait;
 
 pub use budget::{InvalidBudget, RequestBudget};
 pub use client::{
@@ -22,5 +24,7 @@ pub use models::{
     Bandwidth, CreateInterconnect, Facility, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page,
     Slot, SlotFilter,
 };
+pub use reconcile::{create_exactly_once, CreateError, Created};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use secret::Secret;
+pub use wait::{wait_for_healthy, wait_until_gone, PollPauses, WaitError};

@@ -32,10 +32,14 @@ struct Args {
     /// The default and largest page of list endpoints.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
     page_size: u32,
-    /// When a new interconnect turns Healthy: after N status polls answered Pending, after a duration
-    /// (e.g. 3s), or never.
+    /// When a new gcp_partner interconnect turns Healthy: after N status polls answered Pending, after a
+    /// duration (e.g. 3s), or never.
     #[arg(long, default_value = "2")]
     healthy_after: HealthyAfter,
+    /// The same for direct ports. By default they stay Pending, like a real port waiting for its
+    /// cross-connect; PUT /__mock/interconnects/{name}/status installs one.
+    #[arg(long, default_value = "never")]
+    direct_healthy_after: HealthyAfter,
     /// How many GETs still see an interconnect after its DELETE (asynchronous deletion).
     #[arg(long, default_value_t = 0)]
     delete_lag: u32,
@@ -63,6 +67,7 @@ impl Args {
             store: StoreConfig {
                 page_size: self.page_size as usize,
                 healthy_after: self.healthy_after,
+                direct_healthy_after: self.direct_healthy_after,
                 delete_lag: self.delete_lag,
                 slots_per_site: self.slots_per_site,
             },

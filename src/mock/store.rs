@@ -79,8 +79,11 @@ pub enum StatusScript {
 pub struct StoreConfig {
     /// The default and largest page of list endpoints.
     pub page_size: usize,
-    /// When new interconnects become healthy.
+    /// When new `gcp_partner` interconnects become healthy.
     pub healthy_after: HealthyAfter,
+    /// When new `direct` ports become healthy: by default never, as a real port waits for its
+    /// cross-connect (set a status through the control API to install one).
+    pub direct_healthy_after: HealthyAfter,
     /// How many GETs still see an interconnect after its DELETE (asynchronous deletion).
     pub delete_lag: u32,
     /// How many slots each seeded site has.
@@ -92,6 +95,7 @@ impl Default for StoreConfig {
         StoreConfig {
             page_size: 50,
             healthy_after: HealthyAfter::Polls(2),
+            direct_healthy_after: HealthyAfter::Never,
             delete_lag: 0,
             slots_per_site: 4,
         }
@@ -277,17 +281,18 @@ impl Store {
                 "account: must be the account_id of the request path",
             ));
         }
-        let kind =
-            match required_str(body, "type")? {
-                "direct" => self.validate_direct(body)?,
-                "gcp_partner" => self.validate_gcp_partner(body)?,
-                other => return Err(ApiFailure::bad_request(
+        let kind = match required_str(body, "type")? {
+            "direct" => self.validate_direct(body)?,
+            "gcp_partner" => self.validate_gcp_partner(body)?,
+            other => {
+                return Err(ApiFailure::bad_request(
                     code::INVALID_FIELD,
                     format!(
                         "type: unknown interconnect type {other:?}; expected \"direct\" or \"gcp_partner\""
                     ),
-                )),
-            };
+                ))
+            }
+        };
         let seq = self.next_seq;
         self.next_seq += 1;
         let name = format!("icon-{seq:06}");
@@ -405,14 +410,21 @@ impl Store {
     /// `GET /interconnects/{name}/status`: advances the status lifecycle by one poll.
     pub fn poll_status(&mut self, account: &str, name: &str) -> Outcome<Value> {
         let seq = self.find(account, name)?;
-        let healthy_after = self.config.healthy_after;
+        let (gcp, direct) = (self.config.healthy_after, self.config.direct_healthy_after);
         let record = self
             .interconnects
             .get_mut(&seq)
             .ok_or_else(|| ApiFailure::not_found("Interconnect not found"))?;
         record.polls += 1;
         let status = match &mut record.script {
-            StatusScript::Auto => auto_status(healthy_after, record.polls, record.created.elapsed()),
+            StatusScript::Auto => {
+                let healthy_after = if matches!(record.kind, Kind::Direct { .. }) {
+                    direct
+                } else {
+                    gcp
+                };
+                auto_status(healthy_after, record.polls, record.created.elapsed())
+            }
             StatusScript::Fixed(status) => status.clone(),
             StatusScript::Sequence(steps) if steps.len() > 1 => {
                 steps.pop_front().unwrap_or_else(|| MockStatus::named("Pending"))
@@ -810,6 +822,27 @@ mod tests {
                 json!("Healthy"),
                 json!("Healthy")
             ]
+        );
+    }
+
+    #[test]
+    fn direct_ports_stay_pending_until_a_cross_connect_is_installed() {
+        let mut s = store();
+        let body = json!({"account": ACC, "type": "direct", "slot_id": FIRST_SLOT_ID});
+        let name = s.create_interconnect(ACC, &body).expect("created")["name"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_default();
+        for _ in 0..5 {
+            assert_eq!(
+                s.poll_status(ACC, &name).expect("status")["state"],
+                json!("Pending")
+            );
+        }
+        assert!(s.set_status_script(&name, StatusScript::Fixed(MockStatus::named("Healthy"))));
+        assert_eq!(
+            s.poll_status(ACC, &name).expect("status")["state"],
+            json!("Healthy")
         );
     }
 

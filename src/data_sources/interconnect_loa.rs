@@ -1,0 +1,131 @@
+//! `cni_interconnect_loa`: the Letter of Authorization of a direct port, to order its cross-connect.
+//!
+//! The API generates the document on each call, so its bytes (and hash) may differ between reads.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tf_provider::schema::{AttributeConstraint, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{DataSource, Diagnostics};
+
+use crate::diag;
+use crate::provider::ProviderState;
+use crate::tf_types::{block, check_account_id, reject_computed_in_config, string_attr};
+
+/// The longest custom name the API accepts on the letter.
+pub const MAX_LOA_NAME_CHARS: usize = 200;
+
+/// Configuration and result of `cni_interconnect_loa`.
+#[derive(Serialize, Deserialize, Clone, Default)]
+pub struct LoaState {
+    /// The account.
+    pub account_id: Value<String>,
+    /// The interconnect's name.
+    pub name: Value<String>,
+    /// A custom name printed on the letter instead of the account's.
+    pub loa_name: Value<String>,
+    /// The document, base64.
+    pub content_base64: Value<String>,
+    /// Its content type.
+    pub content_type: Value<String>,
+    /// The hex SHA-256 of the document.
+    pub sha256: Value<String>,
+}
+
+/// The data source.
+pub struct LoaDataSource {
+    provider: Arc<ProviderState>,
+}
+
+impl LoaDataSource {
+    /// The data source, served by `provider`.
+    pub fn new(provider: Arc<ProviderState>) -> Self {
+        LoaDataSource { provider }
+    }
+}
+
+#[async_trait]
+impl DataSource for LoaDataSource {
+    type State<'a> = LoaState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        use AttributeConstraint::{Computed, Optional, OptionalComputed, Required};
+        Some(Schema {
+            version: 1,
+            block: block(
+                "The Letter of Authorization (a PDF) of a direct interconnect, to order its cross-connect from the facility. \
+                 The API generates it on every read, so `content_base64` and `sha256` may change between runs; \
+                 write it out with `local_file` or use it directly rather than tracking its hash.",
+                vec![
+                    ("account_id", string_attr(OptionalComputed, "The account; defaults to the provider's `account_id`.")),
+                    ("name", string_attr(Required, "The direct interconnect's name.")),
+                    ("loa_name", string_attr(Optional, "A custom name printed on the letter instead of the account name (at most 200 characters).")),
+                    ("content_base64", string_attr(Computed, "The document, base64-encoded.")),
+                    ("content_type", string_attr(Computed, "The document's content type, normally `application/pdf`.")),
+                    ("sha256", string_attr(Computed, "The hex SHA-256 of the document.")),
+                ],
+            ),
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        check_account_id(diags, &config.account_id);
+        if let Value::Value(loa_name) = &config.loa_name {
+            if loa_name.chars().count() > MAX_LOA_NAME_CHARS {
+                diag::error(
+                    diags,
+                    "loa_name too long",
+                    format!(
+                        "loa_name has {} characters; the API accepts at most {MAX_LOA_NAME_CHARS}.",
+                        loa_name.chars().count()
+                    ),
+                    diag::attr("loa_name"),
+                );
+            }
+        }
+        reject_computed_in_config(
+            diags,
+            &[
+                ("content_base64", !config.content_base64.is_null()),
+                ("content_type", !config.content_type.is_null()),
+                ("sha256", !config.sha256.is_null()),
+            ],
+        );
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        mut config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        let configured = self.provider.configured(diags)?;
+        let account = super::account_for(&self.provider, &config.account_id, diags)?;
+        let name = config.name.as_ref_option().cloned().unwrap_or_default();
+        let loa_name = config.loa_name.as_ref_option().cloned();
+        match configured
+            .client
+            .interconnect_loa(&account, &name, loa_name.as_deref())
+            .await
+        {
+            Ok(loa) => {
+                config.account_id = Value::Value(account);
+                config.content_base64 =
+                    Value::Value(base64::engine::general_purpose::STANDARD.encode(&loa.content));
+                config.sha256 = Value::Value(hex::encode(Sha256::digest(&loa.content)));
+                config.content_type = Value::Value(loa.content_type);
+                Some(config)
+            }
+            Err(e) => {
+                diag::api_error(diags, format!("Could not get the LOA of interconnect {name}"), &e);
+                None
+            }
+        }
+    }
+}

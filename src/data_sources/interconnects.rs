@@ -1,0 +1,153 @@
+//! `cni_interconnects`: every interconnect of an account (every page), optionally filtered, optionally
+//! with each one's status.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::{StreamExt, TryStreamExt};
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{DataSource, Diagnostics};
+
+use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
+use crate::api::{ApiError, Client, Interconnect, InterconnectFilter};
+use crate::diag;
+use crate::provider::ProviderState;
+use crate::tf_types::{block, check_account_id, string_attr, typed_attr, InterconnectItem};
+
+/// How many status reads are in flight at once; the request budget paces them anyway.
+const STATUS_CONCURRENCY: usize = 8;
+
+/// Configuration and result of `cni_interconnects`.
+#[derive(Serialize, Deserialize, Clone, Default)]
+pub struct InterconnectsState {
+    /// The account.
+    pub account_id: Value<String>,
+    /// Only this site.
+    pub site: Value<String>,
+    /// Only this type.
+    #[serde(rename = "type")]
+    pub kind: Value<String>,
+    /// Whether to read each interconnect's status.
+    pub include_status: Value<bool>,
+    /// The result.
+    pub interconnects: Value<Vec<InterconnectItem>>,
+}
+
+/// The data source.
+pub struct InterconnectsDataSource {
+    provider: Arc<ProviderState>,
+}
+
+impl InterconnectsDataSource {
+    /// The data source, served by `provider`.
+    pub fn new(provider: Arc<ProviderState>) -> Self {
+        InterconnectsDataSource { provider }
+    }
+}
+
+/// Checks the filters without calling the API.
+pub fn validate_filters(config: &InterconnectsState, diags: &mut Diagnostics) {
+    check_account_id(diags, &config.account_id);
+    if let Value::Value(kind) = &config.kind {
+        if kind != TYPE_DIRECT && kind != TYPE_GCP_PARTNER {
+            diag::error(
+                diags,
+                "Invalid type filter",
+                format!("type must be \"direct\" or \"gcp_partner\", not {kind:?}."),
+                diag::attr("type"),
+            );
+        }
+    }
+    if !config.interconnects.is_null() {
+        diag::error(
+            diags,
+            "Read-only attribute",
+            "`interconnects` is computed and cannot be set.",
+            diag::attr("interconnects"),
+        );
+    }
+}
+
+/// Lists every page, then reads the statuses concurrently (paced by the client's budget) when asked.
+pub async fn list_items(
+    client: &Client,
+    account: &str,
+    filter: &InterconnectFilter,
+    include_status: bool,
+) -> Result<Vec<InterconnectItem>, ApiError> {
+    let interconnects: Vec<Interconnect> = client.all_interconnects(account, filter).await?;
+    if !include_status {
+        return Ok(interconnects
+            .iter()
+            .map(|ic| InterconnectItem::from_api(ic, None))
+            .collect());
+    }
+    futures::stream::iter(interconnects)
+        .map(|ic| async move {
+            match client.interconnect_status(account, ic.name()).await {
+                Ok(status) => Ok(InterconnectItem::from_api(&ic, Some(&status))),
+                // Deleted between the listing and the status read: keep it, without a status.
+                Err(e) if e.is_not_found() => Ok(InterconnectItem::from_api(&ic, None)),
+                Err(e) => Err(e),
+            }
+        })
+        .buffered(STATUS_CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+#[async_trait]
+impl DataSource for InterconnectsDataSource {
+    type State<'a> = InterconnectsState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        use AttributeConstraint::{Computed, Optional, OptionalComputed};
+        Some(Schema {
+            version: 1,
+            block: block(
+                "Every interconnect of an account, following every page of the API's listing.",
+                vec![
+                    ("account_id", string_attr(OptionalComputed, "The account; defaults to the provider's `account_id`.")),
+                    ("site", string_attr(Optional, "Only interconnects at this Cloudflare site.")),
+                    ("type", string_attr(Optional, "Only interconnects of this type: `direct` or `gcp_partner`.")),
+                    ("include_status", typed_attr(AttributeType::Bool, Optional, "Also read each interconnect's status (one request each, within the provider's request budget). Default false.")),
+                    ("interconnects", typed_attr(AttributeType::List(Box::new(InterconnectItem::object_type())), Computed, "The interconnects, in the API's order: `name`, `account_id`, `type`, `slot_id`, `speed`, `owner`, `site`, `region`, `facility`, `virtual_port_reservation_id`, `ccr_device_name`, and `status`/`status_reason` (null unless `include_status`).")),
+                ],
+            ),
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        validate_filters(&config, diags);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        mut config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        let configured = self.provider.configured(diags)?;
+        let account = super::account_for(&self.provider, &config.account_id, diags)?;
+        let filter = InterconnectFilter {
+            site: config.site.as_ref_option().cloned(),
+            kind: config.kind.as_ref_option().cloned(),
+        };
+        let include_status = config.include_status.as_ref_option().copied().unwrap_or(false);
+        match list_items(&configured.client, &account, &filter, include_status).await {
+            Ok(items) => {
+                config.account_id = Value::Value(account);
+                config.interconnects = Value::Value(items);
+                Some(config)
+            }
+            Err(e) => {
+                diag::api_error(diags, "Could not list interconnects", &e);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,740 @@
+//! The `cni` provider: its configuration, how it resolves against environment variables, and the
+//! client it hands to the resource and data sources.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
+use tf_provider::value::Value;
+use tf_provider::{Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tokio_util::sync::CancellationToken;
+
+use crate::api::{self, Auth, Client, ClientConfig, RetryPolicy, Secret};
+use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
+use crate::diag;
+use crate::resources::InterconnectResource;
+use crate::tf_types::{block, check_account_id, check_duration, parse_duration, string_attr, typed_attr};
+
+/// Default longest pause between two status polls.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);
+/// Default retries of a retryable failure.
+pub const DEFAULT_MAX_RETRIES: i64 = 4;
+/// The most retries accepted.
+pub const MAX_MAX_RETRIES: i64 = 20;
+
+/// The provider block.
+#[derive(Serialize, Deserialize, Default)]
+pub struct ProviderConfig {
+    /// API token (sensitive).
+    #[serde(default)]
+    pub api_token: Value<String>,
+    /// Legacy global API key (sensitive).
+    #[serde(default)]
+    pub api_key: Value<String>,
+    /// The e-mail that goes with `api_key`.
+    #[serde(default)]
+    pub email: Value<String>,
+    /// The API root.
+    #[serde(default)]
+    pub base_url: Value<String>,
+    /// The default account.
+    #[serde(default)]
+    pub account_id: Value<String>,
+    /// Retries of retryable failures per request.
+    #[serde(default)]
+    pub max_retries: Value<i64>,
+    /// The request budget of the whole process.
+    #[serde(default)]
+    pub requests_per_second: Value<f64>,
+    /// The longest pause between two status polls.
+    #[serde(default)]
+    pub poll_interval: Value<String>,
+    /// The bound on one HTTP request.
+    #[serde(default)]
+    pub request_timeout: Value<String>,
+}
+
+/// What the provider needs to reach the API, resolved from configuration and environment.
+#[derive(Clone)]
+pub struct Settings {
+    /// Credentials.
+    pub auth: Auth,
+    /// The API root.
+    pub base_url: url::Url,
+    /// The default account for resources and data sources.
+    pub account_id: Option<String>,
+    /// Retries per request.
+    pub max_retries: usize,
+    /// The request budget.
+    pub requests_per_second: f64,
+    /// The longest pause between status polls.
+    pub poll_interval: Duration,
+    /// The bound on one HTTP request.
+    pub request_timeout: Duration,
+}
+
+/// The outcome of resolving the configuration.
+pub enum Resolved {
+    /// Everything is known.
+    Ready(Settings),
+    /// Some attribute depends on values not known yet (during plan); names it.
+    Deferred(String),
+}
+
+/// A configured provider, as resources and data sources use it.
+#[derive(Clone)]
+pub struct Configured {
+    /// The API client (shared budget and cancellation).
+    pub client: Client,
+    /// The provider's default account.
+    pub account_id: Option<String>,
+    /// The longest pause between status polls.
+    pub poll_interval: Duration,
+    /// Retries per request (also bounds create attempts after a reconciled ambiguous create).
+    pub max_retries: usize,
+    claims: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Configured {
+    /// Records that this process created or adopted `name`; `false` if it already had.
+    pub fn claim(&self, name: &str) -> bool {
+        self.claims
+            .lock()
+            .map(|mut c| c.insert(name.to_owned()))
+            .unwrap_or(false)
+    }
+
+    /// Whether this process already created or adopted `name`.
+    pub fn is_claimed(&self, name: &str) -> bool {
+        self.claims.lock().map(|c| c.contains(name)).unwrap_or(false)
+    }
+}
+
+enum Setup {
+    NotYet,
+    Deferred(String),
+    Ready(Configured),
+}
+
+/// State shared by the provider and everything it serves.
+pub struct ProviderState {
+    cancel: CancellationToken,
+    setup: RwLock<Setup>,
+}
+
+impl ProviderState {
+    /// The configured provider, or an error diagnostic when the API cannot be reached yet.
+    pub fn configured(&self, diags: &mut Diagnostics) -> Option<Configured> {
+        let setup = self.setup.read().unwrap_or_else(|p| p.into_inner());
+        match &*setup {
+            Setup::Ready(configured) => Some(configured.clone()),
+            Setup::Deferred(what) => {
+                diag::error(
+                    diags,
+                    "Provider configuration not known yet",
+                    format!(
+                        "The provider's {what} depends on values that are only known after apply, so the API \
+                         cannot be called yet. Apply the resources it depends on first (terraform apply -target=...)."
+                    ),
+                    None,
+                );
+                None
+            }
+            Setup::NotYet => {
+                diag::error(
+                    diags,
+                    "Provider not configured",
+                    "The provider was used before it was configured.",
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// The provider's default account: known (possibly null), or unknown while its config is deferred.
+    pub fn default_account(&self) -> Value<String> {
+        let setup = self.setup.read().unwrap_or_else(|p| p.into_inner());
+        match &*setup {
+            Setup::Ready(c) => c.account_id.clone().into(),
+            Setup::Deferred(_) => Value::Unknown,
+            Setup::NotYet => Value::Null,
+        }
+    }
+
+    fn set(&self, setup: Setup) {
+        *self.setup.write().unwrap_or_else(|p| p.into_inner()) = setup;
+    }
+}
+
+/// The provider.
+pub struct CniProvider {
+    state: Arc<ProviderState>,
+}
+
+impl CniProvider {
+    /// A provider whose waits end when `cancel` fires (SIGINT, StopProvider).
+    pub fn new(cancel: CancellationToken) -> Self {
+        CniProvider {
+            state: Arc::new(ProviderState {
+                cancel,
+                setup: RwLock::new(Setup::NotYet),
+            }),
+        }
+    }
+
+    /// A provider already configured with `settings` (for tests that call resources directly).
+    pub fn configured_with(settings: Settings, terraform_version: &str) -> Result<Self, api::ConfigError> {
+        let provider = CniProvider::new(CancellationToken::new());
+        let configured = provider.build(settings, terraform_version)?;
+        provider.state.set(Setup::Ready(configured));
+        Ok(provider)
+    }
+
+    /// The shared state, as resources and data sources hold it.
+    pub fn state(&self) -> Arc<ProviderState> {
+        self.state.clone()
+    }
+
+    fn build(&self, settings: Settings, terraform_version: &str) -> Result<Configured, api::ConfigError> {
+        let mut config = ClientConfig::new(settings.base_url, settings.auth);
+        config.user_agent = user_agent(terraform_version);
+        config.retry = RetryPolicy {
+            max_retries: settings.max_retries,
+            ..RetryPolicy::default()
+        };
+        config.requests_per_second = settings.requests_per_second;
+        config.request_timeout = settings.request_timeout;
+        config.cancel = self.state.cancel.clone();
+        Ok(Configured {
+            client: Client::new(config)?,
+            account_id: settings.account_id,
+            poll_interval: settings.poll_interval,
+            max_retries: settings.max_retries,
+            claims: Arc::default(),
+        })
+    }
+}
+
+/// `terraform-provider-cni/<version> terraform/<version>`.
+pub fn user_agent(terraform_version: &str) -> String {
+    let base = api::default_user_agent();
+    if terraform_version.trim().is_empty() {
+        base
+    } else {
+        format!("{base} terraform/{}", terraform_version.trim())
+    }
+}
+
+const TOKEN_ENV: &str = "CLOUDFLARE_API_TOKEN";
+const KEY_ENV: &str = "CLOUDFLARE_API_KEY";
+const EMAIL_ENV: &str = "CLOUDFLARE_EMAIL";
+const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
+const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
+
+/// A setting from configuration, else from the environment (empty counts as unset).
+enum Source {
+    Config(String),
+    Env(String),
+    Unset,
+    Unknown,
+}
+
+impl Source {
+    fn of(config: &Value<String>, env: &dyn Fn(&str) -> Option<String>, var: &str) -> Source {
+        match config {
+            Value::Value(v) => Source::Config(v.clone()),
+            Value::Unknown => Source::Unknown,
+            Value::Null => match env(var).filter(|v| !v.is_empty()) {
+                Some(v) => Source::Env(v),
+                None => Source::Unset,
+            },
+        }
+    }
+
+    fn value(self) -> Option<String> {
+        match self {
+            Source::Config(v) | Source::Env(v) => Some(v),
+            Source::Unset | Source::Unknown => None,
+        }
+    }
+}
+
+/// Resolves the configuration against the environment. Adds errors (naming the attribute and its
+/// environment variable) and returns `None` when it cannot be used.
+pub fn resolve(
+    config: &ProviderConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<Resolved> {
+    let unknown: Vec<&str> = [
+        ("api_token", config.api_token.is_unknown()),
+        ("api_key", config.api_key.is_unknown()),
+        ("email", config.email.is_unknown()),
+        ("base_url", config.base_url.is_unknown()),
+        ("account_id", config.account_id.is_unknown()),
+        ("max_retries", config.max_retries.is_unknown()),
+        ("requests_per_second", config.requests_per_second.is_unknown()),
+        ("poll_interval", config.poll_interval.is_unknown()),
+        ("request_timeout", config.request_timeout.is_unknown()),
+    ]
+    .into_iter()
+    .filter_map(|(name, unknown)| unknown.then_some(name))
+    .collect();
+    if !unknown.is_empty() {
+        return Some(Resolved::Deferred(unknown.join(", ")));
+    }
+    let errors_before = diags.errors.len();
+    let auth = resolve_auth(config, env, diags);
+    let base_url = resolve_base_url(config, env, diags);
+    let numbers = resolve_numbers(config, diags);
+    if diags.errors.len() > errors_before {
+        return None;
+    }
+    let (auth, base_url, (max_retries, requests_per_second, poll_interval, request_timeout)) =
+        (auth?, base_url?, numbers?);
+    let account_id = Source::of(&config.account_id, env, ACCOUNT_ENV).value();
+    Some(Resolved::Ready(Settings {
+        auth,
+        base_url,
+        account_id,
+        max_retries,
+        requests_per_second,
+        poll_interval,
+        request_timeout,
+    }))
+}
+
+fn resolve_auth(
+    config: &ProviderConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<Auth> {
+    let in_config = config.api_token.is_value() || config.api_key.is_value() || config.email.is_value();
+    let (token, key, email) = if in_config {
+        // Explicit configuration wins over the environment as a whole, so that a stray variable in the
+        // shell cannot make it ambiguous.
+        (
+            config.api_token.as_ref_option().cloned(),
+            config.api_key.as_ref_option().cloned(),
+            config.email.as_ref_option().cloned(),
+        )
+    } else {
+        let get = |var: &str| env(var).filter(|v| !v.is_empty());
+        (get(TOKEN_ENV), get(KEY_ENV), get(EMAIL_ENV))
+    };
+    let origin = if in_config { "configuration" } else { "environment" };
+    let fail = |diags: &mut Diagnostics, summary: &str, detail: String, path: &'static str| {
+        diag::error(
+            diags,
+            summary,
+            detail,
+            in_config.then(|| diag::attr(path)).flatten(),
+        );
+        None
+    };
+    match (token, key, email) {
+        (Some(t), None, None) if !t.trim().is_empty() => Some(Auth::Token(Secret::new(t))),
+        (Some(_), None, None) => fail(diags, "Empty API token", "api_token must not be empty.".into(), "api_token"),
+        (Some(_), _, _) => fail(
+            diags,
+            "Ambiguous credentials",
+            format!(
+                "The {origin} sets both an API token (api_token / {TOKEN_ENV}) and a global API key \
+                 (api_key / {KEY_ENV}, email / {EMAIL_ENV}). Use exactly one of them."
+            ),
+            "api_token",
+        ),
+        (None, Some(k), Some(e)) if !k.trim().is_empty() && !e.trim().is_empty() => Some(Auth::KeyEmail {
+            key: Secret::new(k),
+            email: e,
+        }),
+        (None, Some(_), Some(_)) => fail(diags, "Empty credentials", "api_key and email must not be empty.".into(), "api_key"),
+        (None, Some(_), None) => fail(
+            diags,
+            "Incomplete credentials",
+            format!("A global API key (api_key / {KEY_ENV}) needs the account's e-mail: set email or {EMAIL_ENV}."),
+            "email",
+        ),
+        (None, None, Some(_)) => fail(
+            diags,
+            "Incomplete credentials",
+            format!("email (or {EMAIL_ENV}) is set but api_key (or {KEY_ENV}) is not; or use api_token instead."),
+            "api_key",
+        ),
+        (None, None, None) => {
+            diag::error(
+                diags,
+                "Missing credentials",
+                format!(
+                    "Set api_token in the provider block or the {TOKEN_ENV} environment variable; or api_key \
+                     and email ({KEY_ENV} and {EMAIL_ENV})."
+                ),
+                None,
+            );
+            None
+        }
+    }
+}
+
+fn resolve_base_url(
+    config: &ProviderConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<url::Url> {
+    let (text, from_config) = match Source::of(&config.base_url, env, BASE_URL_ENV) {
+        Source::Config(v) => (v, true),
+        Source::Env(v) => (v, false),
+        Source::Unset | Source::Unknown => (api::DEFAULT_BASE_URL.to_owned(), false),
+    };
+    match api::check_base_url(&text) {
+        Ok(url) => Some(url),
+        Err(e) => {
+            let detail = if from_config {
+                e.to_string()
+            } else {
+                format!("{BASE_URL_ENV}: {e}")
+            };
+            diag::error(diags, "Invalid base_url", detail, diag::attr("base_url"));
+            None
+        }
+    }
+}
+
+fn resolve_numbers(
+    config: &ProviderConfig,
+    diags: &mut Diagnostics,
+) -> Option<(usize, f64, Duration, Duration)> {
+    let errors_before = diags.errors.len();
+    check_numbers(config, diags);
+    if diags.errors.len() > errors_before {
+        return None;
+    }
+    let duration = |v: &Value<String>, default: Duration| {
+        v.as_ref_option()
+            .and_then(|t| parse_duration(t).ok())
+            .unwrap_or(default)
+    };
+    Some((
+        config
+            .max_retries
+            .as_ref_option()
+            .copied()
+            .unwrap_or(DEFAULT_MAX_RETRIES) as usize,
+        config
+            .requests_per_second
+            .as_ref_option()
+            .copied()
+            .unwrap_or(api::DEFAULT_REQUESTS_PER_SECOND),
+        duration(&config.poll_interval, DEFAULT_POLL_INTERVAL),
+        duration(&config.request_timeout, api::DEFAULT_REQUEST_TIMEOUT),
+    ))
+}
+
+/// Checks the values that are known, with the attribute's path.
+fn check_numbers(config: &ProviderConfig, diags: &mut Diagnostics) {
+    if let Value::Value(n) = config.max_retries {
+        if !(0..=MAX_MAX_RETRIES).contains(&n) {
+            diag::error(
+                diags,
+                "Invalid max_retries",
+                format!("max_retries must be between 0 and {MAX_MAX_RETRIES}, got {n}."),
+                diag::attr("max_retries"),
+            );
+        }
+    }
+    if let Value::Value(rps) = config.requests_per_second {
+        if let Err(e) = api::RequestBudget::per_second(rps) {
+            diag::error(
+                diags,
+                "Invalid requests_per_second",
+                format!("{e}."),
+                diag::attr("requests_per_second"),
+            );
+        }
+    }
+    check_duration(
+        diags,
+        &config.poll_interval,
+        tf_provider::AttributePath::new("poll_interval"),
+    );
+    check_duration(
+        diags,
+        &config.request_timeout,
+        tf_provider::AttributePath::new("request_timeout"),
+    );
+}
+
+fn system_env(var: &str) -> Option<String> {
+    std::env::var(var).ok()
+}
+
+#[async_trait]
+impl Provider for CniProvider {
+    type Config<'a> = ProviderConfig;
+    type MetaState<'a> = tf_provider::value::ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        use AttributeConstraint::Optional;
+        let sensitive = |mut a: tf_provider::schema::Attribute| {
+            a.sensitive = true;
+            a
+        };
+        Some(Schema {
+            version: 1,
+            block: block(
+                "The `cni` provider manages Cloudflare Network Interconnects.",
+                vec![
+                    ("api_token", sensitive(string_attr(Optional, "API token with a Magic WAN or Magic Transit permission. Env: `CLOUDFLARE_API_TOKEN`. Use either this or `api_key` + `email`."))),
+                    ("api_key", sensitive(string_attr(Optional, "Legacy global API key. Env: `CLOUDFLARE_API_KEY`. Needs `email`."))),
+                    ("email", string_attr(Optional, "The e-mail of the account that `api_key` belongs to. Env: `CLOUDFLARE_EMAIL`."))
+                    ,
+                    ("base_url", string_attr(Optional, "The API root. Env: `CLOUDFLARE_BASE_URL`. Default `https://api.cloudflare.com/client/v4`. `http://` is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost)."))
+                    ,
+                    ("account_id", string_attr(Optional, "The default account of every resource and data source. Env: `CLOUDFLARE_ACCOUNT_ID`."))
+                    ,
+                    ("max_retries", typed_attr(AttributeType::Number, Optional, "Retries of a failed request that is safe to retry (connection errors, 408, 429, 5xx). Default 4."))
+                    ,
+                    ("requests_per_second", typed_attr(AttributeType::Number, Optional, "The request budget shared by everything this provider process does. Default 4, the API's 1,200 requests per 5 minutes."))
+                    ,
+                    ("poll_interval", string_attr(Optional, "The longest pause between two status polls while waiting; polls start fast and back off to this. Default `10s`."))
+                    ,
+                    ("request_timeout", string_attr(Optional, "How long one HTTP request may take before it counts as failed (and is retried if safe). Default `30s`."))
+                    ,
+                ],
+            ),
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+        if let Value::Value(url) = &config.base_url {
+            if let Err(e) = api::check_base_url(url) {
+                diag::error(diags, "Invalid base_url", e.to_string(), diag::attr("base_url"));
+            }
+        }
+        check_account_id(diags, &config.account_id);
+        if config.api_token.is_value() && (config.api_key.is_value() || config.email.is_value()) {
+            diag::error(
+                diags,
+                "Ambiguous credentials",
+                "Set either api_token, or api_key and email, not both.",
+                diag::attr("api_token"),
+            );
+        }
+        check_numbers(&config, diags);
+        Some(())
+    }
+
+    async fn configure<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        terraform_version: String,
+        config: Self::Config<'a>,
+    ) -> Option<()> {
+        match resolve(&config, &system_env, diags)? {
+            Resolved::Deferred(what) => {
+                tracing::info!(
+                    "provider configuration depends on unknown values ({what}); API calls are deferred"
+                );
+                self.state.set(Setup::Deferred(what));
+            }
+            Resolved::Ready(settings) => match self.build(settings, &terraform_version) {
+                Ok(configured) => self.state.set(Setup::Ready(configured)),
+                Err(e) => {
+                    diag::error(diags, "Invalid provider configuration", e.to_string(), None);
+                    return None;
+                }
+            },
+        }
+        Some(())
+    }
+
+    fn get_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        Some(tf_provider::map! {
+            "interconnect" => InterconnectResource::new(self.state.clone())
+        })
+    }
+
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        Some(tf_provider::map! {
+            "interconnects" => InterconnectsDataSource::new(self.state.clone()),
+            "interconnect" => InterconnectDataSource::new(self.state.clone()),
+            "interconnect_loa" => LoaDataSource::new(self.state.clone()),
+            "slots" => SlotsDataSource::new(self.state.clone())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| vars.get(k).cloned()
+    }
+
+    fn resolve_with(config: &ProviderConfig, env: &[(&str, &str)]) -> (Option<Resolved>, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let resolved = resolve(config, &env_of(env), &mut diags);
+        (resolved, diags)
+    }
+
+    fn ready(config: &ProviderConfig, env: &[(&str, &str)]) -> Settings {
+        match resolve_with(config, env) {
+            (Some(Resolved::Ready(s)), d) if d.errors.is_empty() => s,
+            (_, d) => panic!("not ready: {:?}", d.errors),
+        }
+    }
+
+    fn error_summaries(config: &ProviderConfig, env: &[(&str, &str)]) -> Vec<String> {
+        let (resolved, diags) = resolve_with(config, env);
+        assert!(resolved.is_none());
+        diags.errors.iter().map(|e| e.summary.to_string()).collect()
+    }
+
+    #[test]
+    fn environment_fills_in_and_defaults_apply() {
+        let s = ready(
+            &ProviderConfig::default(),
+            &[(TOKEN_ENV, "t"), (ACCOUNT_ENV, "acc")],
+        );
+        assert!(matches!(s.auth, Auth::Token(ref t) if t.expose() == "t"));
+        assert_eq!(s.base_url.as_str(), "https://api.cloudflare.com/client/v4");
+        assert_eq!(s.account_id.as_deref(), Some("acc"));
+        assert_eq!((s.max_retries, s.requests_per_second), (4, 4.0));
+        assert_eq!(
+            (s.poll_interval, s.request_timeout),
+            (Duration::from_secs(10), Duration::from_secs(30))
+        );
+    }
+
+    #[test]
+    fn explicit_configuration_wins_over_the_environment() {
+        let config = ProviderConfig {
+            api_token: Value::Value("from-config".into()),
+            base_url: Value::Value("http://127.0.0.1:9/client/v4".into()),
+            account_id: Value::Value("cfg".into()),
+            ..Default::default()
+        };
+        let env = [
+            (TOKEN_ENV, "env"),
+            (KEY_ENV, "k"),
+            (EMAIL_ENV, "e"),
+            (BASE_URL_ENV, "https://x"),
+            (ACCOUNT_ENV, "env"),
+        ];
+        let s = ready(&config, &env);
+        assert!(matches!(s.auth, Auth::Token(ref t) if t.expose() == "from-config"));
+        assert_eq!(s.base_url.as_str(), "http://127.0.0.1:9/client/v4");
+        assert_eq!(s.account_id.as_deref(), Some("cfg"));
+    }
+
+    #[test]
+    fn key_and_email_authenticate_together() {
+        let s = ready(
+            &ProviderConfig::default(),
+            &[(KEY_ENV, "k"), (EMAIL_ENV, "ops@example.com")],
+        );
+        assert!(matches!(s.auth, Auth::KeyEmail { ref email, .. } if email == "ops@example.com"));
+    }
+
+    #[test]
+    fn missing_ambiguous_and_incomplete_credentials_are_named() {
+        assert_eq!(
+            error_summaries(&ProviderConfig::default(), &[]),
+            vec!["Missing credentials"]
+        );
+        assert_eq!(
+            error_summaries(
+                &ProviderConfig::default(),
+                &[(TOKEN_ENV, "t"), (KEY_ENV, "k"), (EMAIL_ENV, "e")]
+            ),
+            vec!["Ambiguous credentials"]
+        );
+        assert_eq!(
+            error_summaries(&ProviderConfig::default(), &[(KEY_ENV, "k")]),
+            vec!["Incomplete credentials"]
+        );
+        let both = ProviderConfig {
+            api_token: Value::Value("t".into()),
+            api_key: Value::Value("k".into()),
+            email: Value::Value("e".into()),
+            ..Default::default()
+        };
+        let (_, diags) = resolve_with(&both, &[]);
+        assert_eq!(
+            diags.errors[0].attribute,
+            tf_provider::AttributePath::new("api_token")
+        );
+        let (_, diags) = resolve_with(&ProviderConfig::default(), &[]);
+        assert!(diags.errors[0].detail.contains(TOKEN_ENV));
+    }
+
+    #[test]
+    fn plain_http_is_refused_for_remote_hosts() {
+        let config = ProviderConfig {
+            base_url: Value::Value("http://api.cloudflare.com/client/v4".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            error_summaries(&config, &[(TOKEN_ENV, "t")]),
+            vec!["Invalid base_url"]
+        );
+        assert_eq!(
+            error_summaries(
+                &ProviderConfig::default(),
+                &[(TOKEN_ENV, "t"), (BASE_URL_ENV, "http://10.1.1.1/x")]
+            ),
+            vec!["Invalid base_url"]
+        );
+    }
+
+    #[test]
+    fn numbers_and_durations_are_checked() {
+        let config = ProviderConfig {
+            max_retries: Value::Value(-1),
+            requests_per_second: Value::Value(0.0),
+            poll_interval: Value::Value("soon".into()),
+            request_timeout: Value::Value("0s".into()),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        check_numbers(&config, &mut diags);
+        let paths: Vec<String> = diags.errors.iter().map(|e| e.attribute.to_string()).collect();
+        assert_eq!(paths.len(), 4, "{paths:?}");
+    }
+
+    #[test]
+    fn unknown_values_defer_instead_of_failing() {
+        let config = ProviderConfig {
+            api_token: Value::Unknown,
+            account_id: Value::Unknown,
+            ..Default::default()
+        };
+        match resolve_with(&config, &[]) {
+            (Some(Resolved::Deferred(what)), diags) => {
+                assert_eq!(what, "api_token, account_id");
+                assert!(diags.errors.is_empty());
+            }
+            _ => panic!("not deferred"),
+        }
+    }
+
+    #[test]
+    fn the_user_agent_names_the_terraform_version() {
+        let ua = user_agent("1.0.3");
+        assert!(
+            ua.starts_with("terraform-provider-cni/") && ua.ends_with(" terraform/1.0.3"),
+            "{ua}"
+        );
+        assert!(!user_agent("").contains("terraform/"));
+    }
+}

@@ -1,0 +1,851 @@
+//! `cni_interconnect`: a direct port or a GCP partner attachment.
+//!
+//! There is no update endpoint: every API attribute forces replacement; `wait_for_healthy`,
+//! `skip_destroy` and `timeouts` change in place without any API call. Once the `POST` succeeded, every
+//! path out of `create` returns the interconnect in state, so Terraform never loses it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+use tokio::time::Instant;
+
+use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
+use crate::api::{
+    self, create_exactly_once, wait_for_healthy, wait_until_gone, Bandwidth, CreateInterconnect, Deleted,
+    Interconnect, InterconnectStatus, Secret, WaitError,
+};
+use crate::diag;
+use crate::provider::{Configured, ProviderState};
+use crate::tf_types::{
+    block, check_account_id, check_duration, effective_account, facility_type, parse_duration,
+    reject_computed_in_config, string_attr, timeouts_block, typed_attr, FacilityValue, InterconnectItem,
+    Timeouts, COMPUTED_INTERCONNECT_ATTRIBUTES,
+};
+
+/// Default create timeout (including the wait for `Healthy`).
+pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Default delete timeout (including the wait until gone).
+pub const DEFAULT_DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// The state (and configuration, and plan) of one `cni_interconnect`.
+#[derive(Serialize, Deserialize, Clone, Default, PartialEq)]
+pub struct InterconnectState {
+    /// The interconnect's name.
+    pub id: Value<String>,
+    /// The account.
+    pub account_id: Value<String>,
+    /// `direct` or `gcp_partner`.
+    #[serde(rename = "type")]
+    pub kind: Value<String>,
+    /// The slot (direct).
+    pub slot_id: Value<String>,
+    /// The port speed (set for direct; read back for gcp_partner).
+    pub speed: Value<String>,
+    /// The attachment bandwidth (gcp_partner).
+    pub bandwidth: Value<String>,
+    /// The GCP pairing key (gcp_partner); write-only, never read back.
+    pub pairing_key: Value<String>,
+    /// Whether create waits for `Healthy`.
+    pub wait_for_healthy: Value<bool>,
+    /// Whether destroy only forgets the interconnect.
+    pub skip_destroy: Value<bool>,
+    /// The interconnect's name.
+    pub name: Value<String>,
+    /// The owner.
+    pub owner: Value<String>,
+    /// The site.
+    pub site: Value<String>,
+    /// The GCP region.
+    pub region: Value<String>,
+    /// The facility.
+    pub facility: Value<FacilityValue>,
+    /// The Magic Transit correlation id.
+    pub virtual_port_reservation_id: Value<String>,
+    /// The CCR device.
+    pub ccr_device_name: Value<String>,
+    /// The last status seen.
+    pub status: Value<String>,
+    /// The reason of a `Down`/`Unhealthy` status.
+    pub status_reason: Value<String>,
+    /// Operation timeouts.
+    pub timeouts: Value<Timeouts>,
+}
+
+/// The API attributes whose change forces a new interconnect (speed is handled apart: it is computed
+/// when not configured).
+const REPLACING: [&str; 5] = ["account_id", "type", "slot_id", "bandwidth", "pairing_key"];
+
+impl InterconnectState {
+    fn replacing_values(&self) -> [(&'static str, &Value<String>); 5] {
+        [
+            (REPLACING[0], &self.account_id),
+            (REPLACING[1], &self.kind),
+            (REPLACING[2], &self.slot_id),
+            (REPLACING[3], &self.bandwidth),
+            (REPLACING[4], &self.pairing_key),
+        ]
+    }
+
+    fn mark_computed_unknown(&mut self) {
+        self.id = Value::Unknown;
+        self.name = Value::Unknown;
+        self.owner = Value::Unknown;
+        self.site = Value::Unknown;
+        self.region = Value::Unknown;
+        self.facility = Value::Unknown;
+        self.virtual_port_reservation_id = Value::Unknown;
+        self.ccr_device_name = Value::Unknown;
+        self.status = Value::Unknown;
+        self.status_reason = Value::Unknown;
+    }
+
+    /// Fills what the API says, keeping configured values (which must not change after apply).
+    pub fn apply_interconnect(&mut self, ic: &Interconnect) {
+        let item = InterconnectItem::from_api(ic, None);
+        self.id = item.name.clone();
+        self.name = item.name;
+        keep_or(&mut self.account_id, item.account_id);
+        keep_or(&mut self.kind, item.kind);
+        keep_or(&mut self.slot_id, item.slot_id);
+        keep_or(&mut self.speed, item.speed.clone());
+        if matches!(ic, Interconnect::GcpPartner(_)) {
+            keep_or(&mut self.bandwidth, item.speed);
+        } else if !self.bandwidth.is_value() {
+            self.bandwidth = Value::Null;
+        }
+        if !self.pairing_key.is_value() {
+            self.pairing_key = Value::Null;
+        }
+        self.owner = item.owner;
+        self.site = item.site;
+        self.region = item.region;
+        self.facility = item.facility;
+        self.virtual_port_reservation_id = item.virtual_port_reservation_id;
+        self.ccr_device_name = item.ccr_device_name;
+        if !self.wait_for_healthy.is_value() {
+            self.wait_for_healthy = default_wait(&self.kind);
+        }
+        if !self.skip_destroy.is_value() {
+            self.skip_destroy = Value::Null;
+        }
+        self.timeouts = Value::Value(self.timeouts.as_ref_option().cloned().unwrap_or_default());
+    }
+
+    /// Records a status read (or a known null when there is none).
+    pub fn apply_status(&mut self, status: Option<&InterconnectStatus>) {
+        self.status = status.map(|s| s.state().to_owned()).into();
+        self.status_reason = status.and_then(|s| s.reason()).map(str::to_owned).into();
+    }
+
+    fn is_direct(&self) -> bool {
+        self.kind.as_ref_option().is_some_and(|k| k == TYPE_DIRECT)
+    }
+
+    fn timeout(&self, pick: fn(&Timeouts) -> &Value<String>, default: Duration) -> Duration {
+        self.timeouts
+            .as_ref_option()
+            .and_then(|t| pick(t).as_ref_option())
+            .and_then(|text| parse_duration(text).ok())
+            .unwrap_or(default)
+    }
+}
+
+fn keep_or(field: &mut Value<String>, api: Value<String>) {
+    if !field.is_value() {
+        *field = api;
+    }
+}
+
+/// `wait_for_healthy` when not configured: true for `gcp_partner`, false for `direct`.
+pub fn default_wait(kind: &Value<String>) -> Value<bool> {
+    match kind {
+        Value::Value(k) => Value::Value(k == TYPE_GCP_PARTNER),
+        _ => Value::Unknown,
+    }
+}
+
+/// Checks a configuration without calling the API; every error names its attribute.
+pub fn validate_config(cfg: &InterconnectState, diags: &mut Diagnostics) {
+    reject_computed_in_config(
+        diags,
+        &[
+            ("id", !cfg.id.is_null()),
+            ("name", !cfg.name.is_null()),
+            ("owner", !cfg.owner.is_null()),
+            ("site", !cfg.site.is_null()),
+            ("region", !cfg.region.is_null()),
+            ("facility", !cfg.facility.is_null()),
+            (
+                "virtual_port_reservation_id",
+                !cfg.virtual_port_reservation_id.is_null(),
+            ),
+            ("ccr_device_name", !cfg.ccr_device_name.is_null()),
+            ("status", !cfg.status.is_null()),
+            ("status_reason", !cfg.status_reason.is_null()),
+        ],
+    );
+    check_account_id(diags, &cfg.account_id);
+    if let Value::Value(timeouts) = &cfg.timeouts {
+        check_duration(
+            diags,
+            &timeouts.create,
+            AttributePath::new("timeouts").attribute("create"),
+        );
+        check_duration(
+            diags,
+            &timeouts.delete,
+            AttributePath::new("timeouts").attribute("delete"),
+        );
+    }
+    match cfg.kind.as_ref_option().map(String::as_str) {
+        Some(TYPE_DIRECT) => validate_direct(cfg, diags),
+        Some(TYPE_GCP_PARTNER) => validate_gcp_partner(cfg, diags),
+        Some(other) => diag::error(
+            diags,
+            "Invalid interconnect type",
+            format!("type must be \"direct\" or \"gcp_partner\", not {other:?}."),
+            diag::attr("type"),
+        ),
+        None => {}
+    }
+}
+
+fn validate_direct(cfg: &InterconnectState, diags: &mut Diagnostics) {
+    match &cfg.slot_id {
+        Value::Null => required_for(
+            diags,
+            "slot_id",
+            TYPE_DIRECT,
+            "the UUID of a free slot (see the cni_slots data source)",
+        ),
+        Value::Value(slot) if uuid::Uuid::parse_str(slot).is_err() => diag::error(
+            diags,
+            "Invalid slot_id",
+            format!("slot_id must be a UUID such as 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e, not {slot:?}."),
+            diag::attr("slot_id"),
+        ),
+        _ => {}
+    }
+    if let Value::Value(speed) = &cfg.speed {
+        if speed.trim().is_empty() {
+            diag::error(
+                diags,
+                "Invalid speed",
+                "speed must not be empty; omit it to use the slot's.",
+                diag::attr("speed"),
+            );
+        }
+    }
+    not_for(diags, "bandwidth", &cfg.bandwidth, TYPE_GCP_PARTNER, TYPE_DIRECT);
+    not_for(
+        diags,
+        "pairing_key",
+        &cfg.pairing_key,
+        TYPE_GCP_PARTNER,
+        TYPE_DIRECT,
+    );
+}
+
+fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
+    match &cfg.bandwidth {
+        Value::Null => required_for(
+            diags,
+            "bandwidth",
+            TYPE_GCP_PARTNER,
+            "one of 50M, 100M, 200M, 300M, 400M, 500M, 1G, 2G, 5G, 10G, 20G, 50G",
+        ),
+        Value::Value(b) => {
+            if let Err(e) = b.parse::<Bandwidth>() {
+                diag::error(
+                    diags,
+                    "Invalid bandwidth",
+                    format!("{e}."),
+                    diag::attr("bandwidth"),
+                );
+            }
+        }
+        Value::Unknown => {}
+    }
+    match &cfg.pairing_key {
+        Value::Null => required_for(
+            diags,
+            "pairing_key",
+            TYPE_GCP_PARTNER,
+            "the pairing key of the GCP VLAN attachment",
+        ),
+        Value::Value(k) if k.trim().is_empty() => diag::error(
+            diags,
+            "Invalid pairing_key",
+            "pairing_key must not be empty.",
+            diag::attr("pairing_key"),
+        ),
+        _ => {}
+    }
+    not_for(diags, "slot_id", &cfg.slot_id, TYPE_DIRECT, TYPE_GCP_PARTNER);
+    if !cfg.speed.is_null() {
+        diag::error(
+            diags,
+            "Attribute not allowed for gcp_partner",
+            "speed can be set only for type = \"direct\"; a gcp_partner interconnect takes its capacity from bandwidth, and speed is read back from the API.",
+            diag::attr("speed"),
+        );
+    }
+}
+
+fn required_for(diags: &mut Diagnostics, name: &'static str, kind: &str, what: &str) {
+    diag::error(
+        diags,
+        "Missing required attribute",
+        format!("{name} is required when type = {kind:?}: {what}."),
+        diag::attr(name),
+    );
+}
+
+fn not_for(diags: &mut Diagnostics, name: &'static str, value: &Value<String>, belongs_to: &str, kind: &str) {
+    if !value.is_null() {
+        diag::error(
+            diags,
+            "Attribute not allowed for this type",
+            format!("{name} applies only to type = {belongs_to:?}; remove it for type = {kind:?}."),
+            diag::attr(name),
+        );
+    }
+}
+
+/// The plan of a new interconnect: account resolved, defaults applied, computed values unknown.
+pub fn plan_new(
+    mut planned: InterconnectState,
+    provider_account: &Value<String>,
+    diags: &mut Diagnostics,
+) -> InterconnectState {
+    planned.account_id = effective_account(&planned.account_id, provider_account);
+    if planned.account_id.is_null() {
+        missing_account(diags);
+    }
+    if planned.wait_for_healthy.is_null() {
+        planned.wait_for_healthy = default_wait(&planned.kind);
+    }
+    if planned.speed.is_null() {
+        planned.speed = Value::Unknown;
+    }
+    planned.mark_computed_unknown();
+    planned.timeouts = Value::Value(planned.timeouts.as_ref_option().cloned().unwrap_or_default());
+    planned
+}
+
+fn missing_account(diags: &mut Diagnostics) {
+    diag::error(
+        diags,
+        "Missing account_id",
+        "Set account_id on the resource, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID).",
+        diag::attr("account_id"),
+    );
+}
+
+/// The plan of a change to an existing interconnect, and the attributes whose change forces a new one.
+pub fn plan_change(
+    prior: &InterconnectState,
+    mut planned: InterconnectState,
+    config: &InterconnectState,
+    provider_account: &Value<String>,
+) -> (InterconnectState, Vec<AttributePath>) {
+    let account = effective_account(&config.account_id, provider_account);
+    if !account.is_null() {
+        planned.account_id = account;
+    }
+    let mut replace: Vec<AttributePath> = prior
+        .replacing_values()
+        .into_iter()
+        .zip(planned.replacing_values())
+        .filter(|((name, before), (_, after))| before != after && !adopts_imported_key(name, before))
+        .map(|((name, _), _)| AttributePath::new(name))
+        .collect();
+    if config.speed.is_null() {
+        planned.speed = prior.speed.clone();
+    } else if config.speed != prior.speed {
+        replace.push(AttributePath::new("speed"));
+    }
+    if config.wait_for_healthy.is_null() {
+        planned.wait_for_healthy = default_wait(&planned.kind);
+    }
+    if !replace.is_empty() {
+        planned.mark_computed_unknown();
+        if config.speed.is_null() {
+            planned.speed = Value::Unknown;
+        }
+    }
+    (planned, replace)
+}
+
+/// A pairing key that was null before (imported) is adopted from the configuration, not replaced.
+fn adopts_imported_key(name: &str, before: &Value<String>) -> bool {
+    name == "pairing_key" && before.is_null()
+}
+
+/// The `POST` body for a planned interconnect, all of whose values are known at apply.
+pub fn create_request(planned: &InterconnectState) -> Result<CreateInterconnect, String> {
+    let account = known(&planned.account_id, "account_id")?;
+    match known(&planned.kind, "type")?.as_str() {
+        TYPE_DIRECT => Ok(CreateInterconnect::Direct {
+            account,
+            slot_id: known(&planned.slot_id, "slot_id")?
+                .parse()
+                .map_err(|_| "slot_id is not a UUID".to_owned())?,
+            speed: planned.speed.as_ref_option().cloned(),
+        }),
+        TYPE_GCP_PARTNER => Ok(CreateInterconnect::GcpPartner {
+            account,
+            bandwidth: known(&planned.bandwidth, "bandwidth")?
+                .parse()
+                .map_err(|e| format!("{e}"))?,
+            pairing_key: Secret::new(known(&planned.pairing_key, "pairing_key")?),
+        }),
+        other => Err(format!("unknown type {other:?}")),
+    }
+}
+
+fn known(value: &Value<String>, name: &str) -> Result<String, String> {
+    value
+        .as_ref_option()
+        .cloned()
+        .ok_or_else(|| format!("{name} is not set"))
+}
+
+/// Splits an import ID: `<account_id>/<name>`, or `<name>` when the provider has an account.
+pub fn parse_import_id(id: &str, provider_account: Option<&str>) -> Result<(String, String), String> {
+    let expected = "expected \"<account_id>/<name>\", or \"<name>\" when the provider sets account_id";
+    let parts: Vec<&str> = id.split('/').collect();
+    match parts.as_slice() {
+        [account, name] if !account.trim().is_empty() && !name.trim().is_empty() => {
+            Ok((account.trim().to_owned(), name.trim().to_owned()))
+        }
+        [name] if !name.trim().is_empty() => match provider_account {
+            Some(account) => Ok((account.to_owned(), name.trim().to_owned())),
+            None => Err(format!(
+                "import ID {id:?} has no account and the provider sets no account_id: {expected}"
+            )),
+        },
+        _ => Err(format!("invalid import ID {id:?}: {expected}")),
+    }
+}
+
+/// The resource.
+pub struct InterconnectResource {
+    provider: Arc<ProviderState>,
+}
+
+impl InterconnectResource {
+    /// The resource, served by `provider`.
+    pub fn new(provider: Arc<ProviderState>) -> Self {
+        InterconnectResource { provider }
+    }
+
+    async fn create_and_wait(
+        &self,
+        diags: &mut Diagnostics,
+        configured: &Configured,
+        planned: InterconnectState,
+    ) -> Option<InterconnectState> {
+        let started = Instant::now();
+        let deadline = started + planned.timeout(|t| &t.create, DEFAULT_CREATE_TIMEOUT);
+        let request = match create_request(&planned) {
+            Ok(request) => request,
+            Err(e) => {
+                diag::error(diags, "Cannot create the interconnect", e, None);
+                return None;
+            }
+        };
+        let account = planned.account_id.as_ref_option().cloned().unwrap_or_default();
+        let claimed = |name: &str| configured.is_claimed(name);
+        let created = match create_exactly_once(
+            &configured.client,
+            &account,
+            &request,
+            configured.max_retries,
+            &claimed,
+        )
+        .await
+        {
+            Ok(created) => created,
+            Err(e) => {
+                diag::error(
+                    diags,
+                    "Could not create the interconnect",
+                    create_failure_detail(&e),
+                    None,
+                );
+                return None;
+            }
+        };
+        let name = created.interconnect.name().to_owned();
+        configured.claim(&name);
+        tracing::info!("created interconnect {name}");
+        if let Some(lost) = &created.recovered_from {
+            diag::warning(
+                diags,
+                "Recovered from a lost create answer",
+                format!("{lost}. The interconnect {name} that this create made was found and kept; no duplicate was created."),
+                None,
+            );
+        }
+        let mut state = planned;
+        state.apply_interconnect(&created.interconnect);
+        if state.wait_for_healthy.as_ref_option().copied().unwrap_or(false) {
+            self.wait_until_healthy(diags, configured, state, deadline).await
+        } else {
+            self.read_status_once(diags, configured, &mut state).await;
+            Some(state)
+        }
+    }
+
+    async fn wait_until_healthy(
+        &self,
+        diags: &mut Diagnostics,
+        configured: &Configured,
+        mut state: InterconnectState,
+        deadline: Instant,
+    ) -> Option<InterconnectState> {
+        let account = state.account_id.as_ref_option().cloned().unwrap_or_default();
+        let name = state.name.as_ref_option().cloned().unwrap_or_default();
+        let mut previous: Option<String> = None;
+        let log_change = |status: &InterconnectStatus| {
+            match &previous {
+                Some(before) => tracing::info!("interconnect {name}: {before} -> {status}"),
+                None => tracing::info!("interconnect {name}: {status}"),
+            }
+            previous = Some(status.to_string());
+        };
+        let outcome = wait_for_healthy(
+            &configured.client,
+            &account,
+            &name,
+            deadline,
+            configured.poll_interval,
+            log_change,
+        )
+        .await;
+        match outcome {
+            Ok(status) => {
+                state.apply_status(Some(&status));
+                Some(state)
+            }
+            Err(WaitError::Gone) => {
+                diag::error(
+                    diags,
+                    format!("Interconnect {name} disappeared while waiting for it to become Healthy"),
+                    "It was deleted outside of Terraform after it was created, so there is nothing to keep in state. Apply again to create a new one.",
+                    None,
+                );
+                None
+            }
+            Err(e) => {
+                let last = match &e {
+                    WaitError::TimedOut { last, .. } | WaitError::Interrupted { last } => last.clone(),
+                    WaitError::Api(_) | WaitError::Gone => None,
+                };
+                state.apply_status(last.as_ref());
+                diag::wait_error(
+                    diags,
+                    format!("Interconnect {name} was created but did not become Healthy"),
+                    &e,
+                    "The interconnect exists and is kept in state as tainted, so the next apply replaces it. \
+                     To keep it instead, run `terraform untaint` on this resource (or set wait_for_healthy = false). \
+                     Its status is visible in the cni_interconnect data source.",
+                );
+                Some(state)
+            }
+        }
+    }
+
+    async fn read_status_once(
+        &self,
+        diags: &mut Diagnostics,
+        configured: &Configured,
+        state: &mut InterconnectState,
+    ) {
+        let account = state.account_id.as_ref_option().cloned().unwrap_or_default();
+        let name = state.name.as_ref_option().cloned().unwrap_or_default();
+        match configured.client.interconnect_status(&account, &name).await {
+            Ok(status) => state.apply_status(Some(&status)),
+            Err(e) => {
+                state.apply_status(None);
+                diag::warning(
+                    diags,
+                    "Could not read the new interconnect's status",
+                    diag::describe_api_error(&e),
+                    None,
+                );
+            }
+        }
+        if state.is_direct() && state.status.as_ref_option().is_none_or(|s| s != "Healthy") {
+            diag::warning(
+                diags,
+                format!("Direct interconnect {name} stays Pending until its cross-connect is installed"),
+                "Order the cross-connect from the facility with the Letter of Authorization (the cni_interconnect_loa data source gives it). \
+                 The port turns Healthy once the fiber is in, which can take days to weeks.",
+                None,
+            );
+        }
+    }
+}
+
+fn create_failure_detail(e: &api::CreateError) -> String {
+    match e {
+        api::CreateError::NotCreated(api) | api::CreateError::Precheck(api) => {
+            format!("{}\n\nNo interconnect was created.", diag::describe_api_error(api))
+        }
+        api::CreateError::SlotUnavailable { .. } => format!("{e}.\n\nNo interconnect was created."),
+        api::CreateError::Unresolved { .. } | api::CreateError::Ambiguous { .. } => format!(
+            "{e}.\n\nAn interconnect may have been created. List them with the cni_interconnects data source and \
+             import the right one with `terraform import` before applying again, or delete it."
+        ),
+    }
+}
+
+fn computed_string(description: &str) -> tf_provider::schema::Attribute {
+    string_attr(AttributeConstraint::Computed, description)
+}
+
+#[async_trait]
+impl Resource for InterconnectResource {
+    type State<'a> = InterconnectState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        use AttributeConstraint::{Computed, Optional, OptionalComputed, Required};
+        let mut attributes = vec![
+            ("id", computed_string("The interconnect's name.")),
+            ("account_id", string_attr(OptionalComputed, "The account; defaults to the provider's `account_id`. Forces replacement.")),
+            ("type", string_attr(Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment). Forces replacement.")),
+            ("slot_id", string_attr(Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Forces replacement.")),
+            ("speed", string_attr(OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Forces replacement when set.")),
+            ("bandwidth", string_attr(Optional, "`gcp_partner` only, required: one of `50M` `100M` `200M` `300M` `400M` `500M` `1G` `2G` `5G` `10G` `20G` `50G`. Forces replacement.")),
+            ("pairing_key", {
+                let mut a = string_attr(Optional, "`gcp_partner` only, required: the pairing key of the GCP VLAN attachment. Write-only: kept from the configuration, never read back (null after import). Forces replacement.");
+                a.sensitive = true;
+                a
+            }),
+            ("wait_for_healthy", typed_attr(AttributeType::Bool, OptionalComputed, "Whether create waits until the status is `Healthy` (within `timeouts.create`). Default `true` for `gcp_partner`, `false` for `direct` (a port stays `Pending` until its cross-connect is installed). Changing it never replaces.")),
+            ("skip_destroy", typed_attr(AttributeType::Bool, Optional, "When true, destroy only removes the interconnect from state (with a warning) and leaves it in Cloudflare. Changing it never replaces.")),
+            ("facility", typed_attr(facility_type(), Computed, "The facility of a direct port: `name` and `address` lines.")),
+        ];
+        for (name, description) in COMPUTED_INTERCONNECT_ATTRIBUTES {
+            attributes.push((name, computed_string(description)));
+        }
+        let mut block = block(
+            "A Cloudflare Network Interconnect: a direct port in a slot, or a GCP Partner Interconnect attachment. \
+             There is no update API: changing an API attribute replaces the interconnect.",
+            attributes,
+        );
+        block.blocks.insert("timeouts".to_owned(), timeouts_block());
+        Some(Schema { version: 1, block })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        validate_config(&config, diags);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        mut state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let configured = self.provider.configured(diags)?;
+        let account = effective_account(&state.account_id, &self.provider.default_account());
+        let (Some(account), Some(name)) = (
+            account.as_option(),
+            state.id.clone().or(state.name.clone()).as_option(),
+        ) else {
+            diag::error(
+                diags,
+                "Incomplete state",
+                "The interconnect's state has no account_id or id.",
+                None,
+            );
+            return Some((state, private));
+        };
+        let gone = |diags: &mut Diagnostics| {
+            diag::warning(
+                diags,
+                format!("Interconnect {name} no longer exists"),
+                "It was deleted outside of Terraform; it is removed from state and the plan will create it again.",
+                None,
+            );
+            None
+        };
+        let interconnect = match configured.client.get_interconnect(&account, &name).await {
+            Ok(ic) => ic,
+            Err(e) if e.is_not_found() => return gone(diags),
+            Err(e) => {
+                diag::api_error(diags, format!("Could not read interconnect {name}"), &e);
+                return Some((state, private));
+            }
+        };
+        state.account_id = Value::Value(account.clone());
+        state.apply_interconnect(&interconnect);
+        match configured.client.interconnect_status(&account, &name).await {
+            Ok(status) => state.apply_status(Some(&status)),
+            Err(e) if e.is_not_found() => return gone(diags),
+            Err(e) => diag::api_error(
+                diags,
+                format!("Could not read the status of interconnect {name}"),
+                &e,
+            ),
+        }
+        Some((state, private))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let planned = plan_new(proposed, &self.provider.default_account(), diags);
+        Some((planned, ValueEmpty::default()))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let (planned, replace) = plan_change(&prior, proposed, &config, &self.provider.default_account());
+        Some((planned, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let configured = self.provider.configured(diags)?;
+        let state = self.create_and_wait(diags, &configured, planned).await?;
+        Some((state, private))
+    }
+
+    async fn update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        // Only wait_for_healthy, skip_destroy, timeouts (and an imported pairing_key) change in place:
+        // none of them exists in the API.
+        Some((planned, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let name = state
+            .name
+            .as_ref_option()
+            .or(state.id.as_ref_option())
+            .cloned()
+            .unwrap_or_default();
+        if state.skip_destroy.as_ref_option().copied().unwrap_or(false) {
+            diag::warning(
+                diags,
+                format!("Interconnect {name} was only removed from state"),
+                "skip_destroy is true: the interconnect still exists in Cloudflare. Import it again to manage it, or delete it there.",
+                None,
+            );
+            return Some(());
+        }
+        let configured = self.provider.configured(diags)?;
+        let account = effective_account(&state.account_id, &self.provider.default_account())
+            .as_option()
+            .unwrap_or_default();
+        let deadline = Instant::now() + state.timeout(|t| &t.delete, DEFAULT_DELETE_TIMEOUT);
+        match configured.client.delete_interconnect(&account, &name).await {
+            Ok(Deleted::Deleted) => tracing::info!("deleting interconnect {name}"),
+            Ok(Deleted::AlreadyGone) => {
+                tracing::info!("interconnect {name} was already gone");
+                return Some(());
+            }
+            Err(e) => {
+                diag::api_error(diags, format!("Could not delete interconnect {name}"), &e);
+                return None;
+            }
+        }
+        match wait_until_gone(
+            &configured.client,
+            &account,
+            &name,
+            deadline,
+            configured.poll_interval,
+        )
+        .await
+        {
+            Ok(()) => Some(()),
+            Err(e) => {
+                diag::wait_error(
+                    diags,
+                    format!("Interconnect {name} was not confirmed deleted"),
+                    &e,
+                    "The delete was accepted, but the interconnect was still visible; it stays in state. Run destroy again to wait for it.",
+                );
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let provider_account = self.provider.default_account().as_option();
+        match parse_import_id(&id, provider_account.as_deref()) {
+            Ok((account, name)) => {
+                let state = InterconnectState {
+                    id: Value::Value(name.clone()),
+                    name: Value::Value(name),
+                    account_id: Value::Value(account),
+                    timeouts: Value::Value(Timeouts::default()),
+                    ..Default::default()
+                };
+                Some((state, ValueEmpty::default()))
+            }
+            Err(e) => {
+                diag::error(diags, "Invalid import ID", e, None);
+                None
+            }
+        }
+    }
+}

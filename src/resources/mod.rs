@@ -1,0 +1,5 @@
+//! Managed resources: one file per Terraform type.
+
+pub mod interconnect;
+
+pub use interconnect::InterconnectResource;

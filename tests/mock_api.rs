@@ -130,7 +130,7 @@ async fn create_rejects_an_occupied_slot_and_a_reused_pairing_key() {
     assert_eq!(api.post(direct_body(FIRST_SLOT_ID)).await.0, 200);
     assert_envelope(api.post(direct_body(FIRST_SLOT_ID)).await, 400, "is occupied");
     assert_eq!(api.post(gcp_body(1)).await.0, 200);
-    assert_envelope(api.post(gcp_body(1)).await, 400, "already used");
+    assert_envelope(api.post(gcp_body(1)).await, 400, "already uses this pairing key");
 }
 
 #[tokio::test]

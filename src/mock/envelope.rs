@@ -14,7 +14,7 @@ pub mod code {
     pub const INVALID_FIELD: i64 = 1003;
     /// The slot is already occupied.
     pub const SLOT_OCCUPIED: i64 = 1004;
-    /// The pairing key was already used by another interconnect.
+    /// An existing interconnect already uses the pairing key.
     pub const PAIRING_KEY_USED: i64 = 1005;
     /// The object does not exist.
     pub const NOT_FOUND: i64 = 1006;

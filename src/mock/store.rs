@@ -3,7 +3,7 @@
 //! Pure logic with no HTTP: every operation takes plain values and returns the JSON the API would send,
 //! or the [`ApiFailure`] it would answer with.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -145,7 +145,6 @@ pub struct Store {
     next_seq: u64,
     interconnects: BTreeMap<u64, Record>,
     slots: Vec<SlotRecord>,
-    used_pairing_keys: HashSet<String>,
 }
 
 struct Site {
@@ -213,7 +212,6 @@ impl Store {
             next_seq: 1,
             interconnects: BTreeMap::new(),
             slots,
-            used_pairing_keys: HashSet::new(),
         }
     }
 
@@ -296,13 +294,8 @@ impl Store {
         let seq = self.next_seq;
         self.next_seq += 1;
         let name = format!("icon-{seq:06}");
-        match &kind {
-            Kind::Direct { slot, .. } => {
-                self.slots[*slot].occupant = Some((account.to_owned(), name.clone()))
-            }
-            Kind::GcpPartner { pairing_key, .. } => {
-                self.used_pairing_keys.insert(pairing_key.clone());
-            }
+        if let Kind::Direct { slot, .. } = &kind {
+            self.slots[*slot].occupant = Some((account.to_owned(), name.clone()));
         }
         let record = Record {
             account: account.to_owned(),
@@ -382,10 +375,14 @@ impl Store {
                 "pairing_key: not a GCP pairing key (expected <uuid>/<region>/<1|2>)",
             )
         })?;
-        if self.used_pairing_keys.contains(pairing_key) {
+        let in_use = self
+            .interconnects
+            .values()
+            .any(|r| matches!(&r.kind, Kind::GcpPartner { pairing_key: used, .. } if used == pairing_key));
+        if in_use {
             return Err(ApiFailure::bad_request(
                 code::PAIRING_KEY_USED,
-                "pairing_key: this pairing key was already used by another interconnect",
+                "pairing_key: an existing interconnect already uses this pairing key",
             ));
         }
         Ok(Kind::GcpPartner {
@@ -788,11 +785,19 @@ mod tests {
     }
 
     #[test]
-    fn a_pairing_key_can_be_used_once() {
+    fn a_pairing_key_serves_one_interconnect_at_a_time() {
         let mut s = store();
-        assert!(s.create_interconnect(ACC, &gcp(KEY)).is_ok());
-        let err = s.create_interconnect(ACC, &gcp(KEY)).expect_err("reused");
+        let name = s.create_interconnect(ACC, &gcp(KEY)).expect("created")["name"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_default();
+        let err = s.create_interconnect(ACC, &gcp(KEY)).expect_err("in use");
         assert_eq!(err.code, code::PAIRING_KEY_USED);
+        assert!(s.delete_interconnect(ACC, &name).is_ok());
+        assert!(
+            s.create_interconnect(ACC, &gcp(KEY)).is_ok(),
+            "free again once deleted"
+        );
     }
 
     #[test]

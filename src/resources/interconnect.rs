@@ -1130,8 +1130,8 @@ mod tests {
             ..gcp()
         };
         let mut proposed = prior.clone();
-        proposed.wait_for_healthy = config.wait_for_healthy.clone();
-        proposed.skip_destroy = config.skip_destroy.clone();
+        proposed.wait_for_healthy = config.wait_for_healthy;
+        proposed.skip_destroy = config.skip_destroy;
         proposed.timeouts = config.timeouts.clone();
         let (planned, replace) = plan_change(&prior, proposed, &config, &v("acc"));
         assert!(replace.is_empty());

@@ -3,13 +3,16 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 TF_1_0_3 := $(CURDIR)/tools/bin/terraform-1.0.3
 TF_1_15_5 := $(CURDIR)/tools/bin/terraform-1.15.5
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/cnilabs/cni/$(VERSION)/linux_amd64
 
-.PHONY: help tools build demo test lint unit
+.PHONY: help tools build demo test lint unit acceptance install
 
 help:
-	@echo "make demo   start cni-mock and run the quickstart against it"
-	@echo "make test   lint, unit tests, REST client vs cni-mock, acceptance tests with Terraform 1.0.3 and 1.15.5"
-	@echo "make tools  install protoc and Terraform 1.0.3 / 1.15.5 into ./tools (done by demo and test)"
+	@echo "make demo     build, start cni-mock, terraform apply examples/quickstart, print outputs, destroy"
+	@echo "make test     lint, unit and integration tests, acceptance tests with Terraform 1.0.3 and 1.15.5"
+	@echo "make install  build a release binary into ~/.terraform.d/plugins for 'terraform init'"
+	@echo "make tools    install protoc and Terraform 1.0.3 / 1.15.5 into ./tools (demo and test do it)"
 
 tools:
 	@bash scripts/install-tools.sh
@@ -24,7 +27,19 @@ lint: tools
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 
+# Unit tests, the REST client against cni-mock, the mock itself (acceptance tests skip without TF_ACC).
 unit: tools
 	cargo test --locked
 
-test: lint unit
+# The provider driven by the real Terraform CLI, once per supported version.
+acceptance: tools
+	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TF_1_0_3) cargo test --locked --test acceptance -- --test-threads 4
+	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TF_1_15_5) cargo test --locked --test acceptance -- --test-threads 4
+
+test: lint unit acceptance
+
+install: tools
+	cargo build --locked --release --bin terraform-provider-cni
+	mkdir -p $(PLUGIN_DIR)
+	cp target/release/terraform-provider-cni $(PLUGIN_DIR)/terraform-provider-cni_v$(VERSION)
+	@echo "installed $(PLUGIN_DIR)/terraform-provider-cni_v$(VERSION)"

@@ -261,11 +261,6 @@ impl Workspace {
         self.dir.path()
     }
 
-    /// Replaces the provider block's settings (without braces).
-    pub fn set_provider_settings(&mut self, settings: String) {
-        self.provider_settings = settings;
-    }
-
     /// The default provider settings for this workspace's mock.
     pub fn provider_settings(&self) -> &str {
         &self.provider_settings
@@ -353,8 +348,13 @@ impl Workspace {
 
     /// The addresses in state.
     pub fn addresses(&self) -> Vec<String> {
-        let out = self.tf(&["state", "list"]).output;
-        out.lines()
+        let run = self.tf(&["state", "list"]);
+        if run.output.contains("No state file was found") {
+            return Vec::new();
+        }
+        run.ok()
+            .output
+            .lines()
             .filter(|l| !l.trim().is_empty())
             .map(str::to_owned)
             .collect()

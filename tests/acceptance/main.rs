@@ -3,4 +3,8 @@
 
 mod harness;
 
+mod data_sources;
+mod import;
+mod interrupts;
 mod lifecycle;
+mod plan_errors;

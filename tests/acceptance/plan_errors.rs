@@ -1,0 +1,157 @@
+//! Bad input fails at plan time, on the attribute, without any call that changes anything.
+
+use crate::lifecycle::{key, SLOT_A};
+use crate::workspace;
+
+fn resource(body: &str) -> String {
+    format!("resource \"cni_interconnect\" \"x\" {{\n{body}\n}}\n")
+}
+
+#[test]
+fn every_bad_input_fails_at_plan_with_its_attribute_and_no_api_call() {
+    let ws = workspace!();
+    let gcp = |extra: &str| {
+        format!(
+            "  type = \"gcp_partner\"\n  bandwidth = \"1G\"\n  pairing_key = \"{}\"\n{extra}",
+            key(40)
+        )
+    };
+    let direct = |extra: &str| format!("  type = \"direct\"\n  slot_id = \"{SLOT_A}\"\n{extra}");
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            "  type = \"aws_direct_connect\"".into(),
+            "type must be \"direct\" or \"gcp_partner\"",
+            "type =",
+        ),
+        (
+            direct("  pairing_key = \"k\""),
+            "pairing_key applies only to type = \"gcp_partner\"",
+            "pairing_key",
+        ),
+        (
+            direct("  bandwidth = \"1G\""),
+            "bandwidth applies only to type = \"gcp_partner\"",
+            "bandwidth",
+        ),
+        (
+            gcp(&format!("  slot_id = \"{SLOT_A}\"")),
+            "slot_id applies only to type = \"direct\"",
+            "slot_id",
+        ),
+        (
+            gcp("  speed = \"10G\""),
+            "speed can be set only for type = \"direct\"",
+            "speed",
+        ),
+        (
+            "  type = \"direct\"".into(),
+            "slot_id is required when type = \"direct\"",
+            "type =",
+        ),
+        (
+            "  type = \"gcp_partner\"\n  bandwidth = \"1G\"".into(),
+            "pairing_key is required when type = \"gcp_partner\"",
+            "type =",
+        ),
+        (
+            format!("  type = \"gcp_partner\"\n  pairing_key = \"{}\"", key(40)),
+            "bandwidth is required",
+            "type =",
+        ),
+        (
+            "  type = \"direct\"\n  slot_id = \"slot-7\"".into(),
+            "slot_id must be a UUID",
+            "slot_id",
+        ),
+        (
+            gcp("").replace("\"1G\"", "\"3G\""),
+            "unknown bandwidth \"3G\"",
+            "bandwidth",
+        ),
+        (
+            gcp("  timeouts {\n    create = \"half an hour\"\n  }"),
+            "is not a duration",
+            "create",
+        ),
+        (
+            gcp("  status = \"Healthy\""),
+            "`status` is computed by the provider and cannot be set",
+            "status",
+        ),
+        (
+            direct("  name = \"mine\""),
+            "`name` is computed by the provider and cannot be set",
+            "name",
+        ),
+        (
+            direct("  region = \"us-east1\""),
+            "`region` is computed",
+            "region",
+        ),
+    ];
+    for (body, message, line) in cases {
+        ws.config(&resource(&body));
+        let plan = ws.plan().fails_with(&[message]);
+        // Terraform quotes the offending line of main.tf under the error when the diagnostic has a path.
+        let quoted = plan
+            .output
+            .lines()
+            .any(|l| l.contains(" in resource \"cni_interconnect\" \"x\":"))
+            && plan.output.lines().any(|l| l.contains(line));
+        assert!(quoted, "the error does not point at {line:?}:\n{}", plan.output);
+    }
+    assert_eq!(ws.mock.creates(), 0, "no create was sent");
+    assert_eq!(
+        ws.mock.requests().len(),
+        0,
+        "plan-time validation made no API call at all"
+    );
+}
+
+#[test]
+fn provider_misconfiguration_is_a_clear_configure_time_error() {
+    let ws = workspace!();
+    let settings = ws.provider_settings().to_owned();
+    let body = "data \"cni_slots\" \"all\" {}\n";
+    let cases = [
+        (
+            settings.replace("api_token", "# api_token"),
+            vec!["Missing credentials", "CLOUDFLARE_API_TOKEN"],
+        ),
+        (
+            format!("{settings}\n  api_key = \"k\"\n  email = \"ops@example.com\""),
+            vec!["Ambiguous credentials"],
+        ),
+        (
+            settings.replace("http://127.0.0.1", "http://192.0.2.10"),
+            vec!["Invalid base_url", "not loopback"],
+        ),
+        (
+            settings.replace("\"100ms\"", "\"often\""),
+            vec!["Invalid duration", "often"],
+        ),
+        (
+            settings.replace("max_retries = 2", "max_retries = 99"),
+            vec!["max_retries must be between 0 and 20"],
+        ),
+    ];
+    for (provider, needles) in cases {
+        let text = format!(
+            "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\nprovider \"cni\" {{\n  {provider}\n}}\n{body}"
+        );
+        std::fs::write(ws.path().join("main.tf"), text).expect("write");
+        ws.plan().fails_with(&needles);
+    }
+    assert_eq!(ws.mock.requests().len(), 0);
+    ws.config(body);
+    let wrong = ws.provider_settings().replace("acc-test-token", "wrong-token");
+    let text = std::fs::read_to_string(ws.path().join("main.tf"))
+        .expect("read")
+        .replace(ws.provider_settings(), &wrong);
+    std::fs::write(ws.path().join("main.tf"), text).expect("write");
+    ws.plan().fails_with(&[
+        "HTTP 403",
+        "Authentication error",
+        "Check the provider's credentials",
+    ]);
+}

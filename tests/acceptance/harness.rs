@@ -168,7 +168,7 @@ pub struct Workspace {
     terraform: PathBuf,
     /// The mock this workspace's provider talks to.
     pub mock: Mock,
-    provider_settings: String,
+    provider_settings: Vec<(String, String)>,
 }
 
 /// What a Terraform command did.
@@ -243,11 +243,15 @@ impl Workspace {
             ),
         )
         .expect("write tf.rc");
-        let provider_settings = format!(
-            "api_token = \"{TOKEN}\"\n  base_url = \"{}\"\n  account_id = \"{ACCOUNT}\"\n  poll_interval = \"100ms\"\n  \
-             requests_per_second = 200\n  request_timeout = \"5s\"\n  max_retries = 2",
-            mock.base_url
-        );
+        let provider_settings = vec![
+            ("api_token".to_owned(), format!("\"{TOKEN}\"")),
+            ("base_url".to_owned(), format!("\"{}\"", mock.base_url)),
+            ("account_id".to_owned(), format!("\"{ACCOUNT}\"")),
+            ("poll_interval".to_owned(), "\"100ms\"".to_owned()),
+            ("requests_per_second".to_owned(), "200".to_owned()),
+            ("request_timeout".to_owned(), "\"5s\"".to_owned()),
+            ("max_retries".to_owned(), "2".to_owned()),
+        ];
         Workspace {
             dir,
             terraform,
@@ -261,9 +265,21 @@ impl Workspace {
         self.dir.path()
     }
 
-    /// The default provider settings for this workspace's mock.
-    pub fn provider_settings(&self) -> &str {
-        &self.provider_settings
+    /// The provider block's settings (without braces), one `key = value` per line.
+    pub fn provider_settings(&self) -> String {
+        self.provider_settings
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect::<Vec<_>>()
+            .join("\n  ")
+    }
+
+    /// Sets (or, with `None`, removes) one provider setting; `value` is HCL, e.g. `"\"1s\""`.
+    pub fn set_provider(&mut self, key: &str, value: Option<&str>) {
+        self.provider_settings.retain(|(k, _)| k != key);
+        if let Some(value) = value {
+            self.provider_settings.push((key.to_owned(), value.to_owned()));
+        }
     }
 
     /// Writes `main.tf`: the required provider, the provider block, then `body`.
@@ -271,7 +287,7 @@ impl Workspace {
         let text = format!(
             "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\n\n\
              provider \"cni\" {{\n  {}\n}}\n\n{body}\n",
-            self.provider_settings
+            self.provider_settings()
         );
         std::fs::write(self.path().join("main.tf"), text).expect("write main.tf");
     }

@@ -4,6 +4,7 @@
 mod harness;
 
 mod data_sources;
+mod faults;
 mod import;
 mod interrupts;
 mod lifecycle;

@@ -111,47 +111,52 @@ fn every_bad_input_fails_at_plan_with_its_attribute_and_no_api_call() {
 #[test]
 fn provider_misconfiguration_is_a_clear_configure_time_error() {
     let ws = workspace!();
-    let settings = ws.provider_settings().to_owned();
     let body = "data \"cni_slots\" \"all\" {}\n";
-    let cases = [
+    let cases: Vec<(&str, Option<&str>, Vec<&str>)> = vec![
         (
-            settings.replace("api_token", "# api_token"),
+            "api_token",
+            None,
             vec!["Missing credentials", "CLOUDFLARE_API_TOKEN"],
         ),
+        ("api_key", Some("\"k\""), vec!["Ambiguous credentials"]),
         (
-            format!("{settings}\n  api_key = \"k\"\n  email = \"ops@example.com\""),
-            vec!["Ambiguous credentials"],
-        ),
-        (
-            settings.replace("http://127.0.0.1", "http://192.0.2.10"),
+            "base_url",
+            Some("\"http://192.0.2.10/client/v4\""),
             vec!["Invalid base_url", "not loopback"],
         ),
         (
-            settings.replace("\"100ms\"", "\"often\""),
+            "poll_interval",
+            Some("\"often\""),
             vec!["Invalid duration", "often"],
         ),
         (
-            settings.replace("max_retries = 2", "max_retries = 99"),
+            "max_retries",
+            Some("99"),
             vec!["max_retries must be between 0 and 20"],
         ),
+        (
+            "requests_per_second",
+            Some("0"),
+            vec!["requests per second must be a number greater than 0"],
+        ),
     ];
-    for (provider, needles) in cases {
-        let text = format!(
-            "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\nprovider \"cni\" {{\n  {provider}\n}}\n{body}"
-        );
-        std::fs::write(ws.path().join("main.tf"), text).expect("write");
+    for (key, value, needles) in cases {
+        let mut ws = crate::harness::Workspace::new(crate::harness::terraform().expect("on"), &[]);
+        ws.set_provider(key, value);
+        ws.config(body);
         ws.plan().fails_with(&needles);
+        assert_eq!(ws.mock.requests().len(), 0, "{key}: no API call");
     }
-    assert_eq!(ws.mock.requests().len(), 0);
-    ws.config(body);
-    let wrong = ws.provider_settings().replace("acc-test-token", "wrong-token");
-    let text = std::fs::read_to_string(ws.path().join("main.tf"))
-        .expect("read")
-        .replace(ws.provider_settings(), &wrong);
-    std::fs::write(ws.path().join("main.tf"), text).expect("write");
-    ws.plan().fails_with(&[
+    let mut wrong = ws;
+    wrong.set_provider("api_token", Some("\"wrong-token\""));
+    wrong.config(body);
+    wrong.plan().fails_with(&[
         "HTTP 403",
         "Authentication error",
         "Check the provider's credentials",
     ]);
+    assert!(
+        !wrong.plan().output.contains("wrong-token"),
+        "the token is not repeated"
+    );
 }

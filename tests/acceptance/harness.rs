@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 /// The token the mock accepts.
 pub const TOKEN: &str = "acc-test-token-5f1d0c";
+/// The longest any single Terraform command may run before the test fails.
+pub const COMMAND_LIMIT: Duration = Duration::from_secs(240);
 
 /// The Terraform CLI to test with, or `None` when acceptance tests are off.
 pub fn terraform() -> Option<PathBuf> {
@@ -144,6 +146,23 @@ impl Mock {
             .send()
             .expect("delete");
         assert_eq!(r.status().as_u16(), 204);
+    }
+
+    /// Creates an interconnect through the API itself (not through Terraform).
+    pub fn create_directly(&self, body: Value) -> String {
+        let url = format!("{}/accounts/{ACCOUNT}/cni/interconnects", self.base_url);
+        let created: Value = self
+            .http
+            .post(url)
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .and_then(|r| r.json())
+            .expect("create");
+        created["name"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("not created: {created}"))
     }
 
     /// Clears the request log.
@@ -312,9 +331,32 @@ impl Workspace {
         cmd
     }
 
-    /// Runs a Terraform command to completion.
+    /// Runs a Terraform command to completion; kills it and fails the test after [`COMMAND_LIMIT`].
     pub fn tf(&self, args: &[&str]) -> Run {
-        Run::from(self.command(args).output().expect("run terraform"))
+        let child = self
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run terraform");
+        let pid = child.id() as i32;
+        let waiter = std::thread::spawn(move || child.wait_with_output());
+        let started = Instant::now();
+        while !waiter.is_finished() {
+            if started.elapsed() > COMMAND_LIMIT {
+                let _ = nix::sys::signal::killpg(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+                let partial = waiter.join().ok().and_then(Result::ok).map(Run::from);
+                panic!(
+                    "terraform {args:?} still ran after {COMMAND_LIMIT:?}:\n{}",
+                    partial.map(|r| r.output).unwrap_or_default()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Run::from(waiter.join().expect("join").expect("terraform output"))
     }
 
     /// `terraform apply -auto-approve`.

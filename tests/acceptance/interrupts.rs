@@ -9,7 +9,7 @@ use nix::unistd::Pid;
 use serde_json::json;
 
 use crate::harness::{wait_until, Workspace};
-use crate::lifecycle::gcp;
+use crate::lifecycle::{gcp, port, SLOT_A};
 use crate::workspace;
 
 /// Starts `terraform apply` of a GCP attachment that never turns healthy, and waits until its wait is
@@ -97,4 +97,103 @@ fn terminating_terraform_alone_stops_the_provider_through_stop_provider() {
     let (code, output) = finish(child, Duration::from_secs(30));
     assert_kept_after_interrupt(&ws, &name, code, &output);
     ws.destroy_all();
+}
+
+#[test]
+fn an_interrupted_apply_converges_without_duplicates_when_run_again() {
+    // Attachments turn Healthy 3 s after creation: the first apply is interrupted before that.
+    let ws = workspace!("--healthy-after", "3s");
+    ws.config(&gcp("gcp", 51, "timeouts {\n    create = \"1m\"\n  }"));
+    let child = ws
+        .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
+        .spawn()
+        .expect("apply");
+    wait_until("the create is waiting", Duration::from_secs(30), || {
+        ws.mock
+            .interconnects()
+            .first()
+            .is_some_and(|ic| ic["status_polls"].as_u64() >= Some(1))
+    });
+    killpg(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("SIGINT");
+    let (code, _) = finish(child, Duration::from_secs(30));
+    assert_ne!(code, 0);
+    assert_eq!(ws.addresses(), vec!["cni_interconnect.gcp"], "kept in state");
+
+    ws.apply().ok().contains(&["1 added, 0 changed, 1 destroyed"]);
+    let left = ws.mock.interconnects();
+    assert_eq!(
+        left.len(),
+        1,
+        "the tainted one was replaced, not duplicated: {left:?}"
+    );
+    assert_eq!(ws.values("cni_interconnect.gcp")["name"], left[0]["name"]);
+    assert_eq!(ws.values("cni_interconnect.gcp")["status"], json!("Healthy"));
+    ws.assert_no_changes();
+    ws.destroy_all();
+}
+
+#[test]
+fn ctrl_c_during_a_delete_wait_keeps_the_port_in_state_until_a_later_destroy() {
+    // The mock shows a deleted interconnect for 40 more GETs.
+    let ws = workspace!("--delete-lag", "40");
+    ws.config(&port("port", SLOT_A, ""));
+    ws.apply().ok();
+    let child = ws
+        .command(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+        .spawn()
+        .expect("destroy");
+    wait_until("the delete is waiting", Duration::from_secs(30), || {
+        ws.mock
+            .interconnects()
+            .first()
+            .is_some_and(|ic| ic["deleting"] == json!(true))
+    });
+    killpg(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("SIGINT");
+    let (code, output) = finish(child, Duration::from_secs(30));
+    assert_ne!(code, 0, "{output}");
+    assert!(
+        !output.contains("panic") && !output.contains("plugin crashed"),
+        "{output}"
+    );
+    assert_eq!(
+        ws.addresses(),
+        vec!["cni_interconnect.port"],
+        "not confirmed deleted, so still in state"
+    );
+    ws.destroy_all();
+}
+
+#[test]
+fn ctrl_c_during_a_long_listing_ends_it_promptly() {
+    let ws = workspace!("--page-size", "1");
+    for n in 0..20 {
+        ws.mock.create_directly(
+            json!({"account": crate::harness::ACCOUNT, "type": "gcp_partner", "bandwidth": "1G",
+            "pairing_key": crate::lifecycle::key(100 + n)}),
+        );
+    }
+    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects$", "kind": "delay", "delay_ms": 500, "count": 100}));
+    ws.config("data \"cni_interconnects\" \"all\" {}\noutput \"n\" { value = length(data.cni_interconnects.all.interconnects) }\n");
+    let child = ws
+        .command(&["plan", "-input=false", "-no-color"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("plan");
+    wait_until("the listing is under way", Duration::from_secs(30), || {
+        ws.mock.requests_matching("GET", "/cni/interconnects$").len() >= 3
+    });
+    let interrupted = Instant::now();
+    killpg(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("SIGINT");
+    let (code, output) = finish(child, Duration::from_secs(30));
+    assert_ne!(code, 0, "{output}");
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(5),
+        "the listing went on for {:?}",
+        interrupted.elapsed()
+    );
+    let pages = ws.mock.requests_matching("GET", "/cni/interconnects$").len();
+    assert!(pages < 15, "{pages} of 20 pages were fetched after the interrupt");
+    for crash in ["panic", "plugin crashed"] {
+        assert!(!output.contains(crash), "{output}");
+    }
 }

@@ -8,4 +8,5 @@ mod faults;
 mod import;
 mod interrupts;
 mod lifecycle;
+mod load;
 mod plan_errors;

@@ -476,3 +476,42 @@ async fn the_binary_prints_its_base_url_first_and_serves_it() {
     );
     child.kill().await.expect("kill");
 }
+
+#[tokio::test]
+async fn survives_junk_and_keeps_serving() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mock = mock().await;
+    let api = Api::new(&mock);
+    let junk: Vec<Vec<u8>> = vec![
+        b"\x00\x01\x02\xff\xfe garbage that is not HTTP\r\n\r\n".to_vec(),
+        b"GET /client/v4/accounts/x/cni/slots HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n".to_vec(),
+        format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000)).into_bytes(),
+        b"POST /client/v4/accounts/x/cni/interconnects HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nshort".to_vec(),
+    ];
+    for bytes in junk {
+        let mut stream = tokio::net::TcpStream::connect(mock.addr())
+            .await
+            .expect("connect");
+        let _ = stream.write_all(&bytes).await;
+        let _ = stream.shutdown().await;
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+        let text = String::from_utf8_lossy(&answer);
+        assert!(
+            answer.is_empty() || text.starts_with("HTTP/1.1 4"),
+            "junk got {text:?}"
+        );
+    }
+    let wrong_type = api
+        .http
+        .post(format!("{}/interconnects", api.base))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/xml")
+        .body("<interconnect/>");
+    assert_envelope(
+        api.send(wrong_type).await,
+        400,
+        "Content-Type must be application/json",
+    );
+    assert_eq!(api.get("/slots").await.0, 200, "still serving after the junk");
+}

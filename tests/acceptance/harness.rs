@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 /// The token the mock accepts.
 pub const TOKEN: &str = "acc-test-token-5f1d0c";
+/// The global API key and e-mail the mock also accepts.
+pub const API_KEY: (&str, &str) = ("global-api-key-9d2e", "ops@example.com");
 /// The longest any single Terraform command may run before the test fails.
 pub const COMMAND_LIMIT: Duration = Duration::from_secs(240);
 
@@ -58,7 +60,16 @@ pub struct Mock {
 impl Mock {
     fn start(args: &[&str]) -> Mock {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cni-mock"))
-            .args(["--listen", "127.0.0.1:0", "--token", TOKEN])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--token",
+                TOKEN,
+                "--api-key",
+                API_KEY.0,
+                "--email",
+                API_KEY.1,
+            ])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -10,3 +10,4 @@ mod interrupts;
 mod lifecycle;
 mod load;
 mod plan_errors;
+mod secrets;

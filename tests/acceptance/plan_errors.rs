@@ -160,3 +160,34 @@ fn provider_misconfiguration_is_a_clear_configure_time_error() {
         "the token is not repeated"
     );
 }
+
+#[test]
+fn diagnostics_carry_no_rust_backtrace_even_with_rust_backtrace_set() {
+    let ws = workspace!();
+    ws.config(&resource("  type = \"direct\"\n  slot_id = \"slot-7\""));
+    let runs = [
+        ws.command(&["plan", "-no-color"])
+            .env("RUST_BACKTRACE", "full")
+            .output()
+            .expect("plan"),
+        ws.command(&["import", "-no-color", "cni_interconnect.x", "a/b/c"])
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .expect("import"),
+    ];
+    for run in runs {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(!run.status.success());
+        assert!(text.contains("Error:"), "{text}");
+        for frame in ["tf_provider::", "backtrace", "rust_begin_unwind", "   0: "] {
+            assert!(
+                !text.contains(frame),
+                "a backtrace reached the user ({frame}):\n{text}"
+            );
+        }
+    }
+}

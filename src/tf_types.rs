@@ -163,6 +163,8 @@ pub fn opt(value: Option<&str>) -> Value<String> {
 /// What every interconnect exposes, as computed attributes (and as the items of `cni_interconnects`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct InterconnectItem {
+    /// The name again: the resource's `id`.
+    pub id: Value<String>,
     /// The server-assigned name (the id).
     pub name: Value<String>,
     /// The account.
@@ -197,6 +199,7 @@ impl InterconnectItem {
     pub fn from_api(ic: &Interconnect, status: Option<&InterconnectStatus>) -> Self {
         let common = ic.common();
         InterconnectItem {
+            id: Value::Value(common.name.clone()),
             name: Value::Value(common.name.clone()),
             account_id: Value::Value(common.account.clone()),
             kind: Value::Value(ic.kind().to_owned()),
@@ -213,53 +216,97 @@ impl InterconnectItem {
         }
     }
 
+    /// Every field: its attribute name, type and description.
+    pub fn fields() -> Vec<(&'static str, AttributeType, &'static str)> {
+        let s = || AttributeType::String;
+        vec![
+            ("id", s(), "The interconnect's name."),
+            (
+                "name",
+                s(),
+                "The interconnect's name, assigned by Cloudflare; its identifier.",
+            ),
+            ("account_id", s(), "The account."),
+            (
+                "type",
+                s(),
+                "`direct` or `gcp_partner` (or a type this provider does not know yet).",
+            ),
+            ("slot_id", s(), "The slot of a direct port."),
+            ("speed", s(), "The port speed, or the attachment's bandwidth."),
+            ("owner", s(), "The owner Cloudflare reports."),
+            ("site", s(), "The Cloudflare site (direct ports)."),
+            ("region", s(), "The GCP region (GCP partner interconnects)."),
+            (
+                "facility",
+                facility_type(),
+                "The facility of a direct port: `name` and `address` lines.",
+            ),
+            (
+                "virtual_port_reservation_id",
+                s(),
+                "Correlates the interconnect with Magic Transit's `cf_interconnects`.",
+            ),
+            (
+                "ccr_device_name",
+                s(),
+                "The Customer Connectivity Router the interconnect is on.",
+            ),
+            (
+                "status",
+                s(),
+                "The last link status seen: `Pending`, `Down`, `Unhealthy` or `Healthy`.",
+            ),
+            (
+                "status_reason",
+                s(),
+                "The reason given with a `Down` or `Unhealthy` status, else null.",
+            ),
+        ]
+    }
+
+    /// The description of one field.
+    pub fn describe(field: &str) -> &'static str {
+        Self::fields()
+            .into_iter()
+            .find(|(name, _, _)| *name == field)
+            .map(|(_, _, description)| description)
+            .unwrap_or("")
+    }
+
     /// The object type of an item.
     pub fn object_type() -> AttributeType {
-        let s = || AttributeType::String;
-        AttributeType::Object(HashMap::from([
-            ("name".to_owned(), s()),
-            ("account_id".to_owned(), s()),
-            ("type".to_owned(), s()),
-            ("slot_id".to_owned(), s()),
-            ("speed".to_owned(), s()),
-            ("owner".to_owned(), s()),
-            ("site".to_owned(), s()),
-            ("region".to_owned(), s()),
-            ("facility".to_owned(), facility_type()),
-            ("virtual_port_reservation_id".to_owned(), s()),
-            ("ccr_device_name".to_owned(), s()),
-            ("status".to_owned(), s()),
-            ("status_reason".to_owned(), s()),
-        ]))
+        AttributeType::Object(
+            Self::fields()
+                .into_iter()
+                .map(|(name, attr_type, _)| (name.to_owned(), attr_type))
+                .collect(),
+        )
+    }
+
+    /// Which fields hold a value (known or unknown), by name.
+    pub fn non_null_fields(&self) -> [(&'static str, bool); 14] {
+        [
+            ("id", !self.id.is_null()),
+            ("name", !self.name.is_null()),
+            ("account_id", !self.account_id.is_null()),
+            ("type", !self.kind.is_null()),
+            ("slot_id", !self.slot_id.is_null()),
+            ("speed", !self.speed.is_null()),
+            ("owner", !self.owner.is_null()),
+            ("site", !self.site.is_null()),
+            ("region", !self.region.is_null()),
+            ("facility", !self.facility.is_null()),
+            (
+                "virtual_port_reservation_id",
+                !self.virtual_port_reservation_id.is_null(),
+            ),
+            ("ccr_device_name", !self.ccr_device_name.is_null()),
+            ("status", !self.status.is_null()),
+            ("status_reason", !self.status_reason.is_null()),
+        ]
     }
 }
-
-/// Descriptions of the computed interconnect attributes, shared by the resource and data sources.
-pub const COMPUTED_INTERCONNECT_ATTRIBUTES: [(&str, &str); 8] = [
-    (
-        "name",
-        "The interconnect's name, assigned by Cloudflare; its identifier.",
-    ),
-    ("owner", "The owner Cloudflare reports."),
-    ("site", "The Cloudflare site (direct ports)."),
-    ("region", "The GCP region (GCP partner interconnects)."),
-    (
-        "virtual_port_reservation_id",
-        "Correlates the interconnect with Magic Transit's `cf_interconnects`.",
-    ),
-    (
-        "ccr_device_name",
-        "The Customer Connectivity Router the interconnect is on.",
-    ),
-    (
-        "status",
-        "The last link status seen: `Pending`, `Down`, `Unhealthy` or `Healthy`.",
-    ),
-    (
-        "status_reason",
-        "The reason given with a `Down` or `Unhealthy` status, else null.",
-    ),
-];
 
 #[cfg(test)]
 mod tests {

@@ -105,8 +105,7 @@ impl DataSource for LoaDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let configured = self.provider.configured(diags)?;
-        let account = super::account_for(&self.provider, &config.account_id, diags)?;
+        let (configured, account) = super::connect(&self.provider, &config.account_id, diags)?;
         let name = config.name.as_ref_option().cloned().unwrap_or_default();
         let loa_name = config.loa_name.as_ref_option().cloned();
         match configured

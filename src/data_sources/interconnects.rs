@@ -131,8 +131,7 @@ impl DataSource for InterconnectsDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let configured = self.provider.configured(diags)?;
-        let account = super::account_for(&self.provider, &config.account_id, diags)?;
+        let (configured, account) = super::connect(&self.provider, &config.account_id, diags)?;
         let filter = InterconnectFilter {
             site: config.site.as_ref_option().cloned(),
             kind: config.kind.as_ref_option().cloned(),

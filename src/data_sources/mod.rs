@@ -14,17 +14,19 @@ use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 use crate::diag;
-use crate::provider::ProviderState;
+use crate::provider::{Configured, ProviderState};
 use crate::tf_types::effective_account;
 
-/// The account a data source reads: its own `account_id`, else the provider's; an error if neither.
-pub(crate) fn account_for(
+/// The configured client and the account a data source reads: its own `account_id`, else the
+/// provider's. An error diagnostic when the provider cannot reach the API yet or no account is known.
+pub(crate) fn connect(
     provider: &ProviderState,
-    configured: &Value<String>,
+    configured_account: &Value<String>,
     diags: &mut Diagnostics,
-) -> Option<String> {
-    match effective_account(configured, &provider.default_account()) {
-        Value::Value(account) => Some(account),
+) -> Option<(Configured, String)> {
+    let configured = provider.configured(diags)?;
+    match effective_account(configured_account, &provider.default_account()) {
+        Value::Value(account) => Some((configured, account)),
         _ => {
             diag::error(
                 diags,

@@ -130,8 +130,7 @@ impl DataSource for SlotsDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let configured = self.provider.configured(diags)?;
-        let account = super::account_for(&self.provider, &config.account_id, diags)?;
+        let (configured, account) = super::connect(&self.provider, &config.account_id, diags)?;
         let filter = SlotFilter {
             site: config.site.as_ref_option().cloned(),
             speed: config.speed.as_ref_option().cloned(),

@@ -22,9 +22,8 @@ use crate::api::{
 use crate::diag;
 use crate::provider::{Configured, ProviderState};
 use crate::tf_types::{
-    block, check_account_id, check_duration, effective_account, facility_type, parse_duration,
-    reject_computed_in_config, string_attr, timeouts_block, typed_attr, FacilityValue, InterconnectItem,
-    Timeouts, COMPUTED_INTERCONNECT_ATTRIBUTES,
+    block, check_account_id, check_duration, effective_account, parse_duration, reject_computed_in_config,
+    string_attr, timeouts_block, typed_attr, FacilityValue, InterconnectItem, Timeouts,
 };
 
 /// Default create timeout (including the wait for `Healthy`).
@@ -75,6 +74,19 @@ pub struct InterconnectState {
     /// Operation timeouts.
     pub timeouts: Value<Timeouts>,
 }
+
+/// The attributes only the provider sets (besides `id`), described as in `InterconnectItem::fields`.
+const COMPUTED_ONLY: [&str; 9] = [
+    "name",
+    "owner",
+    "site",
+    "region",
+    "facility",
+    "virtual_port_reservation_id",
+    "ccr_device_name",
+    "status",
+    "status_reason",
+];
 
 /// The API attributes whose change forces a new interconnect (speed is handled apart: it is computed
 /// when not configured).
@@ -171,24 +183,22 @@ pub fn default_wait(kind: &Value<String>) -> Value<bool> {
 
 /// Checks a configuration without calling the API; every error names its attribute.
 pub fn validate_config(cfg: &InterconnectState, diags: &mut Diagnostics) {
-    reject_computed_in_config(
-        diags,
-        &[
-            ("id", !cfg.id.is_null()),
-            ("name", !cfg.name.is_null()),
-            ("owner", !cfg.owner.is_null()),
-            ("site", !cfg.site.is_null()),
-            ("region", !cfg.region.is_null()),
-            ("facility", !cfg.facility.is_null()),
-            (
-                "virtual_port_reservation_id",
-                !cfg.virtual_port_reservation_id.is_null(),
-            ),
-            ("ccr_device_name", !cfg.ccr_device_name.is_null()),
-            ("status", !cfg.status.is_null()),
-            ("status_reason", !cfg.status_reason.is_null()),
-        ],
-    );
+    let set = [
+        ("id", !cfg.id.is_null()),
+        ("name", !cfg.name.is_null()),
+        ("owner", !cfg.owner.is_null()),
+        ("site", !cfg.site.is_null()),
+        ("region", !cfg.region.is_null()),
+        ("facility", !cfg.facility.is_null()),
+        (
+            "virtual_port_reservation_id",
+            !cfg.virtual_port_reservation_id.is_null(),
+        ),
+        ("ccr_device_name", !cfg.ccr_device_name.is_null()),
+        ("status", !cfg.status.is_null()),
+        ("status_reason", !cfg.status_reason.is_null()),
+    ];
+    reject_computed_in_config(diags, &set);
     check_account_id(diags, &cfg.account_id);
     if let Value::Value(timeouts) = &cfg.timeouts {
         check_duration(
@@ -633,10 +643,11 @@ impl Resource for InterconnectResource {
             }),
             ("wait_for_healthy", typed_attr(AttributeType::Bool, OptionalComputed, "Whether create waits until the status is `Healthy` (within `timeouts.create`). Default `true` for `gcp_partner`, `false` for `direct` (a port stays `Pending` until its cross-connect is installed). Changing it never replaces.")),
             ("skip_destroy", typed_attr(AttributeType::Bool, Optional, "When true, destroy only removes the interconnect from state (with a warning) and leaves it in Cloudflare. Changing it never replaces.")),
-            ("facility", typed_attr(facility_type(), Computed, "The facility of a direct port: `name` and `address` lines.")),
         ];
-        for (name, description) in COMPUTED_INTERCONNECT_ATTRIBUTES {
-            attributes.push((name, computed_string(description)));
+        for (name, attr_type, description) in InterconnectItem::fields() {
+            if COMPUTED_ONLY.contains(&name) {
+                attributes.push((name, typed_attr(attr_type, Computed, description)));
+            }
         }
         let mut block = block(
             "A Cloudflare Network Interconnect: a direct port in a slot, or a GCP Partner Interconnect attachment. \

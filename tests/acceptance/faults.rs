@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::harness::{Mock, Workspace};
+use crate::harness::{Background, Mock, Workspace};
 use crate::lifecycle::{gcp, port, SLOT_A};
 use crate::workspace;
 
@@ -190,13 +190,9 @@ fn malformed_truncated_and_unknown_answers_never_crash_the_provider() {
 fn a_flapping_link_keeps_the_wait_going_and_every_transition_is_logged() {
     let ws = workspace!("--healthy-after", "never");
     ws.config(&gcp("gcp", 64, ""));
-    let apply = ws
-        .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
-        .env("TF_LOG_PROVIDER", "INFO")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("apply");
+    let mut command = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    command.env("TF_LOG_PROVIDER", "INFO");
+    let apply = Background::start(command);
     crate::harness::wait_until(
         "the interconnect exists",
         std::time::Duration::from_secs(30),
@@ -213,14 +209,7 @@ fn a_flapping_link_keeps_the_wait_going_and_every_transition_is_logged() {
         {"state": "Healthy"}
     ]});
     ws.mock.set_status(&name, flaps);
-    let done = std::thread::spawn(move || apply.wait_with_output());
-    let output = done.join().expect("join").expect("output");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{text}");
+    let text = apply.finish(crate::harness::COMMAND_LIMIT).ok().output;
     for transition in [
         "Pending -> Down (no light)",
         "Down (no light) -> Unhealthy (rx power -22 dBm)",
@@ -238,24 +227,6 @@ fn a_flapping_link_keeps_the_wait_going_and_every_transition_is_logged() {
     ws.destroy_all();
 }
 
-fn run_in_background(ws: &Workspace, args: &[&str]) -> std::thread::JoinHandle<(bool, String)> {
-    let child = ws
-        .command(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("terraform");
-    std::thread::spawn(move || {
-        let output = child.wait_with_output().expect("output");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        (output.status.success(), text)
-    })
-}
-
 #[test]
 fn deletion_behind_terraforms_back_ends_create_and_delete_waits_clearly() {
     let ws = workspace!("--healthy-after", "never", "--delete-lag", "100000");
@@ -263,7 +234,7 @@ fn deletion_behind_terraforms_back_ends_create_and_delete_waits_clearly() {
 
     // During the wait for Healthy: the create fails, and nothing is left in state.
     ws.config(&gcp("gcp", 66, "timeouts {\n    create = \"5m\"\n  }"));
-    let apply = run_in_background(&ws, &["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     crate::harness::wait_until("the create is waiting", limit, || {
         ws.mock
             .interconnects()
@@ -275,19 +246,16 @@ fn deletion_behind_terraforms_back_ends_create_and_delete_waits_clearly() {
         .map(str::to_owned)
         .expect("name");
     ws.mock.delete_out_of_band(&name);
-    let (ok, output) = apply.join().expect("apply");
-    assert!(!ok, "{output}");
-    assert!(
-        output.contains("disappeared while waiting for it to become Healthy"),
-        "{output}"
-    );
-    assert!(!output.contains("panic"), "{output}");
+    let run = apply
+        .finish(crate::harness::COMMAND_LIMIT)
+        .fails_with(&["disappeared while waiting for it to become Healthy"]);
+    assert!(!run.output.contains("panic"), "{}", run.output);
     assert_eq!(ws.addresses(), Vec::<String>::new());
 
     // During the wait after DELETE (the mock keeps showing it): destroy completes once it is gone.
     ws.config(&port("port", SLOT_A, "timeouts {\n    delete = \"5m\"\n  }"));
     ws.apply().ok();
-    let destroy = run_in_background(&ws, &["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    let destroy = ws.spawn(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
     crate::harness::wait_until("the delete is waiting", limit, || {
         ws.mock
             .interconnects()
@@ -304,8 +272,7 @@ fn deletion_behind_terraforms_back_ends_create_and_delete_waits_clearly() {
         .map(str::to_owned)
         .expect("name");
     ws.mock.delete_out_of_band(&name);
-    let (ok, output) = destroy.join().expect("destroy");
-    assert!(ok, "{output}");
+    destroy.finish(crate::harness::COMMAND_LIMIT).ok();
     assert_eq!(ws.addresses(), Vec::<String>::new());
     assert_eq!(ws.mock.interconnects(), Vec::<Value>::new());
 }

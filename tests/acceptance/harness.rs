@@ -344,30 +344,12 @@ impl Workspace {
 
     /// Runs a Terraform command to completion; kills it and fails the test after [`COMMAND_LIMIT`].
     pub fn tf(&self, args: &[&str]) -> Run {
-        let child = self
-            .command(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run terraform");
-        let pid = child.id() as i32;
-        let waiter = std::thread::spawn(move || child.wait_with_output());
-        let started = Instant::now();
-        while !waiter.is_finished() {
-            if started.elapsed() > COMMAND_LIMIT {
-                let _ = nix::sys::signal::killpg(
-                    nix::unistd::Pid::from_raw(pid),
-                    nix::sys::signal::Signal::SIGKILL,
-                );
-                let partial = waiter.join().ok().and_then(Result::ok).map(Run::from);
-                panic!(
-                    "terraform {args:?} still ran after {COMMAND_LIMIT:?}:\n{}",
-                    partial.map(|r| r.output).unwrap_or_default()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Run::from(waiter.join().expect("join").expect("terraform output"))
+        self.spawn(args).finish(COMMAND_LIMIT)
+    }
+
+    /// Starts a Terraform command in the background.
+    pub fn spawn(&self, args: &[&str]) -> Background {
+        Background::start(self.command(args))
     }
 
     /// `terraform apply -auto-approve`.
@@ -433,6 +415,49 @@ impl Workspace {
     pub fn outputs(&self) -> Value {
         let run = self.tf(&["output", "-json"]).ok();
         serde_json::from_str(&run.output).unwrap_or(json!({}))
+    }
+}
+
+/// A Terraform command running in the background, in its own process group.
+pub struct Background {
+    pid: i32,
+    waiter: std::thread::JoinHandle<std::io::Result<Output>>,
+}
+
+impl Background {
+    /// Starts `command` with its output captured.
+    pub fn start(mut command: Command) -> Background {
+        let child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start terraform");
+        Background {
+            pid: child.id() as i32,
+            waiter: std::thread::spawn(move || child.wait_with_output()),
+        }
+    }
+
+    /// The process (and process group) id.
+    pub fn pid(&self) -> nix::unistd::Pid {
+        nix::unistd::Pid::from_raw(self.pid)
+    }
+
+    /// Waits for the command to end; kills its process group and fails the test after `limit`.
+    pub fn finish(self, limit: Duration) -> Run {
+        let started = Instant::now();
+        while !self.waiter.is_finished() {
+            if started.elapsed() > limit {
+                let _ = nix::sys::signal::killpg(self.pid(), nix::sys::signal::Signal::SIGKILL);
+                let partial = self.waiter.join().ok().and_then(Result::ok).map(Run::from);
+                panic!(
+                    "terraform still ran after {limit:?}:\n{}",
+                    partial.map(|r| r.output).unwrap_or_default()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Run::from(self.waiter.join().expect("join").expect("terraform output"))
     }
 }
 

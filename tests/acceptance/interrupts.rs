@@ -1,66 +1,41 @@
 //! Ctrl-C during a wait: the provider survives, the wait ends promptly, and what was created stays in
 //! state.
 
-use std::process::Child;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{kill, killpg, Signal};
-use nix::unistd::Pid;
 use serde_json::json;
 
-use crate::harness::{wait_until, Workspace};
+use crate::harness::{wait_until, Background, Run, Workspace};
 use crate::lifecycle::{gcp, port, SLOT_A};
 use crate::workspace;
 
-/// Starts `terraform apply` of a GCP attachment that never turns healthy, and waits until its wait is
-/// under way (the interconnect exists and its status was polled).
-fn apply_stuck_in_a_wait(ws: &Workspace) -> (Child, String) {
-    ws.config(&gcp("gcp", 50, "timeouts {\n    create = \"10m\"\n  }"));
-    let child = ws
-        .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start apply");
+/// How long Terraform may take to exit after an interrupt.
+const EXIT_LIMIT: Duration = Duration::from_secs(30);
+
+/// Starts `terraform apply` of a GCP attachment, and waits until its wait for Healthy is under way (the
+/// interconnect exists and its status was polled `polls` times).
+fn apply_waiting(ws: &Workspace, n: u32, create_timeout: &str, polls: u64) -> (Background, String) {
+    ws.config(&gcp(
+        "gcp",
+        n,
+        &format!("timeouts {{\n    create = \"{create_timeout}\"\n  }}"),
+    ));
+    let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     wait_until("the create is waiting", Duration::from_secs(60), || {
         ws.mock
             .interconnects()
             .first()
-            .is_some_and(|ic| ic["status_polls"].as_u64() >= Some(2))
+            .is_some_and(|ic| ic["status_polls"].as_u64() >= Some(polls))
     });
     let name = ws.mock.interconnects()[0]["name"]
         .as_str()
         .map(str::to_owned)
         .expect("name");
-    (child, name)
+    (apply, name)
 }
 
-/// Waits for Terraform to exit, at most `limit`; returns its combined output.
-fn finish(child: Child, limit: Duration) -> (i32, String) {
-    let started = Instant::now();
-    let pid = child.id();
-    let waiter = std::thread::spawn(move || child.wait_with_output());
-    while !waiter.is_finished() {
-        if started.elapsed() > limit {
-            let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
-            panic!("terraform did not exit within {limit:?} of the interrupt");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let output = waiter.join().expect("join").expect("output");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code().unwrap_or(-1), text)
-}
-
-fn assert_kept_after_interrupt(ws: &Workspace, name: &str, code: i32, output: &str) {
-    assert_ne!(code, 0, "{output}");
-    for needle in ["was created but did not become Healthy", "interrupted"] {
-        assert!(output.contains(needle), "output lacks {needle:?}:\n{output}");
-    }
+fn assert_no_crash(run: &Run) {
     for crash in [
         "panic",
         "plugin crashed",
@@ -68,10 +43,16 @@ fn assert_kept_after_interrupt(ws: &Workspace, name: &str, code: i32, output: &s
         "connection is shut down",
     ] {
         assert!(
-            !output.contains(crash),
-            "the provider crashed ({crash}):\n{output}"
+            !run.output.contains(crash),
+            "the provider crashed ({crash}):\n{}",
+            run.output
         );
     }
+}
+
+fn assert_kept_after_interrupt(ws: &Workspace, name: &str, run: Run) {
+    assert_no_crash(&run);
+    run.fails_with(&["was created but did not become Healthy", "interrupted"]);
     assert_eq!(ws.addresses(), vec!["cni_interconnect.gcp"]);
     assert_eq!(ws.values("cni_interconnect.gcp")["name"], json!(name));
     assert_eq!(ws.mock.interconnects().len(), 1);
@@ -80,22 +61,20 @@ fn assert_kept_after_interrupt(ws: &Workspace, name: &str, code: i32, output: &s
 #[test]
 fn ctrl_c_to_the_process_group_ends_the_wait_and_keeps_the_interconnect() {
     let ws = workspace!("--healthy-after", "never");
-    let (child, name) = apply_stuck_in_a_wait(&ws);
-    killpg(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("SIGINT to the group");
-    let (code, output) = finish(child, Duration::from_secs(30));
-    assert_kept_after_interrupt(&ws, &name, code, &output);
+    let (apply, name) = apply_waiting(&ws, 50, "10m", 2);
+    killpg(apply.pid(), Signal::SIGINT).expect("SIGINT to the group");
+    assert_kept_after_interrupt(&ws, &name, apply.finish(EXIT_LIMIT));
     ws.destroy_all();
 }
 
 #[test]
 fn terminating_terraform_alone_stops_the_provider_through_stop_provider() {
     let ws = workspace!("--healthy-after", "never");
-    let (child, name) = apply_stuck_in_a_wait(&ws);
+    let (apply, name) = apply_waiting(&ws, 50, "10m", 2);
     // SIGTERM, which every Terraform version handles like Ctrl-C (1.0.x runs as two processes and its
     // outer one ignores a SIGINT sent to it alone, counting on the terminal to reach the whole group).
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).expect("SIGTERM to terraform only");
-    let (code, output) = finish(child, Duration::from_secs(30));
-    assert_kept_after_interrupt(&ws, &name, code, &output);
+    kill(apply.pid(), Signal::SIGTERM).expect("SIGTERM to terraform only");
+    assert_kept_after_interrupt(&ws, &name, apply.finish(EXIT_LIMIT));
     ws.destroy_all();
 }
 
@@ -103,20 +82,9 @@ fn terminating_terraform_alone_stops_the_provider_through_stop_provider() {
 fn an_interrupted_apply_converges_without_duplicates_when_run_again() {
     // Attachments turn Healthy 3 s after creation: the first apply is interrupted before that.
     let ws = workspace!("--healthy-after", "3s");
-    ws.config(&gcp("gcp", 51, "timeouts {\n    create = \"1m\"\n  }"));
-    let child = ws
-        .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
-        .spawn()
-        .expect("apply");
-    wait_until("the create is waiting", Duration::from_secs(30), || {
-        ws.mock
-            .interconnects()
-            .first()
-            .is_some_and(|ic| ic["status_polls"].as_u64() >= Some(1))
-    });
-    killpg(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("SIGINT");
-    let (code, _) = finish(child, Duration::from_secs(30));
-    assert_ne!(code, 0);
+    let (apply, _) = apply_waiting(&ws, 51, "1m", 1);
+    killpg(apply.pid(), Signal::SIGINT).expect("SIGINT");
+    assert_ne!(apply.finish(EXIT_LIMIT).code, 0);
     assert_eq!(ws.addresses(), vec!["cni_interconnect.gcp"], "kept in state");
 
     ws.apply().ok().contains(&["1 added, 0 changed, 1 destroyed"]);
@@ -138,23 +106,17 @@ fn ctrl_c_during_a_delete_wait_keeps_the_port_in_state_until_a_later_destroy() {
     let ws = workspace!("--delete-lag", "40");
     ws.config(&port("port", SLOT_A, ""));
     ws.apply().ok();
-    let child = ws
-        .command(&["destroy", "-auto-approve", "-input=false", "-no-color"])
-        .spawn()
-        .expect("destroy");
+    let destroy = ws.spawn(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
     wait_until("the delete is waiting", Duration::from_secs(30), || {
         ws.mock
             .interconnects()
             .first()
             .is_some_and(|ic| ic["deleting"] == json!(true))
     });
-    killpg(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("SIGINT");
-    let (code, output) = finish(child, Duration::from_secs(30));
-    assert_ne!(code, 0, "{output}");
-    assert!(
-        !output.contains("panic") && !output.contains("plugin crashed"),
-        "{output}"
-    );
+    killpg(destroy.pid(), Signal::SIGINT).expect("SIGINT");
+    let run = destroy.finish(EXIT_LIMIT);
+    assert_no_crash(&run);
+    assert_ne!(run.code, 0, "{}", run.output);
     assert_eq!(
         ws.addresses(),
         vec!["cni_interconnect.port"],
@@ -174,18 +136,15 @@ fn ctrl_c_during_a_long_listing_ends_it_promptly() {
     }
     ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects$", "kind": "delay", "delay_ms": 500, "count": 100}));
     ws.config("data \"cni_interconnects\" \"all\" {}\noutput \"n\" { value = length(data.cni_interconnects.all.interconnects) }\n");
-    let child = ws
-        .command(&["plan", "-input=false", "-no-color"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("plan");
+    let plan = ws.spawn(&["plan", "-input=false", "-no-color"]);
     wait_until("the listing is under way", Duration::from_secs(30), || {
         ws.mock.requests_matching("GET", "/cni/interconnects$").len() >= 3
     });
     let interrupted = Instant::now();
-    killpg(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("SIGINT");
-    let (code, output) = finish(child, Duration::from_secs(30));
-    assert_ne!(code, 0, "{output}");
+    killpg(plan.pid(), Signal::SIGINT).expect("SIGINT");
+    let run = plan.finish(EXIT_LIMIT);
+    assert_no_crash(&run);
+    assert_ne!(run.code, 0, "{}", run.output);
     assert!(
         interrupted.elapsed() < Duration::from_secs(5),
         "the listing went on for {:?}",
@@ -193,7 +152,4 @@ fn ctrl_c_during_a_long_listing_ends_it_promptly() {
     );
     let pages = ws.mock.requests_matching("GET", "/cni/interconnects$").len();
     assert!(pages < 15, "{pages} of 20 pages were fetched after the interrupt");
-    for crash in ["panic", "plugin crashed"] {
-        assert!(!output.contains(crash), "{output}");
-    }
 }

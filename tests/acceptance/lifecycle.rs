@@ -259,10 +259,7 @@ fn a_wait_that_times_out_keeps_the_interconnect_in_state_as_tainted() {
 fn down_and_unhealthy_keep_a_wait_going_and_are_reported_when_it_ends() {
     let ws = workspace!("--healthy-after", "never");
     ws.config(&gcp("gcp", 8, "timeouts {\n    create = \"3s\"\n  }"));
-    let mut apply = ws
-        .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
-        .spawn()
-        .expect("apply");
+    let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     crate::harness::wait_until(
         "the interconnect exists",
         std::time::Duration::from_secs(30),
@@ -274,8 +271,9 @@ fn down_and_unhealthy_keep_a_wait_going_and_are_reported_when_it_ends() {
         .expect("name");
     ws.mock
         .set_status(&name, json!({"state": "Down", "reason": "no light on port"}));
-    let status = apply.wait().expect("apply ends");
-    assert!(!status.success());
+    apply
+        .finish(crate::harness::COMMAND_LIMIT)
+        .fails_with(&["did not become Healthy"]);
     let state = ws.values("cni_interconnect.gcp");
     assert_eq!(
         (state["status"].clone(), state["status_reason"].clone()),

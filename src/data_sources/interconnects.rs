@@ -114,7 +114,7 @@ impl DataSource for InterconnectsDataSource {
                     ("site", string_attr(Optional, "Only interconnects at this Cloudflare site.")),
                     ("type", string_attr(Optional, "Only interconnects of this type: `direct` or `gcp_partner`.")),
                     ("include_status", typed_attr(AttributeType::Bool, Optional, "Also read each interconnect's status (one request each, within the provider's request budget). Default false.")),
-                    ("interconnects", typed_attr(AttributeType::List(Box::new(InterconnectItem::object_type())), Computed, "The interconnects, in the API's order: `name`, `account_id`, `type`, `slot_id`, `speed`, `owner`, `site`, `region`, `facility`, `virtual_port_reservation_id`, `ccr_device_name`, and `status`/`status_reason` (null unless `include_status`).")),
+                    ("interconnects", typed_attr(AttributeType::List(Box::new(InterconnectItem::object_type())), Computed, "The interconnects, in the API's order: `id`, `name`, `account_id`, `type`, `slot_id`, `speed`, `owner`, `site`, `region`, `facility`, `virtual_port_reservation_id`, `ccr_device_name`, and `status`/`status_reason` (null unless `include_status`).")),
                 ],
             ),
         })

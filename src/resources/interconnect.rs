@@ -88,18 +88,16 @@ const COMPUTED_ONLY: [&str; 9] = [
     "status_reason",
 ];
 
-/// The API attributes whose change forces a new interconnect (speed is handled apart: it is computed
-/// when not configured).
-const REPLACING: [&str; 5] = ["account_id", "type", "slot_id", "bandwidth", "pairing_key"];
-
 impl InterconnectState {
+    /// The API attributes whose change forces a new interconnect (speed is handled apart: it is
+    /// computed when not configured).
     fn replacing_values(&self) -> [(&'static str, &Value<String>); 5] {
         [
-            (REPLACING[0], &self.account_id),
-            (REPLACING[1], &self.kind),
-            (REPLACING[2], &self.slot_id),
-            (REPLACING[3], &self.bandwidth),
-            (REPLACING[4], &self.pairing_key),
+            ("account_id", &self.account_id),
+            ("type", &self.kind),
+            ("slot_id", &self.slot_id),
+            ("bandwidth", &self.bandwidth),
+            ("pairing_key", &self.pairing_key),
         ]
     }
 

@@ -258,7 +258,8 @@ fn a_wait_that_times_out_keeps_the_interconnect_in_state_as_tainted() {
 #[test]
 fn down_and_unhealthy_keep_a_wait_going_and_are_reported_when_it_ends() {
     let ws = workspace!("--healthy-after", "never");
-    ws.config(&gcp("gcp", 8, "timeouts {\n    create = \"3s\"\n  }"));
+    // Long enough for the status to be set well before the wait ends, even on a slow machine.
+    ws.config(&gcp("gcp", 8, "timeouts {\n    create = \"8s\"\n  }"));
     let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     crate::harness::wait_until(
         "the interconnect exists",

@@ -6,11 +6,12 @@ TF_1_15_5 := $(CURDIR)/tools/bin/terraform-1.15.5
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/cnilabs/cni/$(VERSION)/linux_amd64
 
-.PHONY: help tools build demo test lint unit acceptance install
+.PHONY: help tools build demo test lint unit acceptance install bench
 
 help:
 	@echo "make demo     build, start cni-mock, terraform apply examples/quickstart, print outputs, destroy"
 	@echo "make test     lint, unit and integration tests, acceptance tests with Terraform 1.0.3 and 1.15.5"
+	@echo "make bench    run benches/ against same-run baselines and write BENCHMARKS.md"
 	@echo "make install  build a release binary into ~/.terraform.d/plugins for 'terraform init'"
 	@echo "make tools    install protoc and Terraform 1.0.3 / 1.15.5 into ./tools (demo and test do it)"
 
@@ -43,3 +44,6 @@ install: tools
 	mkdir -p $(PLUGIN_DIR)
 	cp target/release/terraform-provider-cni $(PLUGIN_DIR)/terraform-provider-cni_v$(VERSION)
 	@echo "installed $(PLUGIN_DIR)/terraform-provider-cni_v$(VERSION)"
+
+bench: tools
+	cargo bench --locked --bench client

@@ -27,6 +27,14 @@ pub fn typed_attr(attr_type: AttributeType, constraint: AttributeConstraint, des
     }
 }
 
+/// The optional `account_id` of a resource or data source, defaulting to the provider's.
+pub fn account_id_attr() -> Attribute {
+    string_attr(
+        AttributeConstraint::OptionalComputed,
+        "The account; defaults to the provider's `account_id`.",
+    )
+}
+
 /// A block with these attributes and no nested blocks.
 pub fn block(description: &str, attributes: Vec<(&str, Attribute)>) -> Block {
     Block {

@@ -10,7 +10,8 @@ use tf_provider::{DataSource, Diagnostics};
 use crate::diag;
 use crate::provider::ProviderState;
 use crate::tf_types::{
-    block, check_account_id, reject_computed_in_config, string_attr, typed_attr, InterconnectItem,
+    account_id_attr, block, check_account_id, reject_computed_in_config, string_attr, typed_attr,
+    InterconnectItem,
 };
 
 /// The data source.
@@ -31,16 +32,13 @@ impl DataSource for InterconnectDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use AttributeConstraint::{Computed, OptionalComputed, Required};
+        use AttributeConstraint::{Computed, Required};
         let attributes = InterconnectItem::fields()
             .into_iter()
             .map(|(name, attr_type, description)| {
                 let attribute = match name {
                     "name" => string_attr(Required, "The interconnect's name."),
-                    "account_id" => string_attr(
-                        OptionalComputed,
-                        "The account; defaults to the provider's `account_id`.",
-                    ),
+                    "account_id" => account_id_attr(),
                     _ => typed_attr(attr_type, Computed, description),
                 };
                 (name, attribute)

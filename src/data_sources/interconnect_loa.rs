@@ -14,7 +14,7 @@ use tf_provider::{DataSource, Diagnostics};
 
 use crate::diag;
 use crate::provider::ProviderState;
-use crate::tf_types::{block, check_account_id, reject_computed_in_config, string_attr};
+use crate::tf_types::{account_id_attr, block, check_account_id, reject_computed_in_config, string_attr};
 
 /// The longest custom name the API accepts on the letter.
 pub const MAX_LOA_NAME_CHARS: usize = 200;
@@ -54,7 +54,7 @@ impl DataSource for LoaDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use AttributeConstraint::{Computed, Optional, OptionalComputed, Required};
+        use AttributeConstraint::{Computed, Optional, Required};
         Some(Schema {
             version: 1,
             block: block(
@@ -62,7 +62,7 @@ impl DataSource for LoaDataSource {
                  The API generates it on every read, so `content_base64` and `sha256` may change between runs; \
                  write it out with `local_file` or use it directly rather than tracking its hash.",
                 vec![
-                    ("account_id", string_attr(OptionalComputed, "The account; defaults to the provider's `account_id`.")),
+                    ("account_id", account_id_attr()),
                     ("name", string_attr(Required, "The direct interconnect's name.")),
                     ("loa_name", string_attr(Optional, "A custom name printed on the letter instead of the account name (at most 200 characters).")),
                     ("content_base64", string_attr(Computed, "The document, base64-encoded.")),

@@ -14,7 +14,7 @@ use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{ApiError, Client, Interconnect, InterconnectFilter};
 use crate::diag;
 use crate::provider::ProviderState;
-use crate::tf_types::{block, check_account_id, string_attr, typed_attr, InterconnectItem};
+use crate::tf_types::{account_id_attr, block, check_account_id, string_attr, typed_attr, InterconnectItem};
 
 /// How many status reads are in flight at once; the request budget paces them anyway.
 const STATUS_CONCURRENCY: usize = 8;
@@ -104,13 +104,13 @@ impl DataSource for InterconnectsDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use AttributeConstraint::{Computed, Optional, OptionalComputed};
+        use AttributeConstraint::{Computed, Optional};
         Some(Schema {
             version: 1,
             block: block(
                 "Every interconnect of an account, following every page of the API's listing.",
                 vec![
-                    ("account_id", string_attr(OptionalComputed, "The account; defaults to the provider's `account_id`.")),
+                    ("account_id", account_id_attr()),
                     ("site", string_attr(Optional, "Only interconnects at this Cloudflare site.")),
                     ("type", string_attr(Optional, "Only interconnects of this type: `direct` or `gcp_partner`.")),
                     ("include_status", typed_attr(AttributeType::Bool, Optional, "Also read each interconnect's status (one request each, within the provider's request budget). Default false.")),

@@ -12,7 +12,9 @@ use tf_provider::{DataSource, Diagnostics};
 use crate::api::{Slot, SlotFilter};
 use crate::diag;
 use crate::provider::ProviderState;
-use crate::tf_types::{block, check_account_id, facility_type, opt, string_attr, typed_attr, FacilityValue};
+use crate::tf_types::{
+    account_id_attr, block, check_account_id, facility_type, opt, string_attr, typed_attr, FacilityValue,
+};
 
 /// One slot in the result.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -94,13 +96,13 @@ impl DataSource for SlotsDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use AttributeConstraint::{Computed, Optional, OptionalComputed};
+        use AttributeConstraint::{Computed, Optional};
         Some(Schema {
             version: 1,
             block: block(
                 "Slots (physical port positions at Cloudflare facilities) that a direct interconnect can occupy, following every page.",
                 vec![
-                    ("account_id", string_attr(OptionalComputed, "The account; defaults to the provider's `account_id`.")),
+                    ("account_id", account_id_attr()),
                     ("site", string_attr(Optional, "Only slots at this Cloudflare site.")),
                     ("speed", string_attr(Optional, "Only slots that support this speed, e.g. `10G`.")),
                     ("occupied", typed_attr(AttributeType::Bool, Optional, "Only occupied (true) or free (false) slots.")),

@@ -193,15 +193,7 @@ fn a_flapping_link_keeps_the_wait_going_and_every_transition_is_logged() {
     let mut command = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     command.env("TF_LOG_PROVIDER", "INFO");
     let apply = Background::start(command);
-    crate::harness::wait_until(
-        "the interconnect exists",
-        std::time::Duration::from_secs(30),
-        || ws.mock.interconnects().len() == 1,
-    );
-    let name = ws.mock.interconnects()[0]["name"]
-        .as_str()
-        .map(str::to_owned)
-        .expect("name");
+    let name = ws.mock.await_interconnect("the interconnect exists", |_| true);
     let flaps = json!({"sequence": [
         {"state": "Down", "reason": "no light"},
         {"state": "Unhealthy", "reason": "rx power -22 dBm"},
@@ -230,21 +222,13 @@ fn a_flapping_link_keeps_the_wait_going_and_every_transition_is_logged() {
 #[test]
 fn deletion_behind_terraforms_back_ends_create_and_delete_waits_clearly() {
     let ws = workspace!("--healthy-after", "never", "--delete-lag", "100000");
-    let limit = std::time::Duration::from_secs(30);
 
     // During the wait for Healthy: the create fails, and nothing is left in state.
     ws.config(&gcp("gcp", 66, "timeouts {\n    create = \"5m\"\n  }"));
     let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-    crate::harness::wait_until("the create is waiting", limit, || {
-        ws.mock
-            .interconnects()
-            .first()
-            .is_some_and(|ic| ic["status_polls"].as_u64() >= Some(2))
+    let name = ws.mock.await_interconnect("the create is waiting", |ic| {
+        ic["status_polls"].as_u64() >= Some(2)
     });
-    let name = ws.mock.interconnects()[0]["name"]
-        .as_str()
-        .map(str::to_owned)
-        .expect("name");
     ws.mock.delete_out_of_band(&name);
     let run = apply
         .finish(crate::harness::COMMAND_LIMIT)
@@ -256,21 +240,14 @@ fn deletion_behind_terraforms_back_ends_create_and_delete_waits_clearly() {
     ws.config(&port("port", SLOT_A, "timeouts {\n    delete = \"5m\"\n  }"));
     ws.apply().ok();
     let destroy = ws.spawn(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    crate::harness::wait_until("the delete is waiting", limit, || {
+    let gets = || {
         ws.mock
-            .interconnects()
-            .first()
-            .is_some_and(|ic| ic["deleting"] == json!(true))
-            && ws
-                .mock
-                .requests_matching("GET", "/cni/interconnects/icon-[0-9]+$")
-                .len()
-                >= 3
+            .requests_matching("GET", "/cni/interconnects/icon-[0-9]+$")
+            .len()
+    };
+    let name = ws.mock.await_interconnect("the delete is waiting", |ic| {
+        ic["deleting"] == json!(true) && gets() >= 3
     });
-    let name = ws.mock.interconnects()[0]["name"]
-        .as_str()
-        .map(str::to_owned)
-        .expect("name");
     ws.mock.delete_out_of_band(&name);
     destroy.finish(crate::harness::COMMAND_LIMIT).ok();
     assert_eq!(ws.addresses(), Vec::<String>::new());

@@ -127,6 +127,20 @@ impl Mock {
         self.get("interconnects").as_array().cloned().unwrap_or_default()
     }
 
+    /// Waits (up to a minute) until the mock holds an interconnect for which `ready` holds; its name.
+    pub fn await_interconnect(&self, what: &str, ready: impl Fn(&Value) -> bool) -> String {
+        let mut name = None;
+        wait_until(what, Duration::from_secs(60), || {
+            name = self
+                .interconnects()
+                .iter()
+                .find(|ic| ready(ic))
+                .and_then(|ic| ic["name"].as_str().map(str::to_owned));
+            name.is_some()
+        });
+        name.unwrap_or_default()
+    }
+
     /// Adds a fault (see docs/cni-mock.md).
     pub fn fault(&self, spec: Value) {
         let r = self

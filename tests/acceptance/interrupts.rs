@@ -22,16 +22,9 @@ fn apply_waiting(ws: &Workspace, n: u32, create_timeout: &str, polls: u64) -> (B
         &format!("timeouts {{\n    create = \"{create_timeout}\"\n  }}"),
     ));
     let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-    wait_until("the create is waiting", Duration::from_secs(60), || {
-        ws.mock
-            .interconnects()
-            .first()
-            .is_some_and(|ic| ic["status_polls"].as_u64() >= Some(polls))
+    let name = ws.mock.await_interconnect("the create is waiting", |ic| {
+        ic["status_polls"].as_u64() >= Some(polls)
     });
-    let name = ws.mock.interconnects()[0]["name"]
-        .as_str()
-        .map(str::to_owned)
-        .expect("name");
     (apply, name)
 }
 
@@ -107,12 +100,8 @@ fn ctrl_c_during_a_delete_wait_keeps_the_port_in_state_until_a_later_destroy() {
     ws.config(&port("port", SLOT_A, ""));
     ws.apply().ok();
     let destroy = ws.spawn(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    wait_until("the delete is waiting", Duration::from_secs(30), || {
-        ws.mock
-            .interconnects()
-            .first()
-            .is_some_and(|ic| ic["deleting"] == json!(true))
-    });
+    ws.mock
+        .await_interconnect("the delete is waiting", |ic| ic["deleting"] == json!(true));
     killpg(destroy.pid(), Signal::SIGINT).expect("SIGINT");
     let run = destroy.finish(EXIT_LIMIT);
     assert_no_crash(&run);

@@ -261,15 +261,7 @@ fn down_and_unhealthy_keep_a_wait_going_and_are_reported_when_it_ends() {
     // Long enough for the status to be set well before the wait ends, even on a slow machine.
     ws.config(&gcp("gcp", 8, "timeouts {\n    create = \"8s\"\n  }"));
     let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-    crate::harness::wait_until(
-        "the interconnect exists",
-        std::time::Duration::from_secs(30),
-        || ws.mock.interconnects().len() == 1,
-    );
-    let name = ws.mock.interconnects()[0]["name"]
-        .as_str()
-        .map(str::to_owned)
-        .expect("name");
+    let name = ws.mock.await_interconnect("the interconnect exists", |_| true);
     ws.mock
         .set_status(&name, json!({"state": "Down", "reason": "no light on port"}));
     apply

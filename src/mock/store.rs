@@ -764,6 +764,12 @@ mod tests {
         Store::new(StoreConfig::default())
     }
 
+    /// Creates an interconnect and returns its name.
+    fn created_name(s: &mut Store, body: &Value) -> String {
+        let created = s.create_interconnect(ACC, body).expect("created");
+        created["name"].as_str().map(str::to_owned).unwrap_or_default()
+    }
+
     fn gcp(key: &str) -> Value {
         json!({"account": ACC, "type": "gcp_partner", "bandwidth": "1G", "pairing_key": key})
     }
@@ -787,10 +793,7 @@ mod tests {
     #[test]
     fn a_pairing_key_serves_one_interconnect_at_a_time() {
         let mut s = store();
-        let name = s.create_interconnect(ACC, &gcp(KEY)).expect("created")["name"]
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_default();
+        let name = created_name(&mut s, &gcp(KEY));
         let err = s.create_interconnect(ACC, &gcp(KEY)).expect_err("in use");
         assert_eq!(err.code, code::PAIRING_KEY_USED);
         assert!(s.delete_interconnect(ACC, &name).is_ok());
@@ -803,10 +806,7 @@ mod tests {
     #[test]
     fn statuses_follow_polls_then_scripts() {
         let mut s = store();
-        let name = s.create_interconnect(ACC, &gcp(KEY)).expect("created")["name"]
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_default();
+        let name = created_name(&mut s, &gcp(KEY));
         let states: Vec<Value> = (0..3)
             .map(|_| s.poll_status(ACC, &name).expect("status")["state"].clone())
             .collect();
@@ -834,10 +834,7 @@ mod tests {
     fn direct_ports_stay_pending_until_a_cross_connect_is_installed() {
         let mut s = store();
         let body = json!({"account": ACC, "type": "direct", "slot_id": FIRST_SLOT_ID});
-        let name = s.create_interconnect(ACC, &body).expect("created")["name"]
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_default();
+        let name = created_name(&mut s, &body);
         for _ in 0..5 {
             assert_eq!(
                 s.poll_status(ACC, &name).expect("status")["state"],
@@ -858,10 +855,7 @@ mod tests {
             ..StoreConfig::default()
         });
         let body = json!({"account": ACC, "type": "direct", "slot_id": FIRST_SLOT_ID});
-        let name = s.create_interconnect(ACC, &body).expect("created")["name"]
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_default();
+        let name = created_name(&mut s, &body);
         assert!(s.delete_interconnect(ACC, &name).is_ok());
         assert!(s.get_interconnect(ACC, &name).is_ok());
         assert!(s.get_interconnect(ACC, &name).is_ok());
@@ -876,10 +870,7 @@ mod tests {
     fn the_loa_is_a_pdf_with_the_custom_name() {
         let mut s = store();
         let body = json!({"account": ACC, "type": "direct", "slot_id": FIRST_SLOT_ID});
-        let name = s.create_interconnect(ACC, &body).expect("created")["name"]
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_default();
+        let name = created_name(&mut s, &body);
         let pdf = s.loa(ACC, &name, Some("ACME (NJ) Corp")).expect("loa");
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.starts_with("%PDF-1.4") && text.trim_end().ends_with("%%EOF"));

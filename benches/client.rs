@@ -138,6 +138,7 @@ async fn main() {
             ..StoreConfig::default()
         },
         rate_limit: None,
+        accounts: Vec::new(),
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
         .await

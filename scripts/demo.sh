@@ -16,7 +16,7 @@ cleanup() {
 trap cleanup EXIT
 
 token="demo-token-$RANDOM$RANDOM"
-target/debug/cni-mock --listen 127.0.0.1:0 --token "$token" --healthy-after 3 >"$work/mock.url" &
+target/debug/cni-mock --listen 127.0.0.1:0 --token "$token" --healthy-after 3 --direct-healthy-after never >"$work/mock.url" &
 mock_pid=$!
 for _ in $(seq 200); do [ -s "$work/mock.url" ] && break; sleep 0.05; done
 base_url=$(head -1 "$work/mock.url")

@@ -62,6 +62,10 @@ pub fn describe_api_error(err: &ApiError) -> String {
              requests_per_second, or retry later."
         }
         ApiError::Transport { .. } => "\n\nCheck base_url and the network path to the API.",
+        ApiError::NotTheApi(_) | ApiError::Redirected { .. } => {
+            "\n\nNothing was removed from state: only the CNI API's own 404 proves that an interconnect is gone."
+        }
+        ApiError::OutOfTime { .. } => "\n\nRaise the timeouts block's value for this operation, or retry later.",
         _ => "",
     };
     format!("{err}{hint}")
@@ -70,7 +74,13 @@ pub fn describe_api_error(err: &ApiError) -> String {
 /// Adds an error for a wait that did not reach its goal.
 pub fn wait_error(diags: &mut Diagnostics, summary: impl Into<String>, err: &WaitError, consequence: &str) {
     let cause = match err {
-        WaitError::Api(api) => describe_api_error(api),
+        WaitError::Api { source, last } => match last {
+            Some(status) => format!(
+                "{}\n\nThe last status seen was {status}.",
+                describe_api_error(source)
+            ),
+            None => describe_api_error(source),
+        },
         other => other.to_string(),
     };
     error(diags, summary, format!("{cause}.\n\n{consequence}"), None);

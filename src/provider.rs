@@ -1,22 +1,24 @@
 //! The `cni` provider: its configuration, how it resolves against environment variables, and the
 //! client it hands to the resource and data sources.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
 use tf_provider::value::Value;
-use tf_provider::{Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, Auth, Client, ClientConfig, RetryPolicy, Secret};
 use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
 use crate::diag;
 use crate::resources::InterconnectResource;
-use crate::tf_types::{block, check_account_id, check_duration, parse_duration, string_attr, typed_attr};
+use crate::tf_types::{
+    block, check_account_id, check_duration, parse_duration, string_attr, typed_attr, Number,
+};
 
 /// Default longest pause between two status polls.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);
@@ -45,10 +47,10 @@ pub struct ProviderConfig {
     pub account_id: Value<String>,
     /// Retries of retryable failures per request.
     #[serde(default)]
-    pub max_retries: Value<i64>,
+    pub max_retries: Value<Number>,
     /// The request budget of the whole process.
     #[serde(default)]
-    pub requests_per_second: Value<f64>,
+    pub requests_per_second: Value<Number>,
     /// The longest pause between two status polls.
     #[serde(default)]
     pub poll_interval: Value<String>,
@@ -80,8 +82,8 @@ pub struct Settings {
 pub enum Resolved {
     /// Everything is known.
     Ready(Settings),
-    /// Some attribute depends on values not known yet (during plan); names it.
-    Deferred(String),
+    /// Some attribute depends on values not known yet (during plan).
+    Deferred(Deferral),
 }
 
 /// A configured provider, as resources and data sources use it.
@@ -95,28 +97,20 @@ pub struct Configured {
     pub poll_interval: Duration,
     /// Retries per request (also bounds create attempts after a reconciled ambiguous create).
     pub max_retries: usize,
-    claims: Arc<Mutex<HashSet<String>>>,
-}
-
-impl Configured {
-    /// Records that this process created or adopted `name`; `false` if it already had.
-    pub fn claim(&self, name: &str) -> bool {
-        self.claims
-            .lock()
-            .map(|mut c| c.insert(name.to_owned()))
-            .unwrap_or(false)
-    }
-
-    /// Whether this process already created or adopted `name`.
-    pub fn is_claimed(&self, name: &str) -> bool {
-        self.claims.lock().map(|c| c.contains(name)).unwrap_or(false)
-    }
 }
 
 enum Setup {
     NotYet,
-    Deferred(String),
+    Deferred(Deferral),
     Ready(Configured),
+}
+
+/// A configuration that waits on values known only after apply.
+pub struct Deferral {
+    /// The attributes not known yet, for messages.
+    pub unknown: String,
+    /// The default account, when the configuration already tells it (known, or known to be absent).
+    pub account_id: Value<String>,
 }
 
 /// State shared by the provider and everything it serves.
@@ -131,7 +125,7 @@ impl ProviderState {
         let setup = self.setup.read().unwrap_or_else(|p| p.into_inner());
         match &*setup {
             Setup::Ready(configured) => Some(configured.clone()),
-            Setup::Deferred(what) => {
+            Setup::Deferred(Deferral { unknown: what, .. }) => {
                 diag::error(
                     diags,
                     "Provider configuration not known yet",
@@ -155,12 +149,19 @@ impl ProviderState {
         }
     }
 
+    /// Whether the configuration waits on values known only after apply (during such a plan, existing
+    /// objects cannot be read and are kept as they are).
+    pub fn is_deferred(&self) -> bool {
+        let setup = self.setup.read().unwrap_or_else(|p| p.into_inner());
+        matches!(&*setup, Setup::Deferred(_))
+    }
+
     /// The provider's default account: known (possibly null), or unknown while its config is deferred.
     pub fn default_account(&self) -> Value<String> {
         let setup = self.setup.read().unwrap_or_else(|p| p.into_inner());
         match &*setup {
             Setup::Ready(c) => c.account_id.clone().into(),
-            Setup::Deferred(_) => Value::Unknown,
+            Setup::Deferred(deferral) => deferral.account_id.clone(),
             Setup::NotYet => Value::Null,
         }
     }
@@ -214,7 +215,6 @@ impl CniProvider {
             account_id: settings.account_id,
             poll_interval: settings.poll_interval,
             max_retries: settings.max_retries,
-            claims: Arc::default(),
         })
     }
 }
@@ -285,7 +285,14 @@ pub fn resolve(
     .filter_map(|(name, unknown)| unknown.then_some(name))
     .collect();
     if !unknown.is_empty() {
-        return Some(Resolved::Deferred(unknown.join(", ")));
+        let account_id = match &config.account_id {
+            Value::Unknown => Value::Unknown,
+            known => Source::of(known, env, ACCOUNT_ENV).value().into(),
+        };
+        return Some(Resolved::Deferred(Deferral {
+            unknown: unknown.join(", "),
+            account_id,
+        }));
     }
     let errors_before = diags.errors.len();
     let auth = resolve_auth(config, env, diags);
@@ -313,70 +320,72 @@ fn resolve_auth(
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Diagnostics,
 ) -> Option<Auth> {
-    let in_config = config.api_token.is_value() || config.api_key.is_value() || config.email.is_value();
-    let (token, key, email) = if in_config {
-        // Explicit configuration wins over the environment as a whole, so that a stray variable in the
-        // shell cannot make it ambiguous.
-        (
-            config.api_token.as_ref_option().cloned(),
-            config.api_key.as_ref_option().cloned(),
-            config.email.as_ref_option().cloned(),
-        )
-    } else {
-        let get = |var: &str| env(var).filter(|v| !v.is_empty());
-        (get(TOKEN_ENV), get(KEY_ENV), get(EMAIL_ENV))
+    // Each attribute falls back to its own variable (api_key in HCL goes with CLOUDFLARE_EMAIL). A
+    // credential written in the provider block silences the other kind's variable, so that a stray
+    // variable in the shell cannot make an explicit configuration ambiguous.
+    let mut token = Source::of(&config.api_token, env, TOKEN_ENV);
+    let mut key = Source::of(&config.api_key, env, KEY_ENV);
+    match (&token, &key) {
+        (Source::Config(_), Source::Env(_)) => key = Source::Unset,
+        (Source::Env(_), Source::Config(_)) => token = Source::Unset,
+        _ => {}
+    }
+    let email = Source::of(&config.email, env, EMAIL_ENV);
+    let path_if_config = |source: &Source, name: &'static str| match source {
+        Source::Config(_) => diag::attr(name),
+        _ => None,
     };
-    let origin = if in_config { "configuration" } else { "environment" };
-    let fail = |diags: &mut Diagnostics, summary: &str, detail: String, path: &'static str| {
-        diag::error(
-            diags,
-            summary,
-            detail,
-            in_config.then(|| diag::attr(path)).flatten(),
-        );
+    let fail = |diags: &mut Diagnostics, summary: &str, detail: String, path: Option<AttributePath>| {
+        diag::error(diags, summary, detail, path);
         None
     };
-    match (token, key, email) {
-        (Some(t), None, None) if !t.trim().is_empty() => Some(Auth::Token(Secret::new(t))),
-        (Some(_), None, None) => fail(diags, "Empty API token", "api_token must not be empty.".into(), "api_token"),
-        (Some(_), _, _) => fail(
+    let token_path = path_if_config(&token, "api_token");
+    let key_path = path_if_config(&key, "api_key");
+    let email_path = path_if_config(&email, "email");
+    match (token.value(), key.value(), email.value()) {
+        // An e-mail beside a token is unused, not ambiguous: CLOUDFLARE_EMAIL is often set for other tools.
+        (Some(t), None, _) if !t.trim().is_empty() => Some(Auth::Token(Secret::new(t))),
+        (Some(_), None, _) => fail(diags, "Empty API token", "api_token must not be empty.".into(), token_path),
+        (Some(_), Some(_), _) => fail(
             diags,
             "Ambiguous credentials",
             format!(
-                "The {origin} sets both an API token (api_token / {TOKEN_ENV}) and a global API key \
-                 (api_key / {KEY_ENV}, email / {EMAIL_ENV}). Use exactly one of them."
+                "Both an API token (api_token / {TOKEN_ENV}) and a global API key (api_key / {KEY_ENV}) are \
+                 set. Use exactly one of them."
             ),
-            "api_token",
+            token_path.or(key_path),
         ),
         (None, Some(k), Some(e)) if !k.trim().is_empty() && !e.trim().is_empty() => Some(Auth::KeyEmail {
             key: Secret::new(k),
             email: e,
         }),
-        (None, Some(_), Some(_)) => fail(diags, "Empty credentials", "api_key and email must not be empty.".into(), "api_key"),
+        (None, Some(_), Some(_)) => fail(
+            diags,
+            "Empty credentials",
+            "api_key and email must not be empty.".into(),
+            key_path.or(email_path),
+        ),
         (None, Some(_), None) => fail(
             diags,
             "Incomplete credentials",
             format!("A global API key (api_key / {KEY_ENV}) needs the account's e-mail: set email or {EMAIL_ENV}."),
-            "email",
+            key_path.and(diag::attr("email")),
         ),
         (None, None, Some(_)) => fail(
             diags,
             "Incomplete credentials",
             format!("email (or {EMAIL_ENV}) is set but api_key (or {KEY_ENV}) is not; or use api_token instead."),
-            "api_key",
+            email_path.and(diag::attr("api_key")),
         ),
-        (None, None, None) => {
-            diag::error(
-                diags,
-                "Missing credentials",
-                format!(
-                    "Set api_token in the provider block or the {TOKEN_ENV} environment variable; or api_key \
-                     and email ({KEY_ENV} and {EMAIL_ENV})."
-                ),
-                None,
-            );
-            None
-        }
+        (None, None, None) => fail(
+            diags,
+            "Missing credentials",
+            format!(
+                "Set api_token in the provider block or the {TOKEN_ENV} environment variable; or api_key \
+                 and email ({KEY_ENV} and {EMAIL_ENV})."
+            ),
+            None,
+        ),
     }
 }
 
@@ -422,13 +431,11 @@ fn resolve_numbers(
         config
             .max_retries
             .as_ref_option()
-            .copied()
-            .unwrap_or(DEFAULT_MAX_RETRIES) as usize,
+            .map_or(DEFAULT_MAX_RETRIES as usize, |n| n.0 as usize),
         config
             .requests_per_second
             .as_ref_option()
-            .copied()
-            .unwrap_or(api::DEFAULT_REQUESTS_PER_SECOND),
+            .map_or(api::DEFAULT_REQUESTS_PER_SECOND, |n| n.0),
         duration(&config.poll_interval, DEFAULT_POLL_INTERVAL),
         duration(&config.request_timeout, api::DEFAULT_REQUEST_TIMEOUT),
     ))
@@ -436,17 +443,17 @@ fn resolve_numbers(
 
 /// Checks the values that are known, with the attribute's path.
 fn check_numbers(config: &ProviderConfig, diags: &mut Diagnostics) {
-    if let Value::Value(n) = config.max_retries {
-        if !(0..=MAX_MAX_RETRIES).contains(&n) {
+    if let Value::Value(Number(n)) = config.max_retries {
+        if !(0.0..=MAX_MAX_RETRIES as f64).contains(&n) || n.fract() != 0.0 {
             diag::error(
                 diags,
                 "Invalid max_retries",
-                format!("max_retries must be between 0 and {MAX_MAX_RETRIES}, got {n}."),
+                format!("max_retries must be a whole number between 0 and {MAX_MAX_RETRIES}, got {n}."),
                 diag::attr("max_retries"),
             );
         }
     }
-    if let Value::Value(rps) = config.requests_per_second {
+    if let Value::Value(Number(rps)) = config.requests_per_second {
         if let Err(e) = api::RequestBudget::per_second(rps) {
             diag::error(
                 diags,
@@ -516,7 +523,7 @@ impl Provider for CniProvider {
             }
         }
         check_account_id(diags, &config.account_id);
-        if config.api_token.is_value() && (config.api_key.is_value() || config.email.is_value()) {
+        if config.api_token.is_value() && config.api_key.is_value() {
             diag::error(
                 diags,
                 "Ambiguous credentials",
@@ -535,11 +542,12 @@ impl Provider for CniProvider {
         config: Self::Config<'a>,
     ) -> Option<()> {
         match resolve(&config, &system_env, diags)? {
-            Resolved::Deferred(what) => {
+            Resolved::Deferred(deferral) => {
                 tracing::info!(
-                    "provider configuration depends on unknown values ({what}); API calls are deferred"
+                    "provider configuration depends on unknown values ({}); API calls are deferred",
+                    deferral.unknown
                 );
-                self.state.set(Setup::Deferred(what));
+                self.state.set(Setup::Deferred(deferral));
             }
             Resolved::Ready(settings) => match self.build(settings, &terraform_version) {
                 Ok(configured) => self.state.set(Setup::Ready(configured)),
@@ -638,6 +646,35 @@ mod tests {
     }
 
     #[test]
+    fn each_attribute_falls_back_to_its_own_variable() {
+        let key_in_hcl = ProviderConfig {
+            api_key: Value::Value("k".into()),
+            ..Default::default()
+        };
+        let s = ready(
+            &key_in_hcl,
+            &[(EMAIL_ENV, "ops@example.com"), (TOKEN_ENV, "stray")],
+        );
+        assert!(
+            matches!(s.auth, Auth::KeyEmail { ref email, ref key } if email == "ops@example.com" && key.expose() == "k")
+        );
+        let s = ready(
+            &ProviderConfig::default(),
+            &[(TOKEN_ENV, "t"), (EMAIL_ENV, "ops@example.com")],
+        );
+        assert!(
+            matches!(s.auth, Auth::Token(ref t) if t.expose() == "t"),
+            "a stray e-mail is not ambiguous"
+        );
+        let token_in_hcl = ProviderConfig {
+            api_token: Value::Value("t".into()),
+            ..Default::default()
+        };
+        let s = ready(&token_in_hcl, &[(KEY_ENV, "k"), (EMAIL_ENV, "e")]);
+        assert!(matches!(s.auth, Auth::Token(_)), "explicit configuration wins");
+    }
+
+    #[test]
     fn key_and_email_authenticate_together() {
         let s = ready(
             &ProviderConfig::default(),
@@ -700,8 +737,8 @@ mod tests {
     #[test]
     fn numbers_and_durations_are_checked() {
         let config = ProviderConfig {
-            max_retries: Value::Value(-1),
-            requests_per_second: Value::Value(0.0),
+            max_retries: Value::Value(Number(-1.0)),
+            requests_per_second: Value::Value(Number(1e-30)),
             poll_interval: Value::Value("soon".into()),
             request_timeout: Value::Value("0s".into()),
             ..Default::default()
@@ -720,8 +757,9 @@ mod tests {
             ..Default::default()
         };
         match resolve_with(&config, &[]) {
-            (Some(Resolved::Deferred(what)), diags) => {
-                assert_eq!(what, "api_token, account_id");
+            (Some(Resolved::Deferred(deferral)), diags) => {
+                assert_eq!(deferral.unknown, "api_token, account_id");
+                assert!(deferral.account_id.is_unknown());
                 assert!(diags.errors.is_empty());
             }
             _ => panic!("not deferred"),

@@ -73,6 +73,41 @@ impl From<&Facility> for FacilityValue {
     }
 }
 
+/// A number as Terraform sends it: an integer, a float, or — for a value no float represents exactly,
+/// such as `1e-30` — its decimal text. Read as the nearest `f64`, so that checks, not the decoder,
+/// judge it.
+#[derive(Serialize, Clone, Copy, Debug, Default, PartialEq)]
+#[serde(transparent)]
+pub struct Number(pub f64);
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Number;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Number, E> {
+                Ok(Number(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Number, E> {
+                Ok(Number(v as f64))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Number, E> {
+                Ok(Number(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Number, E> {
+                v.trim()
+                    .parse::<f64>()
+                    .map(Number)
+                    .map_err(|_| E::custom(format!("{v:?} is not a number")))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// The `timeouts` block of the resource.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct Timeouts {
@@ -105,12 +140,20 @@ pub fn timeouts_block() -> NestedBlock {
     ))
 }
 
-/// Parses a positive duration such as `30s`, `10m`, `1h30m` or `250ms`.
+/// The longest duration accepted anywhere (a year): beyond it, deadlines would overflow the clock.
+pub const MAX_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// Parses a positive duration such as `30s`, `10m`, `1h30m` or `250ms`, at most [`MAX_DURATION`].
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let duration = humantime::parse_duration(text.trim())
         .map_err(|e| format!("{text:?} is not a duration such as 30s, 10m or 1h30m ({e})"))?;
     if duration.is_zero() {
         return Err(format!("{text:?} must be longer than zero"));
+    }
+    if duration > MAX_DURATION {
+        return Err(format!(
+            "{text:?} is longer than the longest duration accepted, 366 days"
+        ));
     }
     Ok(duration)
 }
@@ -325,7 +368,16 @@ mod tests {
         assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-        for bad in ["", "10", "ten minutes", "0s", "-5m", "5 parsecs"] {
+        for bad in [
+            "",
+            "10",
+            "ten minutes",
+            "0s",
+            "-5m",
+            "5 parsecs",
+            "100000000y",
+            "367d",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

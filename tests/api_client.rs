@@ -84,7 +84,11 @@ async fn creates_a_gcp_partner_interconnect_and_reads_its_region_and_speed() {
     let posted = logged(&mock, "POST", "/cni/interconnects$");
     assert_eq!(posted.len(), 1);
     let body = posted[0].body.clone().unwrap_or_default();
-    assert_eq!(body["pairing_key"], serde_json::json!(pairing_key(1)));
+    assert_eq!(
+        body["pairing_key"],
+        serde_json::json!(cni::mock::fingerprint(&pairing_key(1))),
+        "the mock logs a fingerprint of the key it received"
+    );
     assert_eq!(body["bandwidth"], serde_json::json!("2G"));
     assert_eq!(body["account"], serde_json::json!(ACCOUNT));
 }
@@ -873,4 +877,222 @@ async fn tls_certificates_are_verified_and_an_untrusted_one_is_refused() {
         text.contains("certificate"),
         "the error names the certificate: {text}"
     );
+}
+
+// ---- live safety: what counts as gone, redirects, caps, deadlines, lookups after a lost create ----
+
+fn body_fault(method: &str, path: &str, status: u16, body: String) -> cni::mock::FaultSpec {
+    fault(
+        method,
+        path,
+        1,
+        Phase::Before,
+        FaultAction::Body {
+            status,
+            body,
+            content_type: None,
+        },
+    )
+}
+
+#[tokio::test]
+async fn only_the_apis_own_404_says_an_interconnect_is_gone() {
+    let mock = mock().await;
+    let api = no_retries(&mock);
+    let missing = api.get_interconnect(ACCOUNT, "icon-404").await.expect_err("404");
+    assert!(missing.is_not_found(), "{missing}");
+
+    mock.add_fault(fault(
+        "GET",
+        "/icon-404$",
+        1,
+        Phase::Before,
+        FaultAction::Html { status: 404 },
+    ))
+    .expect("fault");
+    let html = api.get_interconnect(ACCOUNT, "icon-404").await.expect_err("html");
+    assert!(matches!(html, ApiError::NotTheApi(_)), "{html:?}");
+    assert!(
+        html.to_string().contains("did not come from the CNI API"),
+        "{html}"
+    );
+
+    let routing = r#"{"success":false,"errors":[{"code":7003,"message":"Could not route to /accounts/x"}]}"#;
+    mock.add_fault(body_fault("GET", "/icon-404$", 404, routing.into()))
+        .expect("fault");
+    let unrouted = api
+        .get_interconnect(ACCOUNT, "icon-404")
+        .await
+        .expect_err("routing");
+    assert!(matches!(unrouted, ApiError::NotTheApi(_)), "{unrouted:?}");
+
+    mock.add_fault(fault(
+        "DELETE",
+        "/icon-404$",
+        1,
+        Phase::Before,
+        FaultAction::Html { status: 404 },
+    ))
+    .expect("fault");
+    let delete = api.delete_interconnect(ACCOUNT, "icon-404").await;
+    assert!(matches!(delete, Err(ApiError::NotTheApi(_))), "{delete:?}");
+    assert_eq!(
+        api.delete_interconnect(ACCOUNT, "icon-404").await.expect("gone"),
+        Deleted::AlreadyGone
+    );
+}
+
+/// A server on 127.0.0.1 that redirects every request to `target`.
+async fn redirector(target: String) -> std::net::SocketAddr {
+    let app = axum::Router::new().fallback(move || {
+        let target = target.clone();
+        async move { axum::response::Redirect::temporary(&target) }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+#[tokio::test]
+async fn redirects_are_never_followed_so_credentials_stay_home() {
+    let elsewhere = mock().await;
+    let addr = redirector(format!("{}/accounts/{ACCOUNT}/cni/slots", elsewhere.base_url())).await;
+    let mut config = config(&elsewhere);
+    config.base_url = format!("http://{addr}/client/v4").parse().expect("url");
+    config.retry.max_retries = 0;
+    let err = Client::new(config)
+        .expect("client")
+        .all_slots(ACCOUNT, &SlotFilter::default())
+        .await
+        .expect_err("redirected");
+    assert!(matches!(err, ApiError::Redirected { .. }), "{err:?}");
+    assert!(err.to_string().contains("not followed"), "{err}");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing reached the redirect's target"
+    );
+}
+
+#[tokio::test]
+async fn response_bodies_are_size_capped() {
+    let mock = mock().await;
+    let api = no_retries(&mock);
+    let huge = format!(
+        "{{\"items\":[],\"pad\":\"{}\"}}",
+        "x".repeat(cni::api::MAX_RESPONSE_BYTES)
+    );
+    mock.add_fault(body_fault("GET", "/cni/interconnects$", 200, huge))
+        .expect("fault");
+    let err = api
+        .all_interconnects(ACCOUNT, &InterconnectFilter::default())
+        .await
+        .expect_err("too large");
+    assert!(err.to_string().contains("larger than"), "{err}");
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_time_left_ends_the_call_at_once() {
+    let mock = mock().await;
+    let api = client(&mock).until(tokio::time::Instant::now() + Duration::from_secs(5));
+    mock.add_fault(fault(
+        "GET",
+        "/cni/slots$",
+        1,
+        Phase::Before,
+        FaultAction::Status {
+            status: 429,
+            retry_after: Some(60),
+        },
+    ))
+    .expect("fault");
+    let err = api
+        .all_slots(ACCOUNT, &SlotFilter::default())
+        .await
+        .expect_err("out of time");
+    assert!(matches!(err, ApiError::OutOfTime { .. }), "{err:?}");
+    assert!(err.to_string().contains("asked to retry after 1m"), "{err}");
+    assert_eq!(logged(&mock, "GET", "/cni/slots$").len(), 1, "not retried");
+
+    let spent = client(&mock).until(tokio::time::Instant::now());
+    let err = spent.get_slot(ACCOUNT, FIRST_SLOT_ID).await.expect_err("no time");
+    assert!(matches!(err, ApiError::OutOfTime { .. }), "{err:?}");
+    assert!(logged(&mock, "GET", "/cni/slots/").is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_lookup_after_a_lost_create_adopts_only_its_own_type() {
+    let mock = mock().await;
+    let api = client(&mock);
+    let list = "/cni/interconnects$";
+    // The baseline: no attachment yet. The create is refused with a 500 before it is made. The lookup's
+    // listing ignores the type filter and shows a direct port of the same speed.
+    let port = serde_json::json!({"items": [{"account": ACCOUNT, "name": "icon-port", "type": "direct",
+        "slot_id": FIRST_SLOT_ID, "site": "ewr01", "speed": "1G", "facility": {"name": "f", "address": []}}], "next": 0});
+    mock.add_fault(body_fault("GET", list, 200, r#"{"items":[],"next":0}"#.into()))
+        .expect("fault");
+    mock.add_fault(fault(
+        "POST",
+        list,
+        1,
+        Phase::Before,
+        FaultAction::Status {
+            status: 500,
+            retry_after: None,
+        },
+    ))
+    .expect("fault");
+    mock.add_fault(body_fault("GET", list, 200, port.to_string()))
+        .expect("fault");
+    let created = cni::api::create_exactly_once(&api, ACCOUNT, &gcp(60, Bandwidth::G1), 2)
+        .await
+        .expect("created");
+    assert_eq!(created.interconnect.kind(), "gcp_partner");
+    assert_ne!(created.interconnect.name(), "icon-port");
+    assert_eq!(
+        logged(&mock, "POST", list).len(),
+        2,
+        "sent again once nothing of its own was found"
+    );
+}
+
+#[tokio::test]
+async fn sibling_creates_settle_before_a_lookup_and_are_never_adopted() {
+    let mock = mock().await;
+    let api = client(&mock);
+    let post = "/cni/interconnects$";
+    mock.add_fault(fault(
+        "POST",
+        post,
+        1,
+        Phase::After,
+        FaultAction::Delay { delay_ms: 1500 },
+    ))
+    .expect("fault");
+    mock.add_fault(fault(
+        "POST",
+        post,
+        1,
+        Phase::Before,
+        FaultAction::Status {
+            status: 503,
+            retry_after: None,
+        },
+    ))
+    .expect("fault");
+    let (first, second) = (gcp(61, Bandwidth::G1), gcp(62, Bandwidth::G1));
+    // Both take their baseline, then post: the first post to arrive is made and answered late, the
+    // second is refused with a 503 and looks for what it may have made while the first is in flight.
+    let (a, b) = tokio::join!(
+        cni::api::create_exactly_once(&api, ACCOUNT, &first, 2),
+        cni::api::create_exactly_once(&api, ACCOUNT, &second, 2),
+    );
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    assert_ne!(a.interconnect.name(), b.interconnect.name());
+    assert_eq!(
+        [&a, &b].iter().filter(|c| c.recovered_from.is_some()).count(),
+        1,
+        "one create was refused once, then sent again"
+    );
+    assert_eq!(mock.interconnects().as_array().map(Vec::len), Some(2));
 }

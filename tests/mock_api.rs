@@ -5,7 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use cni::mock::{Credentials, MockConfig, MockServer, RateLimit, StoreConfig, FIRST_SLOT_ID, MAX_BODY_BYTES};
+use cni::mock::{
+    fingerprint, Credentials, MockConfig, MockServer, RateLimit, StoreConfig, FIRST_SLOT_ID, MAX_BODY_BYTES,
+};
 use common::*;
 use serde_json::{json, Value};
 
@@ -257,7 +259,19 @@ async fn pages_interconnects_by_cursor_and_limit() {
     );
     let (_, last) = api.get("/interconnects?cursor=7").await;
     assert_eq!(last["items"].as_array().map(Vec::len), Some(1));
-    assert_eq!(last["next"], Value::Null);
+    assert_eq!(
+        last["next"],
+        json!(0),
+        "the last page says next: 0, like the API's docs"
+    );
+
+    let null_ended = mock_with(StoreConfig {
+        end_of_list: cni::mock::EndOfList::Null,
+        ..Default::default()
+    })
+    .await;
+    let (_, only) = Api::new(&null_ended).get("/interconnects").await;
+    assert_eq!(only, json!({"items": [], "next": null}));
 }
 
 #[tokio::test]
@@ -303,6 +317,7 @@ async fn locks_a_credential_out_when_it_exceeds_the_rate_limit() {
             window: Duration::from_secs(60),
             lockout: Duration::from_secs(120),
         }),
+        accounts: Vec::new(),
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
         .await
@@ -514,4 +529,163 @@ async fn survives_junk_and_keeps_serving() {
         "Content-Type must be application/json",
     );
     assert_eq!(api.get("/slots").await.0, 200, "still serving after the junk");
+}
+
+#[tokio::test]
+async fn a_new_interconnect_can_be_unknown_to_reads_for_a_while() {
+    let mock = mock_with(StoreConfig {
+        read_lag: 3,
+        ..Default::default()
+    })
+    .await;
+    let api = Api::new(&mock);
+    let name = api.post(gcp_body(40)).await.1["name"]
+        .as_str()
+        .map(str::to_owned)
+        .expect("name");
+    assert_envelope(api.get(&format!("/interconnects/{name}")).await, 404, "not found");
+    assert_envelope(
+        api.get(&format!("/interconnects/{name}/status")).await,
+        404,
+        "not found",
+    );
+    assert_envelope(api.get(&format!("/interconnects/{name}")).await, 404, "not found");
+    assert_eq!(
+        api.get(&format!("/interconnects/{name}")).await.0,
+        200,
+        "known after 3 reads"
+    );
+    assert_eq!(api.get(&format!("/interconnects/{name}/status")).await.0, 200);
+    let (_, listed) = api.get("/interconnects").await;
+    assert_eq!(listed["items"][0]["name"], json!(name), "listings are not lagged");
+}
+
+#[tokio::test]
+async fn gcp_answers_can_leave_speed_out_and_speeds_compare_case_insensitively() {
+    let mock = mock_with(StoreConfig {
+        omit_gcp_speed: true,
+        ..Default::default()
+    })
+    .await;
+    let api = Api::new(&mock);
+    let (status, created) = api.post(gcp_body(41)).await;
+    assert_eq!(status, 200);
+    assert!(created.get("speed").is_none(), "{created}");
+    assert_eq!(created["region"], json!("us-central1"));
+    let (status, port) = api
+        .post(json!({"account": ACCOUNT, "type": "direct", "slot_id": FIRST_SLOT_ID.to_uppercase(), "speed": "10g"}))
+        .await;
+    assert_eq!(status, 200, "{port}");
+    assert_eq!(port["speed"], json!("10G"), "{port}");
+}
+
+#[tokio::test]
+async fn html_and_delayed_answers_and_a_log_without_secrets() {
+    let mock = mock().await;
+    let api = Api::new(&mock);
+    mock.add_fault(
+        serde_json::from_value(json!({"method": "GET", "path": "/interconnects/x$", "kind": "html"}))
+            .expect("fault"),
+    )
+    .expect("added");
+    let response = api
+        .http
+        .get(format!("{}/interconnects/x", api.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 404);
+    assert!(response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html")));
+    assert!(response.text().await.expect("text").contains("<html>"));
+
+    // Handled first, answered late: the interconnect exists before its answer arrives.
+    mock.add_fault(
+        serde_json::from_value(
+            json!({"method": "POST", "phase": "after", "kind": "delay", "delay_ms": 1500}),
+        )
+        .expect("fault"),
+    )
+    .expect("added");
+    let slow = tokio::spawn({
+        let http = api.http.clone();
+        let url = format!("{}/interconnects", api.base);
+        async move {
+            http.post(url)
+                .bearer_auth(TOKEN)
+                .json(&gcp_body(42))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while mock.interconnects().as_array().is_none_or(Vec::is_empty) {
+        assert!(std::time::Instant::now() < deadline, "never created");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!slow.is_finished(), "the answer is still delayed");
+    assert_eq!(slow.await.expect("join").expect("answered"), 200);
+
+    let log = mock.requests();
+    let create = log.iter().find(|r| r.method == "POST").expect("logged");
+    let body = create.body.clone().unwrap_or_default();
+    assert_eq!(body["pairing_key"], json!(fingerprint(&pairing_key(42))));
+    let text = serde_json::to_string(&log).expect("json");
+    assert!(!text.contains(&pairing_key(42)), "the key is not stored in clear");
+    assert!(!text.contains(TOKEN), "nor the token");
+
+    let truncated = api
+        .http
+        .post(format!("{}/interconnects", api.base))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(format!("{{\"pairing_key\": \"{}", pairing_key(43)))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(truncated.status().as_u16(), 400);
+    let text = serde_json::to_string(&mock.requests()).expect("json");
+    assert!(
+        !text.contains(&pairing_key(43)),
+        "nor in a body that is not JSON: {text}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_accounts_get_the_apis_answers() {
+    let config = MockConfig {
+        credentials: Credentials {
+            token: Some(TOKEN.into()),
+            key_email: None,
+        },
+        accounts: vec![ACCOUNT.to_owned()],
+        ..Default::default()
+    };
+    let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
+        .await
+        .expect("mock starts");
+    let http = reqwest::Client::new();
+    let get = |account: &str| {
+        http.get(format!(
+            "{}/accounts/{account}/cni/interconnects",
+            mock.base_url()
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+    };
+    let ok = get(ACCOUNT).await.expect("request");
+    assert_eq!(ok.status().as_u16(), 200);
+    let other = get("0123456789abcdef0123456789abcdef").await.expect("request");
+    assert_eq!(other.status().as_u16(), 403);
+    let body: Value = other.json().await.expect("json");
+    assert_eq!(body["errors"][0]["code"], json!(9109), "{body}");
+    let malformed = get("not-an-account").await.expect("request");
+    assert_eq!(malformed.status().as_u16(), 400);
+    let body: Value = malformed.json().await.expect("json");
+    assert_eq!(body["errors"][0]["code"], json!(7003), "{body}");
 }

@@ -8,6 +8,8 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 /// The highest budget accepted, far above anything the API allows.
 pub const MAX_REQUESTS_PER_SECOND: f64 = 10_000.0;
+/// The lowest budget accepted: one request every 1,000 seconds.
+pub const MIN_REQUESTS_PER_SECOND: f64 = 0.001;
 
 /// A shared token bucket that lets through at most `requests_per_second`, evenly spaced (no bursts).
 #[derive(Clone)]
@@ -18,13 +20,13 @@ pub struct RequestBudget {
 
 /// A budget that is not a positive, finite number of requests per second.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("requests per second must be a number greater than 0 and at most {MAX_REQUESTS_PER_SECOND}, got {0}")]
+#[error("requests per second must be a number from {MIN_REQUESTS_PER_SECOND} (one request every 1,000 s) to {MAX_REQUESTS_PER_SECOND}, got {0}")]
 pub struct InvalidBudget(pub f64);
 
 impl RequestBudget {
     /// A budget of `requests_per_second` (fractions allowed, e.g. 0.5 for one request every 2 seconds).
     pub fn per_second(requests_per_second: f64) -> Result<Self, InvalidBudget> {
-        if !(requests_per_second > 0.0 && requests_per_second <= MAX_REQUESTS_PER_SECOND) {
+        if !(MIN_REQUESTS_PER_SECOND..=MAX_REQUESTS_PER_SECOND).contains(&requests_per_second) {
             return Err(InvalidBudget(requests_per_second));
         }
         let period = Duration::from_secs_f64(1.0 / requests_per_second);

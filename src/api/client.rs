@@ -18,6 +18,7 @@ use super::models::{
     CreateInterconnect, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page, Slot, SlotFilter,
 };
 use super::paging::paginate;
+use super::reconcile::CreateLedger;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::secret::Secret;
 
@@ -29,6 +30,11 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 4.0;
 /// How much of an error body is kept when it is not the JSON error envelope.
 const BODY_EXCERPT_CHARS: usize = 300;
+/// The largest response body read; a larger one is an error (a page of 100 interconnects is ~60 KB).
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// Cloudflare's routing errors ("No route for that URI", "Could not route to …"): a 404 carrying one
+/// says the URL is wrong, not that the object is gone.
+const ROUTING_ERROR_CODES: [i64; 2] = [7000, 7003];
 
 /// How the client authenticates.
 #[derive(Clone, Debug)]
@@ -135,11 +141,13 @@ pub enum Deleted {
     AlreadyGone,
 }
 
-/// A client of the CNI API. Cheap to clone; clones share the connection pool, the request budget and
-/// the cancellation token.
+/// A client of the CNI API. Cheap to clone; clones share the connection pool, the request budget, the
+/// ledger of creates in flight and, unless [`Client::uninterruptible`] made them, the cancellation token.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
+    cancel: CancellationToken,
+    deadline: Option<tokio::time::Instant>,
 }
 
 #[derive(Debug)]
@@ -149,7 +157,7 @@ struct Inner {
     retry: RetryPolicy,
     budget: RequestBudget,
     page_size: Option<u32>,
-    cancel: CancellationToken,
+    creates: CreateLedger,
 }
 
 /// Whether a failed request may be sent again.
@@ -195,6 +203,7 @@ impl Client {
             .timeout(config.request_timeout)
             .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
             .https_only(base_url.scheme() == "https")
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -203,9 +212,39 @@ impl Client {
                 retry: config.retry,
                 budget,
                 page_size: config.page_size,
-                cancel: config.cancel,
+                creates: CreateLedger::default(),
             }),
+            cancel: config.cancel,
+            deadline: None,
         })
+    }
+
+    /// The same client, whose calls must all finish by `deadline`: no call or retry starts that cannot,
+    /// and a `Retry-After` longer than the time left ends the call with [`ApiError::OutOfTime`].
+    pub fn until(&self, deadline: tokio::time::Instant) -> Client {
+        Client {
+            deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
+            ..self.clone()
+        }
+    }
+
+    /// The same client, deaf to cancellation: for the few calls that must finish once started, such as
+    /// looking for an interconnect that a create may have made (still bounded by [`Client::until`]).
+    pub fn uninterruptible(&self) -> Client {
+        Client {
+            cancel: CancellationToken::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The ledger of this process's creates (see [`CreateLedger`]).
+    pub fn creates(&self) -> &CreateLedger {
+        &self.inner.creates
+    }
+
+    /// The deadline every call of this handle must meet, if any.
+    pub fn deadline(&self) -> Option<tokio::time::Instant> {
+        self.deadline
     }
 
     /// The request budget shared by every clone.
@@ -215,7 +254,7 @@ impl Client {
 
     /// The token whose cancellation interrupts this client's calls.
     pub fn cancellation(&self) -> &CancellationToken {
-        &self.inner.cancel
+        &self.cancel
     }
 
     /// One page of `GET /cni/interconnects`.
@@ -446,39 +485,84 @@ impl Client {
         })
     }
 
-    /// Sends the call, retrying as its [`Resend`] rule allows.
+    /// Sends the call, retrying as its [`Resend`] rule allows, within the handle's deadline.
     async fn send(&self, call: &Call<'_>) -> Result<Reply, ApiError> {
-        let cancel = self.inner.cancel.clone();
+        let cancel = self.cancel.clone();
         let retry_if: fn(&ApiError) -> bool = match call.resend {
             Resend::Idempotent => ApiError::is_retryable,
             Resend::OnlyIfNotProcessed => ApiError::certainly_not_processed,
         };
-        (|| self.attempt(call))
+        let out_of_time = std::sync::Mutex::new(None::<String>);
+        let result = (|| self.attempt(call))
             .retry(self.inner.retry.backoff())
             .sleep(move |delay| cancellable_sleep(cancel.clone(), delay))
             .when(retry_if)
-            .adjust(|e, backoff| backoff.map(|b| e.retry_after().unwrap_or(b)))
+            .adjust(|e, backoff| {
+                let delay = backoff.map(|b| e.retry_after().unwrap_or(b))?;
+                match self.time_left() {
+                    Some(left) if delay >= left => {
+                        let why = match e.retry_after() {
+                            Some(asked) => format!(
+                                "the API asked to retry after {}, longer than the {} left of the operation's timeout",
+                                humantime::format_duration(round_ms(asked)),
+                                humantime::format_duration(round_ms(left))
+                            ),
+                            None => "the operation's timeout leaves no time for another attempt".to_owned(),
+                        };
+                        if let Ok(mut slot) = out_of_time.lock() {
+                            *slot = Some(why);
+                        }
+                        None
+                    }
+                    _ => Some(delay),
+                }
+            })
             .notify(|e, delay| {
                 tracing::warn!("{e}; retrying in {}", humantime::format_duration(round_ms(delay)))
             })
-            .await
+            .await;
+        let gave_up = out_of_time.lock().ok().and_then(|mut slot| slot.take());
+        match (result, gave_up) {
+            (Err(e), Some(why)) => Err(ApiError::OutOfTime {
+                operation: call.operation.clone(),
+                reason: format!("{e}; not retried: {why}"),
+            }),
+            (result, _) => result,
+        }
     }
 
-    /// One attempt: wait for the budget, send, read the whole body, classify the status.
+    /// How long is left before the handle's deadline (`None`: no deadline).
+    fn time_left(&self) -> Option<Duration> {
+        self.deadline
+            .map(|d| d.saturating_duration_since(tokio::time::Instant::now()))
+    }
+
+    /// One attempt: wait for the budget, send, read the whole body, classify the status. An idempotent
+    /// call is abandoned on cancellation or at the deadline; a POST, once sent, is always seen through.
     async fn attempt(&self, call: &Call<'_>) -> Result<Reply, ApiError> {
         let cancelled = || ApiError::Cancelled {
             operation: call.operation.clone(),
         };
+        let out_of_time = || ApiError::OutOfTime {
+            operation: call.operation.clone(),
+            reason: "the operation's timeout ran out".to_owned(),
+        };
+        let deadline = self.deadline.unwrap_or_else(far_future);
+        if tokio::time::Instant::now() >= deadline {
+            return Err(out_of_time());
+        }
         tokio::select! {
             biased;
-            _ = self.inner.cancel.cancelled() => return Err(cancelled()),
+            _ = self.cancel.cancelled() => return Err(cancelled()),
+            _ = tokio::time::sleep_until(deadline) => return Err(out_of_time()),
             _ = self.inner.budget.acquire() => {}
         }
         let exchange = self.exchange(call);
         match call.resend {
             Resend::Idempotent => tokio::select! {
                 biased;
-                _ = self.inner.cancel.cancelled() => Err(cancelled()),
+                _ = self.cancel.cancelled() => Err(cancelled()),
+                _ = tokio::time::sleep_until(deadline) => Err(out_of_time()),
                 result = exchange => result,
             },
             Resend::OnlyIfNotProcessed => exchange.await,
@@ -504,7 +588,23 @@ impl Client {
         let response = request.send().await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
+        let body = match read_capped(response, MAX_RESPONSE_BYTES).await {
+            Ok(body) => body,
+            Err(e) if status.is_success() => {
+                // The API answered 2xx: the request took effect even though its body is lost.
+                return Err(ApiError::Decode {
+                    operation: call.operation.clone(),
+                    status: status.as_u16(),
+                    message: match e {
+                        BodyError::TooLarge => format!("larger than {MAX_RESPONSE_BYTES} bytes"),
+                        BodyError::Read(e) => format!("cut off: {}", describe_read_error(&e)),
+                    },
+                    cf_ray: cf_ray(&headers),
+                });
+            }
+            Err(BodyError::TooLarge) => Bytes::new(),
+            Err(BodyError::Read(e)) => return Err(transport(e)),
+        };
         tracing::debug!(
             operation = %call.operation,
             status = status.as_u16(),
@@ -536,6 +636,43 @@ impl Client {
         }
         url
     }
+}
+
+/// Why a response body could not be had.
+enum BodyError {
+    TooLarge,
+    Read(reqwest::Error),
+}
+
+/// Reads a response body, at most `cap` bytes.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Bytes, BodyError> {
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+        if body.len() + chunk.len() > cap {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn describe_read_error(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// An instant no operation reaches (about 30 years from now).
+fn far_future() -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_secs(86_400 * 365 * 30)
 }
 
 fn auth_headers(auth: &Auth) -> Result<HeaderMap, ConfigError> {
@@ -610,12 +747,36 @@ fn classify_failure(call: &Call<'_>, status: StatusCode, headers: &HeaderMap, bo
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
     match status.as_u16() {
-        404 => ApiError::NotFound(failure),
+        404 if came_from_the_api(headers, body) => ApiError::NotFound(failure),
+        404 => ApiError::NotTheApi(failure),
+        300..=399 => ApiError::Redirected {
+            failure,
+            location: headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        },
         401 | 403 => ApiError::Unauthorized(failure),
         429 => ApiError::RateLimited { failure, retry_after },
         408 | 500..=599 => ApiError::Server { failure, retry_after },
         _ => ApiError::BadRequest(failure),
     }
+}
+
+/// Whether an error answer is the CNI API's own: a JSON body (not an HTML or text page from a proxy or
+/// a server at the wrong path) that is not a routing error.
+fn came_from_the_api(headers: &HeaderMap, body: &[u8]) -> bool {
+    let html = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.to_ascii_lowercase().contains("html"));
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    let routing = api_messages(body)
+        .iter()
+        .any(|m| ROUTING_ERROR_CODES.contains(&m.code));
+    !html && value.is_object() && !routing
 }
 
 /// The `errors[]` of a Cloudflare error envelope, read leniently.

@@ -56,9 +56,30 @@ impl fmt::Display for Failure {
 /// Everything that can go wrong talking to the CNI API.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// HTTP 404: the object (or account) does not exist.
+    /// HTTP 404 from the CNI API itself (an error envelope that is not a routing error): the object does
+    /// not exist.
     #[error("{0}")]
     NotFound(Failure),
+    /// HTTP 404 that did not come from the CNI API: an HTML or plain page (a proxy, a wrong `base_url`
+    /// path) or a routing error. It proves nothing about the object, so it never counts as "gone".
+    #[error("{0}; this 404 did not come from the CNI API, so it says nothing about the interconnect (check base_url)")]
+    NotTheApi(Failure),
+    /// A 3xx answer. Redirects are never followed, so that credentials are never sent elsewhere.
+    #[error("{failure}: the API answered with a redirect{}, which is not followed (check base_url)", location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    Redirected {
+        /// The response.
+        failure: Failure,
+        /// The `Location` it pointed to.
+        location: Option<String>,
+    },
+    /// The operation's time (its Terraform timeout) ran out before this call could be made or retried.
+    #[error("{operation}: {reason}")]
+    OutOfTime {
+        /// The call.
+        operation: String,
+        /// What could not fit in the time left.
+        reason: String,
+    },
     /// HTTP 401 or 403: missing, wrong or insufficient credentials.
     #[error("{0}")]
     Unauthorized(Failure),
@@ -105,13 +126,15 @@ pub enum ApiError {
         /// The `cf-ray` response header.
         cf_ray: Option<String>,
     },
-    /// The API handed back a cursor it had already handed back, which would list forever.
-    #[error("{operation}: the API returned the page cursor {cursor} a second time; stopped listing")]
+    /// The API handed back a cursor it had already handed back, or more pages than a listing follows.
+    #[error("{operation}: the API {reason} (cursor {cursor}); stopped listing")]
     Pagination {
         /// The call.
         operation: String,
-        /// The repeated cursor.
+        /// The offending cursor.
         cursor: i64,
+        /// What was wrong with it.
+        reason: &'static str,
     },
     /// The caller cancelled the operation (e.g. an interrupt).
     #[error("{operation}: interrupted")]
@@ -147,24 +170,36 @@ impl ApiError {
     /// The HTTP status, when there was a response.
     pub fn status(&self) -> Option<u16> {
         match self {
-            ApiError::NotFound(f) | ApiError::Unauthorized(f) | ApiError::BadRequest(f) => Some(f.status),
-            ApiError::RateLimited { failure, .. } | ApiError::Server { failure, .. } => Some(failure.status),
+            ApiError::NotFound(f)
+            | ApiError::NotTheApi(f)
+            | ApiError::Unauthorized(f)
+            | ApiError::BadRequest(f) => Some(f.status),
+            ApiError::RateLimited { failure, .. }
+            | ApiError::Server { failure, .. }
+            | ApiError::Redirected { failure, .. } => Some(failure.status),
             ApiError::Decode { status, .. } => Some(*status),
-            ApiError::Transport { .. } | ApiError::Pagination { .. } | ApiError::Cancelled { .. } => None,
+            ApiError::Transport { .. }
+            | ApiError::Pagination { .. }
+            | ApiError::Cancelled { .. }
+            | ApiError::OutOfTime { .. } => None,
         }
     }
 
     /// The `cf-ray` of the response, when there was one.
     pub fn cf_ray(&self) -> Option<&str> {
         match self {
-            ApiError::NotFound(f) | ApiError::Unauthorized(f) | ApiError::BadRequest(f) => {
-                f.cf_ray.as_deref()
-            }
-            ApiError::RateLimited { failure, .. } | ApiError::Server { failure, .. } => {
-                failure.cf_ray.as_deref()
-            }
+            ApiError::NotFound(f)
+            | ApiError::NotTheApi(f)
+            | ApiError::Unauthorized(f)
+            | ApiError::BadRequest(f) => f.cf_ray.as_deref(),
+            ApiError::RateLimited { failure, .. }
+            | ApiError::Server { failure, .. }
+            | ApiError::Redirected { failure, .. } => failure.cf_ray.as_deref(),
             ApiError::Decode { cf_ray, .. } => cf_ray.as_deref(),
-            ApiError::Transport { .. } | ApiError::Pagination { .. } | ApiError::Cancelled { .. } => None,
+            ApiError::Transport { .. }
+            | ApiError::Pagination { .. }
+            | ApiError::Cancelled { .. }
+            | ApiError::OutOfTime { .. } => None,
         }
     }
 
@@ -202,9 +237,15 @@ impl ApiError {
     pub fn outcome_unknown(&self) -> bool {
         match self {
             ApiError::Transport { source, .. } => !source.is_connect(),
-            ApiError::Server { .. } | ApiError::Decode { .. } => true,
-            _ => false,
+            ApiError::Server { .. } => true,
+            _ => self.succeeded_unreadably(),
         }
+    }
+
+    /// Whether the API answered 2xx but the body could not be read or decoded: the request **took
+    /// effect**, and a non-idempotent one must never be sent again.
+    pub fn succeeded_unreadably(&self) -> bool {
+        matches!(self, ApiError::Decode { status, .. } if (200..300).contains(status))
     }
 
     /// How long the API asked the client to wait before retrying.

@@ -393,7 +393,7 @@ impl FromStr for Bandwidth {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Bandwidth::ALL
             .into_iter()
-            .find(|b| b.as_str() == s)
+            .find(|b| b.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| UnknownBandwidth(s.to_owned()))
     }
 }
@@ -564,7 +564,7 @@ mod tests {
             assert_eq!(b.as_str().parse::<Bandwidth>(), Ok(b));
             assert_eq!(serde_json::to_string(&b).ok(), Some(format!("\"{b}\"")));
         }
-        assert!("1g".parse::<Bandwidth>().is_err());
+        assert_eq!("1g".parse::<Bandwidth>(), Ok(Bandwidth::G1), "speeds ignore case");
         assert!("100G".parse::<Bandwidth>().is_err());
     }
 

@@ -8,10 +8,15 @@ use futures::{stream, Stream, TryStreamExt};
 use super::error::ApiError;
 use super::models::Page;
 
+/// The most pages one listing follows before it stops with an error (at the API's page sizes, far more
+/// interconnects than any account has).
+pub const MAX_PAGES: usize = 10_000;
+
 /// Turns a page fetcher into a stream of items across every page. The first page is fetched without a
-/// cursor; each page's `next` is the cursor of the following one; listing stops when `next` is absent.
-/// A cursor that comes back a second time ends the stream with [`ApiError::Pagination`] instead of
-/// looping forever.
+/// cursor; each page's `next` is the cursor of the following one; listing stops when `next` is absent,
+/// null or 0 (the API documentation's own last page says `"next": 0`, and 0 can never continue a list).
+/// A cursor that comes back a second time, or more than [`MAX_PAGES`] pages, end the stream with
+/// [`ApiError::Pagination`] instead of looping forever.
 pub fn paginate<T, F, Fut>(operation: &'static str, mut fetch: F) -> impl Stream<Item = Result<T, ApiError>>
 where
     F: FnMut(Option<i64>) -> Fut,
@@ -32,11 +37,19 @@ where
         async move {
             let Some(page) = page else { return Ok(None) };
             let page = page.await?;
-            match page.next {
+            match page.next.filter(|next| *next != 0) {
                 Some(next) if !cursor.seen.insert(next) => {
                     return Err(ApiError::Pagination {
                         operation: operation.to_owned(),
                         cursor: next,
+                        reason: "returned the same page cursor a second time",
+                    })
+                }
+                Some(next) if cursor.seen.len() >= MAX_PAGES => {
+                    return Err(ApiError::Pagination {
+                        operation: operation.to_owned(),
+                        cursor: next,
+                        reason: "has more pages than a listing may follow",
                     })
                 }
                 Some(next) => cursor.next = Some(next),
@@ -95,6 +108,32 @@ mod tests {
             .len();
         assert_eq!(n, 3);
         assert_eq!(seen, vec![None, Some(10), Some(20)]);
+    }
+
+    #[tokio::test]
+    async fn a_next_of_zero_ends_the_list() {
+        let fetch = pages(vec![(vec![1, 2], Some(5)), (vec![3], Some(0)), (vec![9], None)]);
+        let items: Vec<u32> = paginate("list", fetch).try_collect().await.expect("ok");
+        assert_eq!(items, vec![1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn a_listing_that_never_ends_stops_after_max_pages() {
+        let mut calls = 0usize;
+        let fetch = |cursor: Option<i64>| {
+            calls += 1;
+            std::future::ready(Ok::<_, ApiError>(Page {
+                items: vec![0u8],
+                next: Some(cursor.unwrap_or(0) + 1),
+            }))
+        };
+        let err = paginate("list", fetch)
+            .try_collect::<Vec<_>>()
+            .await
+            .expect_err("bounded");
+        assert!(matches!(err, ApiError::Pagination { .. }), "{err}");
+        assert!(err.to_string().contains("more pages"), "{err}");
+        assert_eq!(calls, MAX_PAGES);
     }
 
     #[tokio::test]

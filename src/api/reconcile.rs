@@ -1,16 +1,50 @@
 //! Creating an interconnect exactly once, even when the create's answer is lost.
 //!
-//! A `POST` whose outcome is unknown (connection dropped, timeout, 5xx, unreadable answer) is never
-//! simply sent again: the interconnect it may have made is looked up first, by what identifies it —
-//! its slot for a `direct` port (checked to be free before the `POST`), and for a `gcp_partner`
-//! attachment the region (from the pairing key) and bandwidth of interconnects that did not exist before
-//! the `POST`. Only when nothing is found is the `POST` sent again.
+//! A `POST` whose outcome is unknown (connection dropped, timeout, 5xx) is never simply sent again: the
+//! interconnect it may have made is looked up first, by what identifies it — its slot for a `direct`
+//! port (checked to be free before the `POST`), and for a `gcp_partner` attachment the region (from the
+//! pairing key) and bandwidth of interconnects that did not exist before the `POST`. A 2xx answer that
+//! could not be read means the create **happened**: it is looked up and never sent again.
+//!
+//! Creates of one process can run side by side (a redundant pair differs only in its pairing key). The
+//! [`CreateLedger`] makes sure a lookup never adopts a sibling's interconnect: it waits until every
+//! sibling `POST` in flight has settled, and skips every name a sibling created or adopted.
 
 use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::Duration;
 
 use super::client::Client;
 use super::error::ApiError;
 use super::models::{CreateInterconnect, Interconnect, InterconnectFilter, TYPE_DIRECT, TYPE_GCP_PARTNER};
+use super::wait::PollPauses;
+
+/// How many times a create that certainly happened (2xx, unreadable answer) is looked for before giving
+/// up, the listing being allowed to lag behind the create.
+const LOOKUPS_AFTER_SUCCESS: usize = 5;
+
+/// This process's creates: the names they made or adopted, and a gate that lets a lookup run only while
+/// no sibling `POST` is in flight.
+#[derive(Debug, Default)]
+pub struct CreateLedger {
+    gate: tokio::sync::RwLock<()>,
+    claimed: Mutex<HashSet<String>>,
+}
+
+impl CreateLedger {
+    /// Records that this process created or adopted `name`; `false` if it already had.
+    pub fn claim(&self, name: &str) -> bool {
+        self.claimed
+            .lock()
+            .map(|mut c| c.insert(name.to_owned()))
+            .unwrap_or(false)
+    }
+
+    /// Whether this process already created or adopted `name`.
+    pub fn is_claimed(&self, name: &str) -> bool {
+        self.claimed.lock().map(|c| c.contains(name)).unwrap_or(true)
+    }
+}
 
 /// An interconnect this call created, and the lost answer it was recovered from, if any.
 #[derive(Debug)]
@@ -43,6 +77,13 @@ pub enum CreateError {
         /// The lookup's error.
         lookup: ApiError,
     },
+    /// The API accepted the create (2xx) but its answer was unreadable, and no new interconnect could be
+    /// told apart as the one it made. The create is not sent again.
+    #[error("{cause}; the API accepted the create, but the interconnect it made was not found, so the create was not sent again")]
+    AcceptedButNotFound {
+        /// The unreadable answer.
+        cause: ApiError,
+    },
     /// The create's outcome is unknown and several new interconnects could be the one it made.
     #[error("{cause}; several new interconnects match it ({}), so none was adopted", candidates.join(", "))]
     Ambiguous {
@@ -64,20 +105,26 @@ enum Baseline {
     GcpNames(HashSet<String>),
 }
 
+/// What a lookup after an ambiguous create found.
+enum Found {
+    One(Box<Interconnect>),
+    Nothing,
+    Several(Vec<String>),
+}
+
 /// Creates the interconnect `request` describes, sending the `POST` again (at most `attempts` more
-/// times) only after making sure an earlier one did not take effect. `claimed` tells names that this
-/// process already owns, which are never adopted twice.
+/// times) only after making sure an earlier one did not take effect. Every call is bounded by the
+/// client's deadline ([`Client::until`]).
 pub async fn create_exactly_once(
     client: &Client,
     account: &str,
     request: &CreateInterconnect,
     attempts: usize,
-    claimed: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Created, CreateError> {
     let baseline = Baseline::take(client, account, request).await?;
     let mut lost: Option<ApiError> = None;
     for _ in 0..=attempts {
-        let cause = match client.create_interconnect(account, request).await {
+        let cause = match post_and_claim(client, account, request).await {
             Ok(interconnect) => {
                 return Ok(Created {
                     interconnect,
@@ -85,43 +132,151 @@ pub async fn create_exactly_once(
                 })
             }
             Err(e) if e.outcome_unknown() => e,
-            Err(e) => return Err(CreateError::NotCreated(e)),
+            // Refused now, after an earlier attempt whose outcome was unknown: the refusal (slot
+            // occupied, pairing key used) may come from that attempt having taken effect.
+            Err(refused) => return settle_refusal(client, account, request, &baseline, lost, refused).await,
         };
         tracing::warn!(
             "{cause}: the create may or may not have happened; looking for it before anything else"
         );
-        let mut candidates = match baseline.new_matches(client, account, request).await {
-            Ok(found) => found,
-            Err(lookup) => return Err(CreateError::Unresolved { cause, lookup }),
-        };
-        candidates.retain(|ic| !claimed(ic.name()));
-        match candidates.len() {
-            0 => {
-                tracing::warn!("no interconnect was created by the lost request; sending the create again");
-                lost = Some(cause);
-            }
-            1 => {
-                let interconnect = candidates.remove(0);
+        match look_for_it(client, account, request, &baseline, &cause).await {
+            Ok(Found::One(interconnect)) => {
                 tracing::warn!(
                     "found {} created by the lost request; adopting it",
                     interconnect.name()
                 );
                 return Ok(Created {
-                    interconnect,
+                    interconnect: *interconnect,
                     recovered_from: Some(cause),
                 });
             }
-            _ => {
-                return Err(CreateError::Ambiguous {
-                    cause,
-                    candidates: candidates.iter().map(|ic| ic.name().to_owned()).collect(),
-                })
+            Ok(Found::Nothing) if cause.succeeded_unreadably() => {
+                return Err(CreateError::AcceptedButNotFound { cause })
             }
+            Ok(Found::Nothing) => {
+                tracing::warn!("no interconnect was created by the lost request; sending the create again");
+                lost = Some(cause);
+            }
+            Ok(Found::Several(candidates)) => return Err(CreateError::Ambiguous { cause, candidates }),
+            Err(lookup) => return Err(CreateError::Unresolved { cause, lookup }),
         }
     }
     Err(CreateError::NotCreated(lost.unwrap_or(ApiError::Cancelled {
         operation: "create interconnect".into(),
     })))
+}
+
+/// Sends the `POST` while holding the ledger's gate open for reading, so that no lookup runs while it is
+/// in flight; a created name is claimed before the gate is released.
+async fn post_and_claim(
+    client: &Client,
+    account: &str,
+    request: &CreateInterconnect,
+) -> Result<Interconnect, ApiError> {
+    let ledger = client.creates();
+    let _in_flight = ledger.gate.read().await;
+    let created = client.create_interconnect(account, request).await?;
+    ledger.claim(created.name());
+    Ok(created)
+}
+
+/// A refused create after an earlier ambiguous one: adopts what that earlier one made, if it is found;
+/// otherwise the refusal stands.
+async fn settle_refusal(
+    client: &Client,
+    account: &str,
+    request: &CreateInterconnect,
+    baseline: &Baseline,
+    lost: Option<ApiError>,
+    refused: ApiError,
+) -> Result<Created, CreateError> {
+    let Some(earlier) = lost else {
+        return Err(CreateError::NotCreated(refused));
+    };
+    match look_for_it(client, account, request, baseline, &earlier).await {
+        Ok(Found::One(interconnect)) => {
+            tracing::warn!(
+                "the create was refused ({refused}), because an earlier attempt had made {}; adopting it",
+                interconnect.name()
+            );
+            Ok(Created {
+                interconnect: *interconnect,
+                recovered_from: Some(earlier),
+            })
+        }
+        Ok(Found::Nothing) => Err(CreateError::NotCreated(refused)),
+        Ok(Found::Several(candidates)) => Err(CreateError::Ambiguous {
+            cause: earlier,
+            candidates,
+        }),
+        Err(lookup) => Err(CreateError::Unresolved {
+            cause: earlier,
+            lookup,
+        }),
+    }
+}
+
+/// Looks for the interconnect an ambiguous create may have made, once every sibling `POST` in flight
+/// has settled. The lookup is not interrupted by a cancellation (what it finds must reach the state),
+/// only by the client's deadline. A create that certainly happened is looked for a few times, in case
+/// the listing lags behind it.
+async fn look_for_it(
+    client: &Client,
+    account: &str,
+    request: &CreateInterconnect,
+    baseline: &Baseline,
+    cause: &ApiError,
+) -> Result<Found, ApiError> {
+    let client = client.uninterruptible();
+    let tries = if cause.succeeded_unreadably() {
+        LOOKUPS_AFTER_SUCCESS
+    } else {
+        1
+    };
+    let mut pauses = PollPauses::up_to(Duration::from_secs(4));
+    for attempt in 1..=tries {
+        let found = look_once(&client, account, request, baseline).await?;
+        if !matches!(found, Found::Nothing) || attempt == tries {
+            return Ok(found);
+        }
+        let pause = pauses.next().unwrap_or(Duration::from_secs(1));
+        match client.deadline() {
+            Some(deadline) if tokio::time::Instant::now() + pause >= deadline => return Ok(found),
+            _ => tokio::time::sleep(pause).await,
+        }
+    }
+    Ok(Found::Nothing)
+}
+
+/// One lookup, with the gate closed: siblings in flight have settled and none starts meanwhile.
+async fn look_once(
+    client: &Client,
+    account: &str,
+    request: &CreateInterconnect,
+    baseline: &Baseline,
+) -> Result<Found, ApiError> {
+    let ledger = client.creates();
+    let out_of_time = || ApiError::OutOfTime {
+        operation: "look for the interconnect of a lost create".into(),
+        reason: "the create timeout ran out while other creates of this run were still in flight".into(),
+    };
+    let _settled = match client.deadline() {
+        Some(deadline) => tokio::time::timeout_at(deadline, ledger.gate.write())
+            .await
+            .map_err(|_| out_of_time())?,
+        None => ledger.gate.write().await,
+    };
+    let mut candidates = baseline.new_matches(client, account, request).await?;
+    candidates.retain(|ic| !ledger.is_claimed(ic.name()));
+    Ok(match candidates.len() {
+        0 => Found::Nothing,
+        1 => {
+            let interconnect = candidates.remove(0);
+            ledger.claim(interconnect.name());
+            Found::One(Box::new(interconnect))
+        }
+        _ => Found::Several(candidates.iter().map(|ic| ic.name().to_owned()).collect()),
+    })
 }
 
 impl Baseline {
@@ -154,7 +309,8 @@ impl Baseline {
         }
     }
 
-    /// Interconnects that exist now, did not before, and match the request.
+    /// Interconnects that exist now, did not before, and match the request (type included, whatever
+    /// the listing's filter did).
     async fn new_matches(
         &self,
         client: &Client,
@@ -165,6 +321,7 @@ impl Baseline {
             (Baseline::FreeSlot { slot }, _) => Ok(list_of_type(client, account, TYPE_DIRECT)
                 .await?
                 .into_iter()
+                .filter(|ic| ic.kind() == TYPE_DIRECT)
                 .filter(|ic| ic.slot_id().is_some_and(|s| s.eq_ignore_ascii_case(slot)))
                 .collect()),
             (
@@ -179,10 +336,14 @@ impl Baseline {
                 Ok(list_of_type(client, account, TYPE_GCP_PARTNER)
                     .await?
                     .into_iter()
+                    .filter(|ic| ic.kind() == TYPE_GCP_PARTNER)
                     .filter(|ic| !before.contains(ic.name()))
-                    .filter(|ic| ic.speed().is_none_or(|s| s == bandwidth.as_str()))
+                    .filter(|ic| {
+                        ic.speed()
+                            .is_none_or(|s| s.eq_ignore_ascii_case(bandwidth.as_str()))
+                    })
                     .filter(|ic| match (region, ic.region()) {
-                        (Some(wanted), Some(found)) => wanted == found,
+                        (Some(wanted), Some(found)) => wanted.eq_ignore_ascii_case(found),
                         _ => true,
                     })
                     .collect())

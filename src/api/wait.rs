@@ -14,10 +14,13 @@ use super::models::InterconnectStatus;
 /// The first pause between two polls; it doubles up to the configured longest pause.
 pub const FIRST_POLL_PAUSE: Duration = Duration::from_millis(250);
 
-/// Why a wait ended without reaching its goal.
+/// How long after a create the API may still answer 404 for the new name (read-after-write lag).
+pub const READ_AFTER_WRITE_GRACE: Duration = Duration::from_secs(30);
+
+/// Why a wait ended without reaching its goal. Each carries the last status seen, if any.
 #[derive(Debug, thiserror::Error)]
 pub enum WaitError {
-    /// The deadline passed. Carries the last status seen, if any.
+    /// The deadline passed.
     #[error("timed out after {}{}", humantime::format_duration(*waited), last_seen(last))]
     TimedOut {
         /// How long the wait lasted.
@@ -25,9 +28,15 @@ pub enum WaitError {
         /// The last status answered.
         last: Option<InterconnectStatus>,
     },
-    /// The interconnect disappeared (404) while waiting for it to turn healthy.
-    #[error("the interconnect no longer exists (deleted outside of Terraform?)")]
-    Gone,
+    /// The interconnect answered 404 after the read-after-write grace had passed.
+    #[error(
+        "the API no longer knows the interconnect (404; deleted outside of Terraform?){}",
+        last_seen(last)
+    )]
+    Gone {
+        /// The last status answered.
+        last: Option<InterconnectStatus>,
+    },
     /// The wait was interrupted (Ctrl-C, or Terraform stopping the provider).
     #[error("interrupted{}", last_seen(last))]
     Interrupted {
@@ -35,8 +44,25 @@ pub enum WaitError {
         last: Option<InterconnectStatus>,
     },
     /// An API call failed after its retries.
-    #[error(transparent)]
-    Api(#[from] ApiError),
+    #[error("{source}{}", last_seen(last))]
+    Api {
+        /// The failure.
+        source: ApiError,
+        /// The last status answered.
+        last: Option<InterconnectStatus>,
+    },
+}
+
+impl WaitError {
+    /// The last status seen before the wait ended.
+    pub fn last(&self) -> Option<&InterconnectStatus> {
+        match self {
+            WaitError::TimedOut { last, .. }
+            | WaitError::Gone { last }
+            | WaitError::Interrupted { last }
+            | WaitError::Api { last, .. } => last.as_ref(),
+        }
+    }
 }
 
 fn last_seen(last: &Option<InterconnectStatus>) -> String {
@@ -73,16 +99,28 @@ impl Iterator for PollPauses {
     }
 }
 
-/// Polls `/status` until `Healthy`, the deadline, a 404, an API failure or cancellation. `on_change` is
-/// called with every status that differs from the previous one.
-pub async fn wait_for_healthy(
+/// What one poll tells a wait.
+enum Poll<T> {
+    /// The goal is reached.
+    Done(T),
+    /// Not yet; `Some` is a new status seen.
+    NotYet(Option<InterconnectStatus>),
+}
+
+/// The one poll loop: calls `poll` at growing pauses until it is done, the deadline passes, the client
+/// is cancelled, or it fails. A 404 before `visible_by` is read-after-write lag and keeps the wait
+/// going; after it, it ends the wait with [`WaitError::Gone`] unless `poll` handles 404 itself.
+async fn poll_until<T, F, Fut>(
     client: &Client,
-    account: &str,
-    name: &str,
     deadline: Instant,
     longest_pause: Duration,
-    mut on_change: impl FnMut(&InterconnectStatus),
-) -> Result<InterconnectStatus, WaitError> {
+    visible_by: Instant,
+    mut poll: F,
+) -> Result<T, WaitError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Poll<T>, ApiError>>,
+{
     let started = Instant::now();
     let mut pauses = PollPauses::up_to(longest_pause);
     let mut last: Option<InterconnectStatus> = None;
@@ -91,21 +129,18 @@ pub async fn wait_for_healthy(
             waited: started.elapsed(),
             last,
         };
-        let status = match tokio::time::timeout_at(deadline, client.interconnect_status(account, name)).await
-        {
+        match tokio::time::timeout_at(deadline, poll()).await {
             Err(_) => return Err(timed_out(last)),
-            Ok(Err(e)) if e.is_not_found() => return Err(WaitError::Gone),
+            Ok(Ok(Poll::Done(goal))) => return Ok(goal),
+            Ok(Ok(Poll::NotYet(seen))) => last = seen.or(last),
+            Ok(Err(e)) if e.is_not_found() && Instant::now() < visible_by => {
+                tracing::info!("{e}: not visible yet right after its create; waiting");
+            }
+            Ok(Err(e)) if e.is_not_found() => return Err(WaitError::Gone { last }),
             Ok(Err(e)) if e.is_cancelled() => return Err(WaitError::Interrupted { last }),
-            Ok(Err(e)) => return Err(e.into()),
-            Ok(Ok(status)) => status,
-        };
-        if last.as_ref() != Some(&status) {
-            on_change(&status);
+            Ok(Err(ApiError::OutOfTime { .. })) => return Err(timed_out(last)),
+            Ok(Err(source)) => return Err(WaitError::Api { source, last }),
         }
-        if status.is_healthy() {
-            return Ok(status);
-        }
-        last = Some(status);
         if !pause(client, deadline, pauses.next().unwrap_or(longest_pause)).await {
             return Err(if client.cancellation().is_cancelled() {
                 WaitError::Interrupted { last }
@@ -116,7 +151,41 @@ pub async fn wait_for_healthy(
     }
 }
 
-/// Polls `GET` until it answers 404, the deadline, an API failure or cancellation.
+/// Polls `/status` until `Healthy`, the deadline, a 404 after `visible_by`, an API failure or
+/// cancellation. `on_change` is called with every status that differs from the previous one.
+pub async fn wait_for_healthy(
+    client: &Client,
+    account: &str,
+    name: &str,
+    deadline: Instant,
+    longest_pause: Duration,
+    visible_by: Instant,
+    on_change: impl FnMut(&InterconnectStatus) + Send,
+) -> Result<InterconnectStatus, WaitError> {
+    let seen = std::sync::Mutex::new((None::<InterconnectStatus>, on_change));
+    poll_until(client, deadline, longest_pause, visible_by, || {
+        let seen = &seen;
+        async move {
+            let status = client.interconnect_status(account, name).await?;
+            if let Ok(mut seen) = seen.lock() {
+                let (previous, on_change) = &mut *seen;
+                if previous.as_ref() != Some(&status) {
+                    on_change(&status);
+                }
+                *previous = Some(status.clone());
+            }
+            Ok(if status.is_healthy() {
+                Poll::Done(status)
+            } else {
+                Poll::NotYet(Some(status))
+            })
+        }
+    })
+    .await
+}
+
+/// Polls `GET` until it answers 404, the deadline, an API failure or cancellation. A 404 that did not
+/// come from the API ([`ApiError::NotTheApi`]) is a failure, never "gone".
 pub async fn wait_until_gone(
     client: &Client,
     account: &str,
@@ -124,28 +193,14 @@ pub async fn wait_until_gone(
     deadline: Instant,
     longest_pause: Duration,
 ) -> Result<(), WaitError> {
-    let started = Instant::now();
-    let mut pauses = PollPauses::up_to(longest_pause);
-    loop {
-        let timed_out = || WaitError::TimedOut {
-            waited: started.elapsed(),
-            last: None,
-        };
-        match tokio::time::timeout_at(deadline, client.get_interconnect(account, name)).await {
-            Err(_) => return Err(timed_out()),
-            Ok(Err(e)) if e.is_not_found() => return Ok(()),
-            Ok(Err(e)) if e.is_cancelled() => return Err(WaitError::Interrupted { last: None }),
-            Ok(Err(e)) => return Err(e.into()),
-            Ok(Ok(_)) => {}
+    poll_until(client, deadline, longest_pause, Instant::now(), || async move {
+        match client.get_interconnect(account, name).await {
+            Err(e) if e.is_not_found() => Ok(Poll::Done(())),
+            Err(e) => Err(e),
+            Ok(_) => Ok(Poll::NotYet(None)),
         }
-        if !pause(client, deadline, pauses.next().unwrap_or(longest_pause)).await {
-            return Err(if client.cancellation().is_cancelled() {
-                WaitError::Interrupted { last: None }
-            } else {
-                timed_out()
-            });
-        }
-    }
+    })
+    .await
 }
 
 /// Sleeps `pause`, or less if the deadline comes first. `false` if the deadline passed or the client

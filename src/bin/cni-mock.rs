@@ -5,7 +5,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use cni::mock::{Credentials, HealthyAfter, MockConfig, MockServer, RateLimit, StoreConfig};
+use cni::mock::{Credentials, EndOfList, HealthyAfter, MockConfig, MockServer, RateLimit, StoreConfig};
+
+/// The account the documentation's examples use, served by default.
+const DEFAULT_ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 
 /// A mock of the Cloudflare Network Interconnects API. Prints its base URL as the first line on stdout,
 /// then serves until interrupted. The control API lives under /__mock/ (see docs/cni-mock.md).
@@ -29,17 +32,35 @@ struct Args {
     /// The e-mail that goes with --api-key (X-Auth-Email).
     #[arg(long, env = "CNI_MOCK_EMAIL", requires = "api_key")]
     email: Option<String>,
+    /// An account the credentials may use (repeat for several). Requests for another well-formed
+    /// account get the API's 403; an identifier that is not a 32-hex account tag gets its 400.
+    #[arg(long = "account", default_value = DEFAULT_ACCOUNT)]
+    accounts: Vec<String>,
+    /// Accept any well-formed account instead of only the --account ones.
+    #[arg(long, conflicts_with = "accounts")]
+    any_account: bool,
     /// The default and largest page of list endpoints.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
     page_size: u32,
-    /// When a new gcp_partner interconnect turns Healthy: after N status polls answered Pending, after a
-    /// duration (e.g. 3s), or never.
-    #[arg(long, default_value = "2")]
-    healthy_after: HealthyAfter,
-    /// The same for direct ports. By default they stay Pending, like a real port waiting for its
-    /// cross-connect; PUT /__mock/interconnects/{name}/status installs one.
-    #[arg(long, default_value = "never")]
-    direct_healthy_after: HealthyAfter,
+    /// When a new interconnect turns Healthy: after N status polls answered Pending, after a duration
+    /// (e.g. 3s), or never. Applies to both types; without it, gcp_partner turns Healthy after 2 polls
+    /// and direct ports stay Pending (see --direct-healthy-after).
+    #[arg(long)]
+    healthy_after: Option<HealthyAfter>,
+    /// The same for direct ports only, overriding --healthy-after. By default they stay Pending, like a
+    /// real port waiting for its cross-connect; PUT /__mock/interconnects/{name}/status installs one.
+    #[arg(long)]
+    direct_healthy_after: Option<HealthyAfter>,
+    /// Read-after-write lag: a new interconnect's first N GETs and status reads answer 404.
+    #[arg(long, default_value_t = 0)]
+    read_lag: u32,
+    /// Leave `speed` out of gcp_partner answers (it is optional in the API's schema).
+    #[arg(long)]
+    omit_gcp_speed: bool,
+    /// What `next` says on the last page of a listing: `zero` (as in the API documentation's example)
+    /// or `null`.
+    #[arg(long, default_value = "zero")]
+    end_of_list: EndOfList,
     /// How many GETs still see an interconnect after its DELETE (asynchronous deletion).
     #[arg(long, default_value_t = 0)]
     delete_lag: u32,
@@ -50,11 +71,20 @@ struct Args {
     #[arg(long)]
     rate_limit: Option<u32>,
     /// The rate limit's sliding window.
-    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "5m", value_parser = bounded_duration)]
     rate_window: Duration,
     /// How long a lockout lasts (every request answered 429).
-    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "5m", value_parser = bounded_duration)]
     lockout: Duration,
+}
+
+/// A duration of at most a year (longer ones would overflow the clock).
+fn bounded_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text).map_err(|e| e.to_string())?;
+    if duration > Duration::from_secs(366 * 24 * 3600) {
+        return Err(format!("{text:?} is longer than a year"));
+    }
+    Ok(duration)
 }
 
 impl Args {
@@ -66,10 +96,21 @@ impl Args {
             },
             store: StoreConfig {
                 page_size: self.page_size as usize,
-                healthy_after: self.healthy_after,
-                direct_healthy_after: self.direct_healthy_after,
+                healthy_after: self.healthy_after.unwrap_or(HealthyAfter::Polls(2)),
+                direct_healthy_after: self
+                    .direct_healthy_after
+                    .or(self.healthy_after)
+                    .unwrap_or(HealthyAfter::Never),
                 delete_lag: self.delete_lag,
                 slots_per_site: self.slots_per_site,
+                read_lag: self.read_lag,
+                omit_gcp_speed: self.omit_gcp_speed,
+                end_of_list: self.end_of_list,
+            },
+            accounts: if self.any_account {
+                Vec::new()
+            } else {
+                self.accounts.clone()
             },
             rate_limit: self.rate_limit.map(|limit| RateLimit {
                 limit,

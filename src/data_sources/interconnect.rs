@@ -98,6 +98,8 @@ impl DataSource for InterconnectDataSource {
                 return None;
             }
         };
-        Some(InterconnectItem::from_api(&interconnect, Some(&status)))
+        let mut item = InterconnectItem::from_api(&interconnect, Some(&status));
+        item.account_id = Value::Value(account);
+        Some(item)
     }
 }

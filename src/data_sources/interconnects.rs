@@ -138,7 +138,10 @@ impl DataSource for InterconnectsDataSource {
         };
         let include_status = config.include_status.as_ref_option().copied().unwrap_or(false);
         match list_items(&configured.client, &account, &filter, include_status).await {
-            Ok(items) => {
+            Ok(mut items) => {
+                for item in &mut items {
+                    item.account_id = Value::Value(account.clone());
+                }
                 config.account_id = Value::Value(account);
                 config.interconnects = Value::Value(items);
                 Some(config)

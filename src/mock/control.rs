@@ -58,6 +58,16 @@ pub enum FaultAction {
     },
     /// Answer with the first half of the real body (phase `after` only).
     Truncate,
+    /// Answer with an HTML error page, as a proxy or a wrong URL path would (404 by default).
+    Html {
+        /// The HTTP status.
+        #[serde(default = "not_found_status")]
+        status: u16,
+    },
+}
+
+fn not_found_status() -> u16 {
+    404
 }
 
 fn ok_status() -> u16 {
@@ -109,7 +119,8 @@ pub struct LoggedRequest {
     /// The raw query string.
     #[serde(default)]
     pub query: Option<String>,
-    /// The body: its JSON, or `{"raw": text}` when it is not JSON.
+    /// The body: its JSON, or `{"raw": text}` when it is not JSON. A pairing key is never stored in
+    /// clear: it is replaced by its fingerprint (see [`fingerprint`]).
     #[serde(default)]
     pub body: Option<Value>,
     /// The `Accept` header.
@@ -123,6 +134,16 @@ pub struct LoggedRequest {
     /// The injected fault, if one struck.
     #[serde(default)]
     pub fault: Option<String>,
+}
+
+/// What the request log stores instead of a secret: `sha256:` and the first 12 hex digits of its
+/// SHA-256, enough to tell which key a request carried without keeping the key.
+pub fn fingerprint(secret: &str) -> String {
+    use sha2::Digest;
+    format!(
+        "sha256:{}",
+        &hex::encode(sha2::Sha256::digest(secret.as_bytes()))[..12]
+    )
 }
 
 /// The API's rate limit: more than `limit` requests within `window` locks the credential out.

@@ -24,6 +24,8 @@ pub mod code {
     pub const NOT_ACCEPTABLE: i64 = 1008;
     /// Authentication failed.
     pub const AUTHENTICATION: i64 = 10000;
+    /// The credentials may not use this account.
+    pub const UNAUTHORIZED_RESOURCE: i64 = 9109;
     /// No credentials were sent.
     pub const MISSING_CREDENTIALS: i64 = 9106;
     /// Rate limited.

@@ -19,9 +19,9 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
-pub use control::{FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
+pub use control::{fingerprint, FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
 pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
-pub use store::{HealthyAfter, MockStatus, StoreConfig, BANDWIDTHS, FIRST_SLOT_ID};
+pub use store::{EndOfList, HealthyAfter, MockStatus, StoreConfig, BANDWIDTHS, FIRST_SLOT_ID};
 
 use control::Shared;
 use routes::ConnectionKill;
@@ -36,6 +36,8 @@ pub struct MockConfig {
     pub store: StoreConfig,
     /// The API's rate limit and lockout, if enforced.
     pub rate_limit: Option<RateLimit>,
+    /// The accounts the credentials may use; any well-formed (32-hex) account when empty.
+    pub accounts: Vec<String>,
 }
 
 /// A running mock.
@@ -52,7 +54,8 @@ impl MockServer {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(Store::new(config.store), config.rate_limit));
-        let app = routes::router(shared.clone(), config.credentials).merge(control::router(shared.clone()));
+        let app = routes::router(shared.clone(), config.credentials, config.accounts)
+            .merge(control::router(shared.clone()));
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(accept_loop(listener, app, shutdown.clone()));
         Ok(MockServer {

@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::control::{FaultAction, FaultSpec, LoggedRequest, Phase, Shared};
+use super::control::{fingerprint, FaultAction, FaultSpec, LoggedRequest, Phase, Shared};
 use super::envelope::{code, ApiFailure};
 use super::store::SlotQuery;
 
@@ -42,13 +42,16 @@ pub struct ConnectionKill(pub CancellationToken);
 struct ApiState {
     shared: Arc<Shared>,
     credentials: Arc<Credentials>,
+    accounts: Arc<Vec<String>>,
 }
 
-/// The API router, wrapped in the pipeline.
-pub fn router(shared: Arc<Shared>, credentials: Credentials) -> Router {
+/// The API router, wrapped in the pipeline. `accounts` are the accounts the credentials may use (any
+/// well-formed account when empty).
+pub fn router(shared: Arc<Shared>, credentials: Credentials, accounts: Vec<String>) -> Router {
     let state = ApiState {
         shared: shared.clone(),
         credentials: Arc::new(credentials),
+        accounts: Arc::new(accounts),
     };
     let api = Router::new()
         .route(
@@ -163,6 +166,9 @@ async fn guarded(
         .with_retry_after(Some(retry_after));
         return (Some(failure.into_response()), None);
     }
+    if let Err(failure) = check_account(&state.accounts, path) {
+        return (Some(failure.into_response()), None);
+    }
     let Some(fault) = state.shared.take_fault(method.as_str(), path) else {
         return (Some(next.run(request).await), None);
     };
@@ -232,6 +238,20 @@ fn spoil(action: &FaultAction) -> Option<Response> {
             }
             Some(response)
         }
+        FaultAction::Html { status } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::NOT_FOUND);
+            let page = format!(
+                "<!DOCTYPE html>\n<html><head><title>{code} {reason}</title></head>\n<body><h1>{code} {reason}</h1><hr><p>proxy</p></body></html>\n",
+                code = status.as_u16(),
+                reason = status.canonical_reason().unwrap_or("Error"),
+            );
+            let mut response = (status, page).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            Some(response)
+        }
         FaultAction::Delay { .. } | FaultAction::Truncate => None,
     }
 }
@@ -267,6 +287,33 @@ fn authenticate(expected: &Credentials, headers: &HeaderMap) -> Result<String, A
     }
 }
 
+/// The API's answers for an account it does not serve: an identifier that is not a 32-hex account tag
+/// cannot be routed (400, code 7003); a well-formed one the credentials may not use is refused (403,
+/// code 9109).
+fn check_account(accounts: &[String], path: &str) -> Result<(), ApiFailure> {
+    let Some(account) = path
+        .strip_prefix("/accounts/")
+        .and_then(|rest| rest.split('/').next())
+    else {
+        return Ok(());
+    };
+    let well_formed = account.len() == 32 && account.bytes().all(|b| b.is_ascii_hexdigit());
+    if !well_formed {
+        return Err(ApiFailure::bad_request(
+            code::NO_ROUTE,
+            format!("Could not route to {path}, perhaps your object identifier is invalid?"),
+        ));
+    }
+    if accounts.is_empty() || accounts.iter().any(|a| a.eq_ignore_ascii_case(account)) {
+        return Ok(());
+    }
+    Err(ApiFailure::new(
+        StatusCode::FORBIDDEN,
+        code::UNAUTHORIZED_RESOURCE,
+        "Unauthorized to access requested resource",
+    ))
+}
+
 fn short_hash(secret: &str) -> String {
     use sha2::Digest;
     hex::encode(&sha2::Sha256::digest(secret.as_bytes())[..6])
@@ -280,10 +327,7 @@ fn log_entry(parts: &axum::http::request::Parts, path: &str, body: &Bytes) -> Lo
             .and_then(|v: &HeaderValue| v.to_str().ok())
             .map(str::to_owned)
     };
-    let body = (!body.is_empty()).then(|| {
-        serde_json::from_slice::<Value>(body)
-            .unwrap_or_else(|_| serde_json::json!({"raw": String::from_utf8_lossy(body)}))
-    });
+    let body = (!body.is_empty()).then(|| logged_body(body));
     LoggedRequest {
         seq: 0,
         at_ms: 0,
@@ -295,6 +339,35 @@ fn log_entry(parts: &axum::http::request::Parts, path: &str, body: &Bytes) -> Lo
         user_agent: header(header::USER_AGENT),
         status: 0,
         fault: None,
+    }
+}
+
+/// A `"pairing_key": "..."` pair in a body that is not valid JSON (a truncated one included).
+static PAIRING_KEY_IN_TEXT: std::sync::LazyLock<Option<regex::Regex>> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r#""pairing_key"\s*:\s*"([^"]*)"?"#).ok());
+
+/// A request body as the log keeps it: pairing keys replaced by their fingerprint, in JSON and in
+/// bodies that are not (valid) JSON alike.
+fn logged_body(body: &[u8]) -> Value {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(mut json) => {
+            if let Some(Value::String(key)) = json.get_mut("pairing_key") {
+                *key = fingerprint(key);
+            }
+            json
+        }
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            let scrubbed = match &*PAIRING_KEY_IN_TEXT {
+                Some(re) => re
+                    .replace_all(&text, |c: &regex::Captures<'_>| {
+                        format!("\"pairing_key\":\"{}\"", fingerprint(&c[1]))
+                    })
+                    .into_owned(),
+                None => String::new(),
+            };
+            serde_json::json!({ "raw": scrubbed })
+        }
     }
 }
 

@@ -88,6 +88,35 @@ pub struct StoreConfig {
     pub delete_lag: u32,
     /// How many slots each seeded site has.
     pub slots_per_site: usize,
+    /// Read-after-write lag: how many `GET`s and status reads of a new interconnect answer 404 before
+    /// the API knows its name.
+    pub read_lag: u32,
+    /// Whether `gcp_partner` answers leave out `speed` (it is optional in the API's schema).
+    pub omit_gcp_speed: bool,
+    /// What `next` says on the last page of a listing.
+    pub end_of_list: EndOfList,
+}
+
+/// What `next` holds on the last page of a listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EndOfList {
+    /// `"next": 0`, as in the API documentation's own example.
+    #[default]
+    Zero,
+    /// `"next": null`.
+    Null,
+}
+
+impl std::str::FromStr for EndOfList {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "zero" | "0" => Ok(EndOfList::Zero),
+            "null" => Ok(EndOfList::Null),
+            other => Err(format!("{other:?} is neither \"zero\" nor \"null\"")),
+        }
+    }
 }
 
 impl Default for StoreConfig {
@@ -98,6 +127,9 @@ impl Default for StoreConfig {
             direct_healthy_after: HealthyAfter::Never,
             delete_lag: 0,
             slots_per_site: 4,
+            read_lag: 0,
+            omit_gcp_speed: false,
+            end_of_list: EndOfList::default(),
         }
     }
 }
@@ -136,6 +168,8 @@ struct Record {
     polls: u32,
     last_status: MockStatus,
     deleting: Option<u32>,
+    /// Reads that still answer 404 (read-after-write lag).
+    unseen_reads: u32,
 }
 
 /// The mock's data.
@@ -231,6 +265,16 @@ impl Store {
             .filter(|(_, r)| kind.is_none_or(|k| r.kind_name() == k))
             .filter(|(_, r)| site.is_none_or(|s| self.site_of(r) == Some(s)));
         let (items, next) = self.page(matching, limit, |(_, r)| self.render(r));
+        self.list_body(items, next)
+    }
+
+    /// A list answer: the items and the cursor of the next page, or the end-of-list marker.
+    fn list_body(&self, items: Vec<Value>, next: Option<u64>) -> Value {
+        let next = match (next, self.config.end_of_list) {
+            (Some(cursor), _) => json!(cursor),
+            (None, EndOfList::Zero) => json!(0),
+            (None, EndOfList::Null) => Value::Null,
+        };
         json!({"items": items, "next": next})
     }
 
@@ -257,7 +301,7 @@ impl Store {
 
     /// `GET /interconnects/{name}`.
     pub fn get_interconnect(&mut self, account: &str, name: &str) -> Outcome<Value> {
-        let seq = self.find(account, name)?;
+        let seq = self.find_visible(account, name)?;
         let rendered = self
             .interconnects
             .get(&seq)
@@ -307,6 +351,7 @@ impl Store {
             polls: 0,
             last_status: MockStatus::named("Pending"),
             deleting: None,
+            unseen_reads: self.config.read_lag,
         };
         let rendered = self.render(&record);
         self.interconnects.insert(seq, record);
@@ -340,7 +385,7 @@ impl Store {
         }
         let speed = match body.get("speed") {
             None | Some(Value::Null) => record.speed.clone(),
-            Some(Value::String(s)) if *s == record.speed => s.clone(),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case(&record.speed) => record.speed.clone(),
             Some(Value::String(s)) => {
                 return Err(ApiFailure::bad_request(
                     code::INVALID_FIELD,
@@ -406,7 +451,7 @@ impl Store {
 
     /// `GET /interconnects/{name}/status`: advances the status lifecycle by one poll.
     pub fn poll_status(&mut self, account: &str, name: &str) -> Outcome<Value> {
-        let seq = self.find(account, name)?;
+        let seq = self.find_visible(account, name)?;
         let (gcp, direct) = (self.config.healthy_after, self.config.direct_healthy_after);
         let record = self
             .interconnects
@@ -482,7 +527,7 @@ impl Store {
             .map(|p| (p, &self.slots[*p as usize]))
             .filter(|(_, s)| query.matches(s));
         let (items, next) = self.page(matching, limit, |(_, s)| render_slot(s));
-        json!({"items": items, "next": next})
+        self.list_body(items, next)
     }
 
     /// `GET /slots/{id}`.
@@ -569,6 +614,19 @@ impl Store {
             .ok_or_else(|| ApiFailure::not_found("Interconnect not found"))
     }
 
+    /// Like `find`, but a new interconnect still within its read-after-write lag answers 404 (and
+    /// counts the read).
+    fn find_visible(&mut self, account: &str, name: &str) -> Outcome<u64> {
+        let seq = self.find(account, name)?;
+        match self.interconnects.get_mut(&seq) {
+            Some(record) if record.unseen_reads > 0 => {
+                record.unseen_reads -= 1;
+                Err(ApiFailure::not_found("Interconnect not found"))
+            }
+            _ => Ok(seq),
+        }
+    }
+
     fn count_down_deletion(&mut self, seq: u64) {
         let Some(record) = self.interconnects.get_mut(&seq) else {
             return;
@@ -615,6 +673,9 @@ impl Store {
                     "ccr_device_name": slot.ccr_device_name,
                 })
             }
+            Kind::GcpPartner {
+                region, bandwidth, ..
+            } if self.config.omit_gcp_speed => json!({"region": region}),
             Kind::GcpPartner {
                 region, bandwidth, ..
             } => json!({"region": region, "speed": bandwidth}),

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{
     self, create_exactly_once, wait_for_healthy, wait_until_gone, Bandwidth, CreateInterconnect, Deleted,
-    Interconnect, InterconnectStatus, Secret, WaitError,
+    Interconnect, InterconnectStatus, Secret, WaitError, READ_AFTER_WRITE_GRACE,
 };
 use crate::diag;
 use crate::provider::{Configured, ProviderState};
@@ -89,18 +89,6 @@ const COMPUTED_ONLY: [&str; 9] = [
 ];
 
 impl InterconnectState {
-    /// The API attributes whose change forces a new interconnect (speed is handled apart: it is
-    /// computed when not configured).
-    fn replacing_values(&self) -> [(&'static str, &Value<String>); 5] {
-        [
-            ("account_id", &self.account_id),
-            ("type", &self.kind),
-            ("slot_id", &self.slot_id),
-            ("bandwidth", &self.bandwidth),
-            ("pairing_key", &self.pairing_key),
-        ]
-    }
-
     fn mark_computed_unknown(&mut self) {
         self.id = Value::Unknown;
         self.name = Value::Unknown;
@@ -279,13 +267,9 @@ fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
         }
         Value::Unknown => {}
     }
+    // The pairing key is needed only to create: plan_new asks for it, so that an imported or existing
+    // attachment plans without one.
     match &cfg.pairing_key {
-        Value::Null => required_for(
-            diags,
-            "pairing_key",
-            TYPE_GCP_PARTNER,
-            "the pairing key of the GCP VLAN attachment",
-        ),
         Value::Value(k) if k.trim().is_empty() => diag::error(
             diags,
             "Invalid pairing_key",
@@ -295,7 +279,7 @@ fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
         _ => {}
     }
     not_for(diags, "slot_id", &cfg.slot_id, TYPE_DIRECT, TYPE_GCP_PARTNER);
-    if !cfg.speed.is_null() {
+    if cfg.speed.is_value() {
         diag::error(
             diags,
             "Attribute not allowed for gcp_partner",
@@ -314,8 +298,10 @@ fn required_for(diags: &mut Diagnostics, name: &'static str, kind: &str, what: &
     );
 }
 
+/// An error when an attribute of the other type is set. A value not known yet (`var.x` under
+/// `terraform validate`, or one known only after apply) is not "set".
 fn not_for(diags: &mut Diagnostics, name: &'static str, value: &Value<String>, belongs_to: &str, kind: &str) {
-    if !value.is_null() {
+    if value.is_value() {
         diag::error(
             diags,
             "Attribute not allowed for this type",
@@ -334,6 +320,18 @@ pub fn plan_new(
     planned.account_id = effective_account(&planned.account_id, provider_account);
     if planned.account_id.is_null() {
         missing_account(diags);
+    }
+    let is_gcp = planned
+        .kind
+        .as_ref_option()
+        .is_some_and(|k| k == TYPE_GCP_PARTNER);
+    if is_gcp && planned.pairing_key.is_null() {
+        required_for(
+            diags,
+            "pairing_key",
+            TYPE_GCP_PARTNER,
+            "the pairing key of the GCP VLAN attachment, needed to create one (an imported attachment needs none)",
+        );
     }
     if planned.wait_for_healthy.is_null() {
         planned.wait_for_healthy = default_wait(&planned.kind);
@@ -356,27 +354,48 @@ fn missing_account(diags: &mut Diagnostics) {
 }
 
 /// The plan of a change to an existing interconnect, and the attributes whose change forces a new one.
+///
+/// Only a real change of what the API holds replaces: a value the API did not report (null in state
+/// after an import) is adopted from the configuration in place, UUIDs and speeds compare without
+/// regard to case, and a pairing key (needed only to create) may be added or dropped in place.
 pub fn plan_change(
     prior: &InterconnectState,
     mut planned: InterconnectState,
     config: &InterconnectState,
     provider_account: &Value<String>,
 ) -> (InterconnectState, Vec<AttributePath>) {
-    let account = effective_account(&config.account_id, provider_account);
-    if !account.is_null() {
-        planned.account_id = account;
-    }
-    let mut replace: Vec<AttributePath> = prior
-        .replacing_values()
-        .into_iter()
-        .zip(planned.replacing_values())
-        .filter(|((name, before), (_, after))| before != after && !adopts_imported_key(name, before))
-        .map(|((name, _), _)| AttributePath::new(name))
-        .collect();
+    planned.account_id = match effective_account(&config.account_id, provider_account) {
+        // The provider's account is not known yet (its configuration waits on other values): nothing
+        // says it changes, so the interconnect keeps its own.
+        Value::Unknown if config.account_id.is_null() => prior.account_id.clone(),
+        Value::Null => planned.account_id,
+        account => account,
+    };
+    let mut replace: Vec<AttributePath> = Vec::new();
+    let mut check = |name: &'static str, rule: Compare, before: &Value<String>, after: &Value<String>| {
+        if rule.replaces(before, after) {
+            replace.push(AttributePath::new(name));
+        }
+    };
+    check(
+        "account_id",
+        Compare::Exact,
+        &prior.account_id,
+        &planned.account_id,
+    );
+    check("type", Compare::Exact, &prior.kind, &planned.kind);
+    check("slot_id", Compare::Uuid, &prior.slot_id, &planned.slot_id);
+    check("bandwidth", Compare::Speed, &prior.bandwidth, &planned.bandwidth);
+    check(
+        "pairing_key",
+        Compare::CreateOnly,
+        &prior.pairing_key,
+        &planned.pairing_key,
+    );
     if config.speed.is_null() {
         planned.speed = prior.speed.clone();
-    } else if config.speed != prior.speed {
-        replace.push(AttributePath::new("speed"));
+    } else {
+        check("speed", Compare::Speed, &prior.speed, &config.speed);
     }
     if config.wait_for_healthy.is_null() {
         planned.wait_for_healthy = default_wait(&planned.kind);
@@ -390,9 +409,31 @@ pub fn plan_change(
     (planned, replace)
 }
 
-/// A pairing key that was null before (imported) is adopted from the configuration, not replaced.
-fn adopts_imported_key(name: &str, before: &Value<String>) -> bool {
-    name == "pairing_key" && before.is_null()
+/// How a configured API attribute is compared with the state to decide on a replacement.
+#[derive(Clone, Copy)]
+enum Compare {
+    /// Any change replaces.
+    Exact,
+    /// Case does not matter; a value the API never reported (null) is adopted.
+    Uuid,
+    /// Case does not matter (`10g` is `10G`); a value the API never reported (null) is adopted.
+    Speed,
+    /// Needed only to create: adding or dropping it changes nothing; only a different value replaces.
+    CreateOnly,
+}
+
+impl Compare {
+    fn replaces(self, before: &Value<String>, after: &Value<String>) -> bool {
+        match (self, before, after) {
+            (_, Value::Value(b), Value::Value(a)) if b == a => false,
+            (Compare::Exact, b, a) => b != a,
+            (Compare::Uuid | Compare::Speed, Value::Value(b), Value::Value(a)) => !b.eq_ignore_ascii_case(a),
+            (Compare::Uuid | Compare::Speed, Value::Null, _) => false,
+            (Compare::Uuid | Compare::Speed, b, a) => b != a,
+            (Compare::CreateOnly, Value::Value(_), Value::Value(_)) => true,
+            (Compare::CreateOnly, _, _) => false,
+        }
+    }
 }
 
 /// The `POST` body for a planned interconnect, all of whose values are known at apply.
@@ -404,7 +445,7 @@ pub fn create_request(planned: &InterconnectState) -> Result<CreateInterconnect,
             slot_id: known(&planned.slot_id, "slot_id")?
                 .parse()
                 .map_err(|_| "slot_id is not a UUID".to_owned())?,
-            speed: planned.speed.as_ref_option().cloned(),
+            speed: planned.speed.as_ref_option().map(|s| s.to_ascii_uppercase()),
         }),
         TYPE_GCP_PARTNER => Ok(CreateInterconnect::GcpPartner {
             account,
@@ -442,6 +483,37 @@ pub fn parse_import_id(id: &str, provider_account: Option<&str>) -> Result<(Stri
     }
 }
 
+/// What the provider keeps beside the state: when the interconnect was created and whether the API has
+/// been seen to know it since, so that a refresh in the read-after-write window does not take the API's
+/// not-knowing-yet for a deletion.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Private {
+    /// When the create's `POST` was answered, in milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub created_at_unix_ms: Option<u64>,
+    /// Whether a read by name (status or GET) has found it since.
+    #[serde(default)]
+    pub seen: bool,
+}
+
+fn unix_ms() -> Option<u64> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_millis() as u64)
+}
+
+impl Private {
+    /// A 404 now may be read-after-write lag: the create is recent and no read has found it yet.
+    fn may_lag(&self) -> bool {
+        let now = unix_ms().unwrap_or(u64::MAX);
+        !self.seen
+            && self
+                .created_at_unix_ms
+                .is_some_and(|at| now.saturating_sub(at) < READ_AFTER_WRITE_GRACE.as_millis() as u64)
+    }
+}
+
 /// The resource.
 pub struct InterconnectResource {
     provider: Arc<ProviderState>,
@@ -458,9 +530,9 @@ impl InterconnectResource {
         diags: &mut Diagnostics,
         configured: &Configured,
         planned: InterconnectState,
-    ) -> Option<InterconnectState> {
-        let started = Instant::now();
-        let deadline = started + planned.timeout(|t| &t.create, DEFAULT_CREATE_TIMEOUT);
+    ) -> Option<(InterconnectState, Private)> {
+        let deadline = Instant::now() + planned.timeout(|t| &t.create, DEFAULT_CREATE_TIMEOUT);
+        let client = configured.client.until(deadline);
         let request = match create_request(&planned) {
             Ok(request) => request,
             Err(e) => {
@@ -469,29 +541,21 @@ impl InterconnectResource {
             }
         };
         let account = planned.account_id.as_ref_option().cloned().unwrap_or_default();
-        let claimed = |name: &str| configured.is_claimed(name);
-        let created = match create_exactly_once(
-            &configured.client,
-            &account,
-            &request,
-            configured.max_retries,
-            &claimed,
-        )
-        .await
-        {
+        let created = match create_exactly_once(&client, &account, &request, configured.max_retries).await {
             Ok(created) => created,
             Err(e) => {
                 diag::error(
                     diags,
                     "Could not create the interconnect",
-                    create_failure_detail(&e),
+                    create_failure_detail(&e, &account),
                     None,
                 );
                 return None;
             }
         };
+        let visible_by = Instant::now() + READ_AFTER_WRITE_GRACE;
+        let created_at_unix_ms = unix_ms();
         let name = created.interconnect.name().to_owned();
-        configured.claim(&name);
         tracing::info!("created interconnect {name}");
         if let Some(lost) = &created.recovered_from {
             diag::warning(
@@ -504,20 +568,31 @@ impl InterconnectResource {
         let mut state = planned;
         state.apply_interconnect(&created.interconnect);
         if state.wait_for_healthy.as_ref_option().copied().unwrap_or(false) {
-            self.wait_until_healthy(diags, configured, state, deadline).await
+            state = self
+                .wait_until_healthy(diags, configured, &client, state, deadline, visible_by)
+                .await;
         } else {
-            self.read_status_once(diags, configured, &mut state).await;
-            Some(state)
+            self.read_status_once(diags, &client, &mut state).await;
         }
+        // A status read by name means the API knows the interconnect: a later 404 is no lag.
+        let private = Private {
+            created_at_unix_ms,
+            seen: state.status.is_value(),
+        };
+        Some((state, private))
     }
 
+    /// Waits for `Healthy`. Whatever ends the wait, the interconnect is returned: it exists (or did a
+    /// moment ago), and Terraform keeps it, tainted when there is an error.
     async fn wait_until_healthy(
         &self,
         diags: &mut Diagnostics,
         configured: &Configured,
+        client: &api::Client,
         mut state: InterconnectState,
         deadline: Instant,
-    ) -> Option<InterconnectState> {
+        visible_by: Instant,
+    ) -> InterconnectState {
         let account = state.account_id.as_ref_option().cloned().unwrap_or_default();
         let name = state.name.as_ref_option().cloned().unwrap_or_default();
         let mut previous: Option<String> = None;
@@ -529,34 +604,29 @@ impl InterconnectResource {
             previous = Some(status.to_string());
         };
         let outcome = wait_for_healthy(
-            &configured.client,
+            client,
             &account,
             &name,
             deadline,
             configured.poll_interval,
+            visible_by,
             log_change,
         )
         .await;
         match outcome {
-            Ok(status) => {
-                state.apply_status(Some(&status));
-                Some(state)
-            }
-            Err(WaitError::Gone) => {
-                diag::error(
+            Ok(status) => state.apply_status(Some(&status)),
+            Err(e @ WaitError::Gone { .. }) => {
+                state.apply_status(e.last());
+                diag::wait_error(
                     diags,
-                    format!("Interconnect {name} disappeared while waiting for it to become Healthy"),
-                    "It was deleted outside of Terraform after it was created, so there is nothing to keep in state. Apply again to create a new one.",
-                    None,
+                    format!("Interconnect {name} was created but is no longer found"),
+                    &e,
+                    "The API accepted the create, so the interconnect is kept in state (tainted) rather than forgotten. \
+                     If it was really deleted, the next plan removes it from state and creates it again.",
                 );
-                None
             }
             Err(e) => {
-                let last = match &e {
-                    WaitError::TimedOut { last, .. } | WaitError::Interrupted { last } => last.clone(),
-                    WaitError::Api(_) | WaitError::Gone => None,
-                };
-                state.apply_status(last.as_ref());
+                state.apply_status(e.last());
                 diag::wait_error(
                     diags,
                     format!("Interconnect {name} was created but did not become Healthy"),
@@ -565,20 +635,20 @@ impl InterconnectResource {
                      To keep it instead, run `terraform untaint` on this resource (or set wait_for_healthy = false). \
                      Its status is visible in the cni_interconnect data source.",
                 );
-                Some(state)
             }
         }
+        state
     }
 
     async fn read_status_once(
         &self,
         diags: &mut Diagnostics,
-        configured: &Configured,
+        client: &api::Client,
         state: &mut InterconnectState,
     ) {
         let account = state.account_id.as_ref_option().cloned().unwrap_or_default();
         let name = state.name.as_ref_option().cloned().unwrap_or_default();
-        match configured.client.interconnect_status(&account, &name).await {
+        match client.interconnect_status(&account, &name).await {
             Ok(status) => state.apply_status(Some(&status)),
             Err(e) => {
                 state.apply_status(None);
@@ -602,15 +672,24 @@ impl InterconnectResource {
     }
 }
 
-fn create_failure_detail(e: &api::CreateError) -> String {
+fn create_failure_detail(e: &api::CreateError, account: &str) -> String {
     match e {
         api::CreateError::NotCreated(api) | api::CreateError::Precheck(api) => {
             format!("{}\n\nNo interconnect was created.", diag::describe_api_error(api))
         }
         api::CreateError::SlotUnavailable { .. } => format!("{e}.\n\nNo interconnect was created."),
-        api::CreateError::Unresolved { .. } | api::CreateError::Ambiguous { .. } => format!(
+        api::CreateError::Ambiguous { candidates, .. } => format!(
+            "{e}.\n\nOne of them is the interconnect this create made, but nothing tells which. Find yours \
+             (its region, bandwidth and GCP pairing) and import it instead of applying again, for example:\n{}",
+            candidates
+                .iter()
+                .map(|name| format!("  terraform import <this resource's address> {account}/{name}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        api::CreateError::Unresolved { .. } | api::CreateError::AcceptedButNotFound { .. } => format!(
             "{e}.\n\nAn interconnect may have been created. List them with the cni_interconnects data source and \
-             import the right one with `terraform import` before applying again, or delete it."
+             import the right one with `terraform import <address> {account}/<name>` before applying again, or delete it."
         ),
     }
 }
@@ -622,7 +701,7 @@ fn computed_string(description: &str) -> tf_provider::schema::Attribute {
 #[async_trait]
 impl Resource for InterconnectResource {
     type State<'a> = InterconnectState;
-    type PrivateState<'a> = ValueEmpty;
+    type PrivateState<'a> = Option<Private>;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -668,6 +747,11 @@ impl Resource for InterconnectResource {
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if self.provider.is_deferred() {
+            // The API cannot be reached before the provider's configuration is known: keep the
+            // interconnect as it is; the apply (or the next plan) refreshes it.
+            return Some((state, private));
+        }
         let configured = self.provider.configured(diags)?;
         let account = effective_account(&state.account_id, &self.provider.default_account());
         let (Some(account), Some(name)) = (
@@ -693,17 +777,38 @@ impl Resource for InterconnectResource {
         };
         let interconnect = match configured.client.get_interconnect(&account, &name).await {
             Ok(ic) => ic,
+            Err(e) if e.is_not_found() && private.as_ref().is_some_and(Private::may_lag) => {
+                diag::warning(
+                    diags,
+                    format!("Interconnect {name} is not visible yet"),
+                    format!("{e}. It was created moments ago and the API may not know its name yet, so it is kept as it is."),
+                    None,
+                );
+                return Some((state, private));
+            }
             Err(e) if e.is_not_found() => return gone(diags),
             Err(e) => {
                 diag::api_error(diags, format!("Could not read interconnect {name}"), &e);
                 return Some((state, private));
             }
         };
+        let private = private.map(|p| Private { seen: true, ..p });
         state.account_id = Value::Value(account.clone());
         state.apply_interconnect(&interconnect);
         match configured.client.interconnect_status(&account, &name).await {
             Ok(status) => state.apply_status(Some(&status)),
-            Err(e) if e.is_not_found() => return gone(diags),
+            // GET has just said it exists: a 404 here proves nothing (lag, or a status not kept yet).
+            Err(e) if e.is_not_found() => {
+                state.apply_status(None);
+                diag::warning(
+                    diags,
+                    format!("The status of interconnect {name} is not available"),
+                    format!(
+                        "{e}. The interconnect exists (GET found it), so it is kept, with a null status."
+                    ),
+                    None,
+                );
+            }
             Err(e) => diag::api_error(
                 diags,
                 format!("Could not read the status of interconnect {name}"),
@@ -721,7 +826,7 @@ impl Resource for InterconnectResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let planned = plan_new(proposed, &self.provider.default_account(), diags);
-        Some((planned, ValueEmpty::default()))
+        Some((planned, None))
     }
 
     async fn plan_update<'a>(
@@ -752,12 +857,12 @@ impl Resource for InterconnectResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
+        _private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let configured = self.provider.configured(diags)?;
-        let state = self.create_and_wait(diags, &configured, planned).await?;
-        Some((state, private))
+        let (state, private) = self.create_and_wait(diags, &configured, planned).await?;
+        Some((state, Some(private)))
     }
 
     async fn update<'a>(
@@ -801,7 +906,8 @@ impl Resource for InterconnectResource {
             .as_option()
             .unwrap_or_default();
         let deadline = Instant::now() + state.timeout(|t| &t.delete, DEFAULT_DELETE_TIMEOUT);
-        match configured.client.delete_interconnect(&account, &name).await {
+        let client = configured.client.until(deadline);
+        match client.delete_interconnect(&account, &name).await {
             Ok(Deleted::Deleted) => tracing::info!("deleting interconnect {name}"),
             Ok(Deleted::AlreadyGone) => {
                 tracing::info!("interconnect {name} was already gone");
@@ -812,15 +918,7 @@ impl Resource for InterconnectResource {
                 return None;
             }
         }
-        match wait_until_gone(
-            &configured.client,
-            &account,
-            &name,
-            deadline,
-            configured.poll_interval,
-        )
-        .await
-        {
+        match wait_until_gone(&client, &account, &name, deadline, configured.poll_interval).await {
             Ok(()) => Some(()),
             Err(e) => {
                 diag::wait_error(
@@ -849,7 +947,7 @@ impl Resource for InterconnectResource {
                     timeouts: Value::Value(Timeouts::default()),
                     ..Default::default()
                 };
-                Some((state, ValueEmpty::default()))
+                Some((state, None))
             }
             Err(e) => {
                 diag::error(diags, "Invalid import ID", e, None);
@@ -975,13 +1073,6 @@ mod tests {
             ),
             (
                 InterconnectState {
-                    pairing_key: Value::Null,
-                    ..gcp()
-                },
-                "pairing_key",
-            ),
-            (
-                InterconnectState {
                     status: v("Healthy"),
                     ..gcp()
                 },
@@ -1014,6 +1105,74 @@ mod tests {
             ..gcp()
         };
         assert_eq!(error_paths(&bad_timeout), vec!["timeouts.create".to_owned()]);
+    }
+
+    #[test]
+    fn unknown_values_are_not_set_and_a_pairing_key_is_needed_only_to_create() {
+        let config = InterconnectState {
+            bandwidth: Value::Unknown,
+            pairing_key: Value::Unknown,
+            speed: Value::Unknown,
+            ..direct()
+        };
+        assert!(error_paths(&config).is_empty(), "var.x under terraform validate");
+        let keyless = InterconnectState {
+            pairing_key: Value::Null,
+            ..gcp()
+        };
+        assert!(
+            error_paths(&keyless).is_empty(),
+            "an imported attachment needs no key"
+        );
+        let mut diags = Diagnostics::default();
+        plan_new(keyless, &v("acc"), &mut diags);
+        let paths: Vec<String> = diags.errors.iter().map(|e| e.attribute.to_string()).collect();
+        assert_eq!(paths, vec!["pairing_key".to_owned()], "but creating one does");
+    }
+
+    #[test]
+    fn what_the_api_did_not_say_and_case_never_replace() {
+        let mut imported = applied(gcp());
+        imported.bandwidth = Value::Null;
+        imported.pairing_key = Value::Null;
+        let keyless = InterconnectState {
+            pairing_key: Value::Null,
+            ..gcp()
+        };
+        let mut proposed = imported.clone();
+        proposed.bandwidth = v("1G");
+        let (planned, replace) = plan_change(&imported, proposed, &keyless, &v("acc"));
+        assert!(replace.is_empty(), "{replace:?}");
+        assert_eq!(planned.bandwidth, v("1G"), "the configured bandwidth is adopted");
+
+        let port = applied(direct());
+        let shouting = InterconnectState {
+            slot_id: v(&SLOT.to_uppercase()),
+            speed: v("1g"),
+            ..direct()
+        };
+        let mut proposed = port.clone();
+        proposed.slot_id = shouting.slot_id.clone();
+        proposed.speed = shouting.speed.clone();
+        let (_, replace) = plan_change(&port, proposed, &shouting, &v("acc"));
+        assert!(replace.is_empty(), "{replace:?}");
+
+        let with_key = applied(gcp());
+        let mut proposed = with_key.clone();
+        proposed.pairing_key = Value::Null;
+        let (_, replace) = plan_change(&with_key, proposed, &keyless, &v("acc"));
+        assert!(
+            replace.is_empty(),
+            "dropping the key from the configuration replaces nothing"
+        );
+    }
+
+    #[test]
+    fn an_unknown_provider_account_keeps_the_interconnects_own() {
+        let prior = applied(gcp());
+        let (planned, replace) = plan_change(&prior, prior.clone(), &gcp(), &Value::Unknown);
+        assert!(replace.is_empty(), "{replace:?}");
+        assert_eq!(planned.account_id, v("acc"));
     }
 
     #[test]

@@ -9,7 +9,14 @@ use crate::workspace;
 #[test]
 fn lists_every_page_with_filters_and_statuses() {
     // Statuses settle at once, so that reading them again plans no change.
-    let ws = workspace!("--page-size", "2", "--healthy-after", "0");
+    let ws = workspace!(
+        "--page-size",
+        "2",
+        "--healthy-after",
+        "0",
+        "--direct-healthy-after",
+        "never"
+    );
     let mut config = format!(
         "resource \"cni_interconnect\" \"gcp\" {{\n  count = 5\n  type = \"gcp_partner\"\n  bandwidth = \"500M\"\n  \
          pairing_key = \"7e51371e-72a3-40b5-b844-00000000010${{count.index}}/us-east4/1\"\n  wait_for_healthy = false\n}}\n\

@@ -193,7 +193,11 @@ fn a_flapping_link_keeps_the_wait_going_and_every_transition_is_logged() {
     let mut command = ws.command(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     command.env("TF_LOG_PROVIDER", "INFO");
     let apply = Background::start(command);
-    let name = ws.mock.await_interconnect("the interconnect exists", |_| true);
+    let name = ws
+        .mock
+        .await_interconnect("the first status poll answered Pending", |ic| {
+            ic["status_polls"].as_u64() >= Some(1)
+        });
     let flaps = json!({"sequence": [
         {"state": "Down", "reason": "no light"},
         {"state": "Unhealthy", "reason": "rx power -22 dBm"},
@@ -223,7 +227,8 @@ fn a_flapping_link_keeps_the_wait_going_and_every_transition_is_logged() {
 fn deletion_behind_terraforms_back_ends_create_and_delete_waits_clearly() {
     let ws = workspace!("--healthy-after", "never", "--delete-lag", "100000");
 
-    // During the wait for Healthy: the create fails, and nothing is left in state.
+    // During the wait for Healthy, after the read-after-write grace: the create fails, but the
+    // interconnect the API accepted stays in state; the next refresh finds it gone and plans it again.
     ws.config(&gcp("gcp", 66, "timeouts {\n    create = \"5m\"\n  }"));
     let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     let name = ws.mock.await_interconnect("the create is waiting", |ic| {
@@ -232,9 +237,12 @@ fn deletion_behind_terraforms_back_ends_create_and_delete_waits_clearly() {
     ws.mock.delete_out_of_band(&name);
     let run = apply
         .finish(crate::harness::COMMAND_LIMIT)
-        .fails_with(&["disappeared while waiting for it to become Healthy"]);
+        .fails_with(&["was created but is no longer found", "404"]);
     assert!(!run.output.contains("panic"), "{}", run.output);
-    assert_eq!(ws.addresses(), Vec::<String>::new());
+    assert_eq!(ws.addresses(), vec!["cni_interconnect.gcp"], "kept, tainted");
+    ws.plan()
+        .contains(&["no longer exists", "cni_interconnect.gcp will be created"]);
+    ws.tf(&["state", "rm", "cni_interconnect.gcp"]).ok();
 
     // During the wait after DELETE (the mock keeps showing it): destroy completes once it is gone.
     ws.config(&port("port", SLOT_A, "timeouts {\n    delete = \"5m\"\n  }"));

@@ -276,24 +276,6 @@ fn down_and_unhealthy_keep_a_wait_going_and_are_reported_when_it_ends() {
 }
 
 #[test]
-fn provider_configuration_that_is_unknown_at_plan_time_is_deferred() {
-    let ws = workspace!();
-    let settings = ws
-        .provider_settings()
-        .replace(&format!("account_id = \"{ACCOUNT}\""), "");
-    ws.config(&format!(
-        "{}\nprovider \"cni\" {{\n  alias = \"later\"\n  {settings}\n  account_id = cni_interconnect.first.account_id\n}}\n\
-         resource \"cni_interconnect\" \"second\" {{\n  provider = cni.later\n  type = \"direct\"\n  slot_id = \"{SLOT_B}\"\n}}\n",
-        gcp("first", 9, "wait_for_healthy = false")
-    ));
-    ws.plan().contains(&["Plan: 2 to add"]);
-    ws.apply().ok();
-    assert_eq!(ws.values("cni_interconnect.second")["account_id"], json!(ACCOUNT));
-    ws.assert_no_changes();
-    ws.destroy_all();
-}
-
-#[test]
 fn skip_destroy_forgets_the_port_and_leaves_it_in_the_api() {
     let ws = workspace!();
     ws.config(&port("port", SLOT_A, "skip_destroy = true"));

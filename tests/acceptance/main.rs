@@ -3,11 +3,14 @@
 
 mod harness;
 
+mod bounds;
+mod configuration;
 mod data_sources;
 mod faults;
 mod import;
 mod interrupts;
 mod lifecycle;
+mod live_safety;
 mod load;
 mod plan_errors;
 mod secrets;

@@ -132,12 +132,12 @@ fn provider_misconfiguration_is_a_clear_configure_time_error() {
         (
             "max_retries",
             Some("99"),
-            vec!["max_retries must be between 0 and 20"],
+            vec!["max_retries must be a whole number between 0 and 20"],
         ),
         (
             "requests_per_second",
             Some("0"),
-            vec!["requests per second must be a number greater than 0"],
+            vec!["requests per second must be a number from 0.001"],
         ),
     ];
     for (key, value, needles) in cases {

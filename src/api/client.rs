@@ -590,6 +590,8 @@ impl Client {
         let headers = response.headers().clone();
         let body = match read_capped(response, MAX_RESPONSE_BYTES).await {
             Ok(body) => body,
+            // An idempotent call whose answer was cut off is simply sent again.
+            Err(BodyError::Read(e)) if call.resend == Resend::Idempotent => return Err(transport(e)),
             Err(e) if status.is_success() => {
                 // The API answered 2xx: the request took effect even though its body is lost.
                 return Err(ApiError::Decode {

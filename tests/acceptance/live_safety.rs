@@ -186,11 +186,11 @@ fn a_404_that_is_not_the_apis_never_empties_the_state_or_fakes_a_destroy() {
 
 #[test]
 fn the_last_status_is_kept_when_a_lasting_api_error_ends_the_wait() {
+    let Some(terraform) = crate::harness::terraform() else {
+        return;
+    };
     for (status, message) in [(503, "HTTP 503"), (403, "HTTP 403")] {
-        let ws = crate::harness::Workspace::new(
-            crate::harness::terraform().expect("on"),
-            &["--healthy-after", "never"],
-        );
+        let ws = Workspace::new(terraform.clone(), &["--healthy-after", "never"]);
         ws.config(&gcp("gcp", 74, "timeouts {\n    create = \"2m\"\n  }"));
         let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
         let name = ws.mock.await_interconnect("the wait is under way", |ic| {
@@ -335,4 +335,13 @@ fn an_account_the_credentials_cannot_use_gets_the_apis_answer() {
     );
     ws.plan()
         .fails_with(&["HTTP 403", "Unauthorized to access requested resource"]);
+}
+
+#[test]
+fn the_mocks_healthy_after_applies_to_direct_ports_too() {
+    let ws = workspace!("--healthy-after", "1");
+    ws.config(&port("port", SLOT_A, "wait_for_healthy = true"));
+    ws.apply().ok();
+    assert_eq!(ws.values("cni_interconnect.port")["status"], json!("Healthy"));
+    ws.destroy_all();
 }

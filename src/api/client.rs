@@ -599,7 +599,7 @@ impl Client {
                     status: status.as_u16(),
                     message: match e {
                         BodyError::TooLarge => format!("larger than {MAX_RESPONSE_BYTES} bytes"),
-                        BodyError::Read(e) => format!("cut off: {}", describe_read_error(&e)),
+                        BodyError::Read(e) => format!("cut off: {e}{}", super::error::causes(&e)),
                     },
                     cf_ray: cf_ray(&headers),
                 });
@@ -659,17 +659,6 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Byte
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
-}
-
-fn describe_read_error(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// An instant no operation reaches (about 30 years from now).

@@ -152,8 +152,13 @@ fn describe_transport(e: &reqwest::Error) -> String {
     } else {
         "connection failed"
     };
-    let mut text = what.to_string();
-    let mut source = std::error::Error::source(e);
+    format!("{what}{}", causes(e))
+}
+
+/// The causes of an error, each after `": "` (empty when it has none).
+pub(super) fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = String::new();
+    let mut source = e.source();
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());

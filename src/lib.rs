@@ -8,6 +8,7 @@ pub mod diag;
 pub mod interrupt;
 pub mod logging;
 pub mod mock;
+pub mod plugin;
 pub mod provider;
 pub mod resources;
 pub mod tf_types;

@@ -7,7 +7,6 @@
 use std::ffi::OsString;
 use std::fmt;
 
-use tokio_util::sync::CancellationToken;
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::Writer;
@@ -16,8 +15,6 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
-
-use crate::interrupt::StopProviderLayer;
 
 /// The level of this crate's logs for a `TF_LOG`-style value (default WARN).
 pub fn level_from(tf_log: Option<&str>) -> LevelFilter {
@@ -58,9 +55,8 @@ where
     }
 }
 
-/// Installs the global subscriber: stderr (and `log_file` if given), plus the StopProvider detector
-/// cancelling `stop`.
-pub fn init(log_file: Option<OsString>, stop: CancellationToken) {
+/// Installs the global subscriber: stderr, and `log_file` if given.
+pub fn init(log_file: Option<OsString>) {
     let tf_log = std::env::var("TF_LOG_PROVIDER")
         .or_else(|_| std::env::var("TF_LOG"))
         .ok();
@@ -79,13 +75,7 @@ pub fn init(log_file: Option<OsString>, stop: CancellationToken) {
                 .with_writer(std::sync::Mutex::new(f))
                 .with_filter(filter)
         });
-    let stop =
-        StopProviderLayer::new(stop).with_filter(Targets::new().with_target("tower_http", Level::DEBUG));
-    let _ = tracing_subscriber::registry()
-        .with(stderr)
-        .with(file)
-        .with(stop)
-        .try_init();
+    let _ = tracing_subscriber::registry().with(stderr).with(file).try_init();
 }
 
 #[cfg(test)]

@@ -1,25 +1,41 @@
-//! The `terraform-provider-cni` plugin binary. Terraform starts it; run by hand it serves in the
-//! foreground and prints the go-plugin handshake line.
+//! The `terraform-provider-cni` plugin binary. Terraform starts it; run by hand it explains that it is a
+//! plugin, and with `-debug` it serves for `TF_REATTACH_PROVIDERS`.
 
 use tokio_util::sync::CancellationToken;
 
-fn main() -> anyhow::Result<()> {
-    if std::env::args().nth(1).as_deref() == Some("--version") {
-        println!("terraform-provider-cni {}", env!("CARGO_PKG_VERSION"));
-        return Ok(());
-    }
-    // Before any thread exists: no Rust backtrace may reach a diagnostic (tf-provider captures one in
-    // every diagnostic it builds when backtraces are enabled), and tf-provider must not install its own
-    // log subscriber over ours (PLUGIN_LOG_FILE is honoured by cni::logging instead).
-    std::env::set_var("RUST_LIB_BACKTRACE", "0");
-    let log_file = std::env::var_os("PLUGIN_LOG_FILE");
-    std::env::remove_var("PLUGIN_LOG_FILE");
+/// The provider's source address, as Terraform names it.
+const SOURCE_ADDRESS: &str = "registry.terraform.io/cnilabs/cni";
 
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--version" || a == "-version") {
+        println!("terraform-provider-cni {}", env!("CARGO_PKG_VERSION"));
+        return std::process::ExitCode::SUCCESS;
+    }
+    let debug = args.iter().any(|a| a == "-debug" || a == "--debug");
+    cni::logging::init(std::env::var_os("PLUGIN_LOG_FILE"));
+    match run(debug) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(debug: bool) -> anyhow::Result<()> {
     let interrupted = CancellationToken::new();
-    cni::logging::init(log_file, interrupted.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        cni::interrupt::cancel_on_sigint(interrupted.clone())?;
-        tf_provider::serve("cni", cni::provider::CniProvider::new(interrupted)).await
+        if !debug {
+            cni::interrupt::cancel_on_sigint(interrupted.clone())?;
+        }
+        let registry = cni::provider::registry(interrupted.clone());
+        let options = cni::plugin::server::ServeOptions {
+            address: SOURCE_ADDRESS.to_owned(),
+            debug,
+        };
+        cni::plugin::server::serve(registry, interrupted, options).await?;
+        Ok(())
     })
 }

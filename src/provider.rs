@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::api::{self, Auth, Client, ClientConfig, RetryPolicy, Secret};
 use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
 use crate::diag;
+use crate::plugin::handlers::{DataSourceHandler, Registry, ResourceHandler, Typed};
 use crate::resources::InterconnectResource;
 use crate::tf_types::{
     block, check_account_id, check_duration, parse_duration, string_attr, typed_attr, Number,
@@ -216,6 +217,40 @@ impl CniProvider {
             poll_interval: settings.poll_interval,
             max_retries: settings.max_retries,
         })
+    }
+}
+
+/// Everything the provider serves, for the plugin server: the provider block, `cni_interconnect` and
+/// the data sources. `cancel` is the interrupt token (SIGINT, StopProvider) every wait watches.
+pub fn registry(cancel: CancellationToken) -> Registry {
+    let provider = CniProvider::new(cancel);
+    let state = provider.state();
+    let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([(
+        "cni_interconnect".to_owned(),
+        Box::new(Typed(InterconnectResource::new(state.clone()))) as Box<dyn ResourceHandler>,
+    )]);
+    let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
+        (
+            "cni_interconnects".to_owned(),
+            Box::new(Typed(InterconnectsDataSource::new(state.clone()))) as Box<dyn DataSourceHandler>,
+        ),
+        (
+            "cni_interconnect".to_owned(),
+            Box::new(Typed(InterconnectDataSource::new(state.clone()))),
+        ),
+        (
+            "cni_interconnect_loa".to_owned(),
+            Box::new(Typed(LoaDataSource::new(state.clone()))),
+        ),
+        (
+            "cni_slots".to_owned(),
+            Box::new(Typed(SlotsDataSource::new(state))),
+        ),
+    ]);
+    Registry {
+        provider: Box::new(Typed(provider)),
+        resources,
+        data_sources,
     }
 }
 

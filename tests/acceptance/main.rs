@@ -14,3 +14,4 @@ mod live_safety;
 mod load;
 mod plan_errors;
 mod secrets;
+mod wire;

@@ -1,0 +1,9 @@
+//! The plugin protocol server: go-plugin's handshake and AutoMTLS, and the tfplugin6 service over the
+//! provider's resources and data sources. It knows no concrete resource.
+
+pub mod convert;
+pub mod handlers;
+pub mod proto;
+pub mod server;
+pub mod service;
+pub mod tls;

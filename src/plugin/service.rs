@@ -1,0 +1,495 @@
+//! The `tfplugin6.Provider` service over a [`Registry`]: every RPC of protocol 6.10, the ones this
+//! provider needs implemented, the rest answered as the protocol expects (empty, or `Unimplemented`
+//! for kinds of types it declares none of, which Terraform then never calls).
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::Stream;
+use tf_provider::Diagnostics;
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status};
+
+use super::convert::{self, dynamic};
+use super::handlers::{Registry, ResourceHandler};
+use super::proto::tfplugin6 as pb;
+use pb::provider_server::Provider;
+
+/// The service. `stop` is cancelled by `StopProvider`: every operation in flight watches it.
+pub struct Service {
+    registry: Arc<Registry>,
+    stop: CancellationToken,
+}
+
+impl Service {
+    /// The service for `registry`; `StopProvider` cancels `stop`.
+    pub fn new(registry: Arc<Registry>, stop: CancellationToken) -> Self {
+        Service { registry, stop }
+    }
+
+    fn resource(&self, type_name: &str, diags: &mut Diagnostics) -> Option<&dyn ResourceHandler> {
+        let found = self.registry.resources.get(type_name).map(|r| r.as_ref());
+        if found.is_none() {
+            convert::error(
+                diags,
+                "Unknown resource type",
+                format!("This provider has no resource type {type_name:?}."),
+            );
+        }
+        found
+    }
+
+    fn schemas(&self, diags: &mut Diagnostics) -> pb::get_provider_schema::Response {
+        let mut response = pb::get_provider_schema::Response {
+            provider: self.registry.provider.schema(diags).as_ref().map(convert::schema),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        };
+        for (name, resource) in &self.registry.resources {
+            if let Some(schema) = resource.schema(diags) {
+                response
+                    .resource_schemas
+                    .insert(name.clone(), convert::schema(&schema));
+            }
+        }
+        for (name, data_source) in &self.registry.data_sources {
+            if let Some(schema) = data_source.schema(diags) {
+                response
+                    .data_source_schemas
+                    .insert(name.clone(), convert::schema(&schema));
+            }
+        }
+        response
+    }
+}
+
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: true,
+        get_provider_schema_optional: false,
+        move_resource_state: false,
+        generate_resource_config: false,
+    }
+}
+
+fn unimplemented(rpc: &str) -> Status {
+    Status::unimplemented(format!("{rpc}: this provider declares no type that uses it"))
+}
+
+/// The stream type of the server-streaming RPCs.
+pub type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
+
+type Answer<T> = Result<Response<T>, Status>;
+
+#[tonic::async_trait]
+impl Provider for Service {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Answer<pb::get_metadata::Response> {
+        use pb::get_metadata::{DataSourceMetadata, ResourceMetadata};
+        Ok(Response::new(pb::get_metadata::Response {
+            server_capabilities: Some(capabilities()),
+            resources: (self.registry.resources.keys())
+                .map(|t| ResourceMetadata { type_name: t.clone() })
+                .collect(),
+            data_sources: (self.registry.data_sources.keys())
+                .map(|t| DataSourceMetadata { type_name: t.clone() })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> Answer<pb::get_provider_schema::Response> {
+        let mut diags = Diagnostics::default();
+        let mut response = self.schemas(&mut diags);
+        response.diagnostics = convert::diagnostics(diags);
+        Ok(Response::new(response))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        request: Request<pb::validate_provider_config::Request>,
+    ) -> Answer<pb::validate_provider_config::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        self.registry
+            .provider
+            .validate(&mut diags, request.config.as_ref())
+            .await;
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: convert::diagnostics(diags),
+        }))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        request: Request<pb::validate_resource_config::Request>,
+    ) -> Answer<pb::validate_resource_config::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        if let Some(resource) = self.resource(&request.type_name, &mut diags) {
+            resource.validate(&mut diags, request.config.as_ref()).await;
+        }
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: convert::diagnostics(diags),
+        }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        request: Request<pb::validate_data_resource_config::Request>,
+    ) -> Answer<pb::validate_data_resource_config::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        match self.registry.data_sources.get(&request.type_name) {
+            Some(data_source) => data_source.validate(&mut diags, request.config.as_ref()).await,
+            None => convert::error(
+                &mut diags,
+                "Unknown data source",
+                format!("This provider has no data source {:?}.", request.type_name),
+            ),
+        }
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: convert::diagnostics(diags),
+        }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        request: Request<pb::upgrade_resource_state::Request>,
+    ) -> Answer<pb::upgrade_resource_state::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let json = request.raw_state.map(|raw| raw.json).unwrap_or_default();
+        let upgraded = match self.resource(&request.type_name, &mut diags) {
+            Some(_) if json.is_empty() => {
+                convert::error(
+                    &mut diags,
+                    "Unsupported state format",
+                    "The stored state is in the pre-0.12 flatmap format, which this provider cannot read.",
+                );
+                None
+            }
+            Some(resource) => resource.upgrade(&mut diags, request.version, &json).await,
+            None => None,
+        };
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state: upgraded.map(dynamic),
+            diagnostics: convert::diagnostics(diags),
+        }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Answer<pb::get_resource_identity_schemas::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        _: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Answer<pb::upgrade_resource_identity::Response> {
+        Err(unimplemented("UpgradeResourceIdentity"))
+    }
+
+    async fn configure_provider(
+        &self,
+        request: Request<pb::configure_provider::Request>,
+    ) -> Answer<pb::configure_provider::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        self.registry
+            .provider
+            .configure(&mut diags, request.terraform_version, request.config.as_ref())
+            .await;
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: convert::diagnostics(diags),
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        request: Request<pb::read_resource::Request>,
+    ) -> Answer<pb::read_resource::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let read = match self.resource(&request.type_name, &mut diags) {
+            Some(resource) => {
+                resource
+                    .read(&mut diags, request.current_state.as_ref(), &request.private)
+                    .await
+            }
+            None => None,
+        };
+        let (new_state, private) = match read {
+            Some(stored) => (Some(dynamic(stored.state)), stored.private),
+            None => (None, Vec::new()),
+        };
+        Ok(Response::new(pb::read_resource::Response {
+            new_state,
+            private,
+            diagnostics: convert::diagnostics(diags),
+            ..Default::default()
+        }))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        request: Request<pb::plan_resource_change::Request>,
+    ) -> Answer<pb::plan_resource_change::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let planned = match self.resource(&request.type_name, &mut diags) {
+            Some(resource) => {
+                resource
+                    .plan(
+                        &mut diags,
+                        request.prior_state.as_ref(),
+                        request.proposed_new_state.as_ref(),
+                        request.config.as_ref(),
+                        &request.prior_private,
+                    )
+                    .await
+            }
+            None => None,
+        };
+        let mut response = pb::plan_resource_change::Response::default();
+        if let Some(planned) = planned {
+            response.planned_state = Some(dynamic(planned.state));
+            response.planned_private = planned.private;
+            response.requires_replace = planned.requires_replace.iter().map(convert::path).collect();
+        }
+        response.diagnostics = convert::diagnostics(diags);
+        Ok(Response::new(response))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        request: Request<pb::apply_resource_change::Request>,
+    ) -> Answer<pb::apply_resource_change::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let applied = match self.resource(&request.type_name, &mut diags) {
+            Some(resource) => {
+                resource
+                    .apply(
+                        &mut diags,
+                        request.prior_state.as_ref(),
+                        request.planned_state.as_ref(),
+                        request.config.as_ref(),
+                        &request.planned_private,
+                    )
+                    .await
+            }
+            None => None,
+        };
+        let (new_state, private) = match applied {
+            Some(stored) => (Some(dynamic(stored.state)), stored.private),
+            None => (None, Vec::new()),
+        };
+        Ok(Response::new(pb::apply_resource_change::Response {
+            new_state,
+            private,
+            diagnostics: convert::diagnostics(diags),
+            ..Default::default()
+        }))
+    }
+
+    async fn import_resource_state(
+        &self,
+        request: Request<pb::import_resource_state::Request>,
+    ) -> Answer<pb::import_resource_state::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let imported = match self.resource(&request.type_name, &mut diags) {
+            Some(resource) => resource.import(&mut diags, request.id).await,
+            None => None,
+        };
+        Ok(Response::new(pb::import_resource_state::Response {
+            imported_resources: imported
+                .into_iter()
+                .map(|stored| pb::import_resource_state::ImportedResource {
+                    type_name: request.type_name.clone(),
+                    state: Some(dynamic(stored.state)),
+                    private: stored.private,
+                    identity: None,
+                })
+                .collect(),
+            diagnostics: convert::diagnostics(diags),
+            deferred: None,
+        }))
+    }
+
+    async fn move_resource_state(
+        &self,
+        _: Request<pb::move_resource_state::Request>,
+    ) -> Answer<pb::move_resource_state::Response> {
+        Err(unimplemented("MoveResourceState"))
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<pb::read_data_source::Request>,
+    ) -> Answer<pb::read_data_source::Response> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let state = match self.registry.data_sources.get(&request.type_name) {
+            Some(data_source) => data_source.read(&mut diags, request.config.as_ref()).await,
+            None => {
+                convert::error(
+                    &mut diags,
+                    "Unknown data source",
+                    format!("This provider has no data source {:?}.", request.type_name),
+                );
+                None
+            }
+        };
+        Ok(Response::new(pb::read_data_source::Response {
+            state: state.map(dynamic),
+            diagnostics: convert::diagnostics(diags),
+            deferred: None,
+        }))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        _: Request<pb::generate_resource_config::Request>,
+    ) -> Answer<pb::generate_resource_config::Response> {
+        Err(unimplemented("GenerateResourceConfig"))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        _: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Answer<pb::validate_ephemeral_resource_config::Response> {
+        Err(unimplemented("ValidateEphemeralResourceConfig"))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        _: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Answer<pb::open_ephemeral_resource::Response> {
+        Err(unimplemented("OpenEphemeralResource"))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        _: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Answer<pb::renew_ephemeral_resource::Response> {
+        Err(unimplemented("RenewEphemeralResource"))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        _: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Answer<pb::close_ephemeral_resource::Response> {
+        Err(unimplemented("CloseEphemeralResource"))
+    }
+
+    type ListResourceStream = BoxStream<pb::list_resource::Event>;
+
+    async fn list_resource(
+        &self,
+        _: Request<pb::list_resource::Request>,
+    ) -> Answer<Self::ListResourceStream> {
+        Err(unimplemented("ListResource"))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        _: Request<pb::validate_list_resource_config::Request>,
+    ) -> Answer<pb::validate_list_resource_config::Response> {
+        Err(unimplemented("ValidateListResourceConfig"))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Answer<pb::get_functions::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn call_function(
+        &self,
+        _: Request<pb::call_function::Request>,
+    ) -> Answer<pb::call_function::Response> {
+        Err(unimplemented("CallFunction"))
+    }
+
+    async fn validate_state_store_config(
+        &self,
+        _: Request<pb::validate_state_store::Request>,
+    ) -> Answer<pb::validate_state_store::Response> {
+        Err(unimplemented("ValidateStateStoreConfig"))
+    }
+
+    async fn configure_state_store(
+        &self,
+        _: Request<pb::configure_state_store::Request>,
+    ) -> Answer<pb::configure_state_store::Response> {
+        Err(unimplemented("ConfigureStateStore"))
+    }
+
+    type ReadStateBytesStream = BoxStream<pb::read_state_bytes::Response>;
+
+    async fn read_state_bytes(
+        &self,
+        _: Request<pb::read_state_bytes::Request>,
+    ) -> Answer<Self::ReadStateBytesStream> {
+        Err(unimplemented("ReadStateBytes"))
+    }
+
+    async fn write_state_bytes(
+        &self,
+        _: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>,
+    ) -> Answer<pb::write_state_bytes::Response> {
+        Err(unimplemented("WriteStateBytes"))
+    }
+
+    async fn get_states(&self, _: Request<pb::get_states::Request>) -> Answer<pb::get_states::Response> {
+        Err(unimplemented("GetStates"))
+    }
+
+    async fn delete_state(
+        &self,
+        _: Request<pb::delete_state::Request>,
+    ) -> Answer<pb::delete_state::Response> {
+        Err(unimplemented("DeleteState"))
+    }
+
+    async fn plan_action(&self, _: Request<pb::plan_action::Request>) -> Answer<pb::plan_action::Response> {
+        Err(unimplemented("PlanAction"))
+    }
+
+    type InvokeActionStream = BoxStream<pb::invoke_action::Event>;
+
+    async fn invoke_action(
+        &self,
+        _: Request<pb::invoke_action::Request>,
+    ) -> Answer<Self::InvokeActionStream> {
+        Err(unimplemented("InvokeAction"))
+    }
+
+    async fn validate_action_config(
+        &self,
+        _: Request<pb::validate_action_config::Request>,
+    ) -> Answer<pb::validate_action_config::Response> {
+        Err(unimplemented("ValidateActionConfig"))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Answer<pb::stop_provider::Response> {
+        tracing::info!("Terraform asked the provider to stop: interrupting operations in flight");
+        self.stop.cancel();
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
+    }
+}

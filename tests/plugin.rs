@@ -1,0 +1,253 @@
+//! The plugin binary as Terraform's go-plugin client sees it: the magic-cookie check, the handshake
+//! line, AutoMTLS with a client certificate like Terraform's (self-signed, a CA, P-521), a wrong client
+//! certificate refused, and RPCs over the real connection: the schema, StopProvider and
+//! UpgradeResourceState of a state that holds an attribute the schema no longer has.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use base64::Engine;
+use cni::plugin::proto::tfplugin6 as pb;
+use cni::plugin::server::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
+use hyper_util::rt::TokioIo;
+use pb::provider_client::ProviderClient;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use tonic::transport::{Channel, Endpoint, Uri};
+
+/// A client certificate made as go-plugin makes Terraform's: self-signed, CA, P-521, client and server use.
+fn terraform_like_certificate() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>) {
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, "HashiCorp");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+    ];
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
+    let cert = params.self_signed(&key).expect("self-signed");
+    let der = cert.der().clone();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    (cert.pem(), der, key)
+}
+
+/// The provider, started as Terraform starts it; its handshake line's fields.
+struct Plugin {
+    child: Child,
+    fields: Vec<String>,
+}
+
+impl Plugin {
+    fn start(client_pem: Option<&str>) -> Plugin {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_terraform-provider-cni"));
+        command
+            .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+            .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+            .env_remove("PLUGIN_CLIENT_CERT")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(pem) = client_pem {
+            command.env("PLUGIN_CLIENT_CERT", pem);
+        }
+        let mut child = command.spawn().expect("start the provider");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("handshake line");
+        let fields = line.trim().split('|').map(str::to_owned).collect();
+        Plugin { child, fields }
+    }
+
+    fn address(&self) -> String {
+        self.fields[3].clone()
+    }
+
+    fn certificate(&self) -> CertificateDer<'static> {
+        let der = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(&self.fields[5])
+            .expect("raw standard base64");
+        CertificateDer::from(der)
+    }
+
+    /// A gRPC channel over TLS, trusting only the handshake's certificate, presenting `identity`.
+    async fn tls_channel(
+        &self,
+        identity: (CertificateDer<'static>, PrivateKeyDer<'static>),
+    ) -> Result<Channel, tonic::transport::Error> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(self.certificate())
+            .expect("trust the server certificate");
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_root_certificates(roots)
+            .with_client_auth_cert(vec![identity.0], identity.1)
+            .expect("client auth");
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let address = self.address();
+        Endpoint::try_from(format!("http://{address}"))
+            .expect("endpoint")
+            .connect_with_connector(tower::service_fn(move |_: Uri| {
+                let (connector, address) = (connector.clone(), address.clone());
+                async move {
+                    let tcp = tokio::net::TcpStream::connect(address).await?;
+                    let name = ServerName::try_from("localhost").expect("name");
+                    let tls = connector.connect(name, tcp).await?;
+                    Ok::<_, std::io::Error>(TokioIo::new(tls))
+                }
+            }))
+            .await
+    }
+}
+
+impl Drop for Plugin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn run_by_hand_it_says_it_is_a_plugin_and_exits_non_zero() {
+    let output = Command::new(env!("CARGO_BIN_EXE_terraform-provider-cni"))
+        .env_remove(MAGIC_COOKIE_KEY)
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no handshake line");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("This binary is a plugin"), "{stderr}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_terraform-provider-cni"))
+        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "4,5")
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("plugin protocol 6"));
+}
+
+#[tokio::test]
+async fn without_automtls_it_serves_plaintext_grpc() {
+    let plugin = Plugin::start(None);
+    assert_eq!(&plugin.fields[..3], ["1", "6", "tcp"]);
+    assert_eq!(
+        (plugin.fields[4].as_str(), plugin.fields[5].as_str()),
+        ("grpc", "")
+    );
+    let mut client = ProviderClient::connect(format!("http://{}", plugin.address()))
+        .await
+        .expect("connect");
+    let schema = client
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .expect("schema")
+        .into_inner();
+    assert!(schema.resource_schemas.contains_key("cni_interconnect"));
+    assert!(schema.data_source_schemas.contains_key("cni_slots"));
+}
+
+#[tokio::test]
+async fn automtls_accepts_terraforms_certificate_and_refuses_another() {
+    let (pem, der, key) = terraform_like_certificate();
+    let plugin = Plugin::start(Some(&pem));
+    assert!(
+        plugin.fields[5].len() > 50,
+        "a certificate is in the handshake line"
+    );
+    assert!(!plugin.fields[5].ends_with('='));
+
+    let channel = plugin
+        .tls_channel((der, key))
+        .await
+        .expect("TLS with the announced certificate");
+    let mut client = ProviderClient::new(channel);
+    let schema = client
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .expect("schema over mTLS")
+        .into_inner();
+    assert_eq!(
+        schema
+            .provider
+            .and_then(|p| p.block)
+            .map(|b| b.attributes.is_empty()),
+        Some(false)
+    );
+
+    let (_, other_der, other_key) = terraform_like_certificate();
+    let refused = match plugin.tls_channel((other_der, other_key)).await {
+        Err(_) => true,
+        Ok(channel) => ProviderClient::new(channel)
+            .get_provider_schema(pb::get_provider_schema::Request {})
+            .await
+            .is_err(),
+    };
+    assert!(refused, "a client certificate other than Terraform's is refused");
+}
+
+#[tokio::test]
+async fn stop_provider_and_state_upgrades_over_the_wire() {
+    let plugin = Plugin::start(None);
+    let mut client = ProviderClient::connect(format!("http://{}", plugin.address()))
+        .await
+        .expect("connect");
+
+    // A state written when the resource still had an attribute it no longer has.
+    let old = serde_json::json!({
+        "id": "icon-000001", "name": "icon-000001", "account_id": "023e105f4ecef8ad9ca31a8372d0c353",
+        "type": "direct", "slot_id": "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e", "speed": "10G",
+        "status": "Pending", "attribute_removed_long_ago": "x",
+        "timeouts": {"create": null, "delete": null}
+    });
+    let upgraded = client
+        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+            type_name: "cni_interconnect".into(),
+            version: 1,
+            raw_state: Some(pb::RawState {
+                json: old.to_string().into_bytes(),
+                flatmap: Default::default(),
+            }),
+        })
+        .await
+        .expect("upgrade")
+        .into_inner();
+    assert!(upgraded.diagnostics.is_empty(), "{:?}", upgraded.diagnostics);
+    let state: serde_json::Value =
+        rmp_serde::from_slice(&upgraded.upgraded_state.expect("a state").msgpack).expect("msgpack");
+    assert_eq!(state["name"], "icon-000001");
+    assert!(state.get("attribute_removed_long_ago").is_none(), "{state}");
+    assert!(
+        state.get("status_reason").is_some_and(|v| v.is_null()),
+        "new attributes start null"
+    );
+
+    let newer = client
+        .upgrade_resource_state(pb::upgrade_resource_state::Request {
+            type_name: "cni_interconnect".into(),
+            version: 99,
+            raw_state: Some(pb::RawState {
+                json: old.to_string().into_bytes(),
+                flatmap: Default::default(),
+            }),
+        })
+        .await
+        .expect("answered")
+        .into_inner();
+    assert!(newer.diagnostics[0].summary.contains("newer provider"));
+
+    let stopped = client
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .expect("stop")
+        .into_inner();
+    assert_eq!(stopped.error, "");
+}

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod context;
 pub mod data_sources;
 pub mod diag;
 pub mod interrupt;
@@ -10,5 +11,6 @@ pub mod logging;
 pub mod mock;
 pub mod plugin;
 pub mod provider;
+pub mod registry;
 pub mod resources;
 pub mod tf_types;

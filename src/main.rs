@@ -30,7 +30,7 @@ fn run(debug: bool) -> anyhow::Result<()> {
         if !debug {
             cni::interrupt::cancel_on_sigint(interrupted.clone())?;
         }
-        let registry = cni::provider::registry(interrupted.clone());
+        let registry = cni::registry::registry(interrupted.clone());
         let options = cni::plugin::server::ServeOptions {
             address: SOURCE_ADDRESS.to_owned(),
             debug,

@@ -2,7 +2,7 @@
 //! client it hands to the resource and data sources.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -13,10 +13,8 @@ use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, Auth, Client, ClientConfig, RetryPolicy, Secret};
-use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
+use crate::context::{Configured, Deferral, ProviderContext};
 use crate::diag;
-use crate::plugin::handlers::{DataSourceHandler, Registry, ResourceHandler, Typed};
-use crate::resources::InterconnectResource;
 use crate::tf_types::{
     block, check_account_id, check_duration, parse_duration, string_attr, typed_attr, Number,
 };
@@ -87,117 +85,21 @@ pub enum Resolved {
     Deferred(Deferral),
 }
 
-/// A configured provider, as resources and data sources use it.
-#[derive(Clone)]
-pub struct Configured {
-    /// The API client (shared budget and cancellation).
-    pub client: Client,
-    /// The provider's default account.
-    pub account_id: Option<String>,
-    /// The longest pause between status polls.
-    pub poll_interval: Duration,
-    /// Retries per request (also bounds create attempts after a reconciled ambiguous create).
-    pub max_retries: usize,
-}
-
-enum Setup {
-    NotYet,
-    Deferred(Deferral),
-    Ready(Configured),
-}
-
-/// A configuration that waits on values known only after apply.
-pub struct Deferral {
-    /// The attributes not known yet, for messages.
-    pub unknown: String,
-    /// The default account, when the configuration already tells it (known, or known to be absent).
-    pub account_id: Value<String>,
-}
-
-/// State shared by the provider and everything it serves.
-pub struct ProviderState {
-    cancel: CancellationToken,
-    setup: RwLock<Setup>,
-}
-
-impl ProviderState {
-    /// The configured provider, or an error diagnostic when the API cannot be reached yet.
-    pub fn configured(&self, diags: &mut Diagnostics) -> Option<Configured> {
-        let setup = self.setup.read().unwrap_or_else(|p| p.into_inner());
-        match &*setup {
-            Setup::Ready(configured) => Some(configured.clone()),
-            Setup::Deferred(Deferral { unknown: what, .. }) => {
-                diag::error(
-                    diags,
-                    "Provider configuration not known yet",
-                    format!(
-                        "The provider's {what} depends on values that are only known after apply, so the API \
-                         cannot be called yet. Apply the resources it depends on first (terraform apply -target=...)."
-                    ),
-                    None,
-                );
-                None
-            }
-            Setup::NotYet => {
-                diag::error(
-                    diags,
-                    "Provider not configured",
-                    "The provider was used before it was configured.",
-                    None,
-                );
-                None
-            }
-        }
-    }
-
-    /// Whether the configuration waits on values known only after apply (during such a plan, existing
-    /// objects cannot be read and are kept as they are).
-    pub fn is_deferred(&self) -> bool {
-        let setup = self.setup.read().unwrap_or_else(|p| p.into_inner());
-        matches!(&*setup, Setup::Deferred(_))
-    }
-
-    /// The provider's default account: known (possibly null), or unknown while its config is deferred.
-    pub fn default_account(&self) -> Value<String> {
-        let setup = self.setup.read().unwrap_or_else(|p| p.into_inner());
-        match &*setup {
-            Setup::Ready(c) => c.account_id.clone().into(),
-            Setup::Deferred(deferral) => deferral.account_id.clone(),
-            Setup::NotYet => Value::Null,
-        }
-    }
-
-    fn set(&self, setup: Setup) {
-        *self.setup.write().unwrap_or_else(|p| p.into_inner()) = setup;
-    }
-}
-
 /// The provider.
 pub struct CniProvider {
-    state: Arc<ProviderState>,
+    state: Arc<ProviderContext>,
 }
 
 impl CniProvider {
     /// A provider whose waits end when `cancel` fires (SIGINT, StopProvider).
     pub fn new(cancel: CancellationToken) -> Self {
         CniProvider {
-            state: Arc::new(ProviderState {
-                cancel,
-                setup: RwLock::new(Setup::NotYet),
-            }),
+            state: Arc::new(ProviderContext::new(cancel)),
         }
     }
 
-    /// A provider already configured with `settings` (for tests that call resources directly).
-    pub fn configured_with(settings: Settings, terraform_version: &str) -> Result<Self, api::ConfigError> {
-        let provider = CniProvider::new(CancellationToken::new());
-        let configured = provider.build(settings, terraform_version)?;
-        provider.state.set(Setup::Ready(configured));
-        Ok(provider)
-    }
-
-    /// The shared state, as resources and data sources hold it.
-    pub fn state(&self) -> Arc<ProviderState> {
+    /// The context it configures, to hand to resources and data sources.
+    pub fn context(&self) -> Arc<ProviderContext> {
         self.state.clone()
     }
 
@@ -210,47 +112,13 @@ impl CniProvider {
         };
         config.requests_per_second = settings.requests_per_second;
         config.request_timeout = settings.request_timeout;
-        config.cancel = self.state.cancel.clone();
+        config.cancel = self.state.cancellation().clone();
         Ok(Configured {
             client: Client::new(config)?,
             account_id: settings.account_id,
             poll_interval: settings.poll_interval,
             max_retries: settings.max_retries,
         })
-    }
-}
-
-/// Everything the provider serves, for the plugin server: the provider block, `cni_interconnect` and
-/// the data sources. `cancel` is the interrupt token (SIGINT, StopProvider) every wait watches.
-pub fn registry(cancel: CancellationToken) -> Registry {
-    let provider = CniProvider::new(cancel);
-    let state = provider.state();
-    let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([(
-        "cni_interconnect".to_owned(),
-        Box::new(Typed(InterconnectResource::new(state.clone()))) as Box<dyn ResourceHandler>,
-    )]);
-    let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
-        (
-            "cni_interconnects".to_owned(),
-            Box::new(Typed(InterconnectsDataSource::new(state.clone()))) as Box<dyn DataSourceHandler>,
-        ),
-        (
-            "cni_interconnect".to_owned(),
-            Box::new(Typed(InterconnectDataSource::new(state.clone()))),
-        ),
-        (
-            "cni_interconnect_loa".to_owned(),
-            Box::new(Typed(LoaDataSource::new(state.clone()))),
-        ),
-        (
-            "cni_slots".to_owned(),
-            Box::new(Typed(SlotsDataSource::new(state))),
-        ),
-    ]);
-    Registry {
-        provider: Box::new(Typed(provider)),
-        resources,
-        data_sources,
     }
 }
 
@@ -582,10 +450,10 @@ impl Provider for CniProvider {
                     "provider configuration depends on unknown values ({}); API calls are deferred",
                     deferral.unknown
                 );
-                self.state.set(Setup::Deferred(deferral));
+                self.state.set_deferred(deferral);
             }
             Resolved::Ready(settings) => match self.build(settings, &terraform_version) {
-                Ok(configured) => self.state.set(Setup::Ready(configured)),
+                Ok(configured) => self.state.set_ready(configured),
                 Err(e) => {
                     diag::error(diags, "Invalid provider configuration", e.to_string(), None);
                     return None;
@@ -595,22 +463,17 @@ impl Provider for CniProvider {
         Some(())
     }
 
+    /// The types are served through [`crate::registry`], which hands each the provider's context.
     fn get_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
-        Some(tf_provider::map! {
-            "interconnect" => InterconnectResource::new(self.state.clone())
-        })
+        Some(HashMap::new())
     }
 
+    /// See [`Provider::get_resources`].
     fn get_data_sources(
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
-        Some(tf_provider::map! {
-            "interconnects" => InterconnectsDataSource::new(self.state.clone()),
-            "interconnect" => InterconnectDataSource::new(self.state.clone()),
-            "interconnect_loa" => LoaDataSource::new(self.state.clone()),
-            "slots" => SlotsDataSource::new(self.state.clone())
-        })
+        Some(HashMap::new())
     }
 }
 

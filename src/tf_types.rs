@@ -316,15 +316,6 @@ impl InterconnectItem {
         ]
     }
 
-    /// The description of one field.
-    pub fn describe(field: &str) -> &'static str {
-        Self::fields()
-            .into_iter()
-            .find(|(name, _, _)| *name == field)
-            .map(|(_, _, description)| description)
-            .unwrap_or("")
-    }
-
     /// The object type of an item.
     pub fn object_type() -> AttributeType {
         AttributeType::Object(

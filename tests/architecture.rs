@@ -39,7 +39,15 @@ fn assert_never_mentions(dir: &str, forbidden: &[&str]) {
 fn the_rest_module_knows_nothing_of_terraform() {
     assert_never_mentions(
         "api",
-        &["tf_provider", "crate::plugin", "crate::provider", "crate::resources", "crate::data_sources", "crate::diag", "crate::tf_types"],
+        &[
+            "tf_provider",
+            "crate::plugin",
+            "crate::provider",
+            "crate::resources",
+            "crate::data_sources",
+            "crate::diag",
+            "crate::tf_types",
+        ],
     );
 }
 
@@ -52,6 +60,26 @@ fn the_mock_shares_no_code_with_the_rest_module() {
 fn the_plugin_layer_knows_no_concrete_resource() {
     assert_never_mentions(
         "plugin",
-        &["crate::resources", "crate::data_sources", "crate::provider", "crate::api", "Interconnect", "cni_"],
+        &[
+            "crate::resources",
+            "crate::data_sources",
+            "crate::provider",
+            "crate::api",
+            "Interconnect",
+            "cni_",
+        ],
     );
+}
+
+#[test]
+fn resources_and_data_sources_get_a_context_and_the_provider_knows_neither() {
+    assert_never_mentions("resources", &["crate::provider"]);
+    assert_never_mentions("data_sources", &["crate::provider"]);
+    for (file, line) in lines_of("") {
+        if file.ends_with("src/provider.rs") {
+            for word in ["crate::resources", "crate::data_sources"] {
+                assert!(!line.contains(word), "{file} uses {word}: {line}");
+            }
+        }
+    }
 }

@@ -3,9 +3,8 @@
 
 use std::path::Path;
 
-use cni::provider::CniProvider;
 use tf_provider::schema::Block;
-use tf_provider::{Diagnostics, Provider};
+use tf_provider::Diagnostics;
 
 fn names(block: &Block) -> Vec<String> {
     let mut found: Vec<String> = block.attributes.keys().cloned().collect();
@@ -37,21 +36,19 @@ fn assert_documented(doc: &str, block: &Block) {
 
 #[test]
 fn every_attribute_of_every_schema_is_documented() {
-    let provider = CniProvider::new(Default::default());
+    let registry = cni::registry::registry(Default::default());
     let mut diags = Diagnostics::default();
-    let schema = provider.schema(&mut diags).expect("provider schema");
+    let schema = registry.provider.schema(&mut diags).expect("provider schema");
     assert_documented("index.md", &schema.block);
-    for (name, resource) in provider.get_resources(&mut diags).expect("resources") {
-        assert_documented(
-            &format!("resources/{name}.md"),
-            &resource.schema(&mut diags).expect("schema").block,
-        );
+    assert!(!registry.resources.is_empty() && !registry.data_sources.is_empty());
+    let page = |name: &str| name.strip_prefix("cni_").unwrap_or(name).to_owned();
+    for (name, resource) in &registry.resources {
+        let schema = resource.schema(&mut diags).expect("schema");
+        assert_documented(&format!("resources/{}.md", page(name)), &schema.block);
     }
-    for (name, data_source) in provider.get_data_sources(&mut diags).expect("data sources") {
-        assert_documented(
-            &format!("data-sources/{name}.md"),
-            &data_source.schema(&mut diags).expect("schema").block,
-        );
+    for (name, data_source) in &registry.data_sources {
+        let schema = data_source.schema(&mut diags).expect("schema");
+        assert_documented(&format!("data-sources/{}.md", page(name)), &schema.block);
     }
     assert!(diags.errors.is_empty());
 }

@@ -7,8 +7,8 @@ use tf_provider::schema::{AttributeConstraint, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
+use crate::context::ProviderContext;
 use crate::diag;
-use crate::provider::ProviderState;
 use crate::tf_types::{
     account_id_attr, block, check_account_id, reject_computed_in_config, string_attr, typed_attr,
     InterconnectItem,
@@ -16,12 +16,12 @@ use crate::tf_types::{
 
 /// The data source.
 pub struct InterconnectDataSource {
-    provider: Arc<ProviderState>,
+    provider: Arc<ProviderContext>,
 }
 
 impl InterconnectDataSource {
     /// The data source, served by `provider`.
-    pub fn new(provider: Arc<ProviderState>) -> Self {
+    pub fn new(provider: Arc<ProviderContext>) -> Self {
         InterconnectDataSource { provider }
     }
 }

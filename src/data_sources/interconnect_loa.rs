@@ -12,8 +12,8 @@ use tf_provider::schema::{AttributeConstraint, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
+use crate::context::ProviderContext;
 use crate::diag;
-use crate::provider::ProviderState;
 use crate::tf_types::{account_id_attr, block, check_account_id, reject_computed_in_config, string_attr};
 
 /// The longest custom name the API accepts on the letter.
@@ -38,12 +38,12 @@ pub struct LoaState {
 
 /// The data source.
 pub struct LoaDataSource {
-    provider: Arc<ProviderState>,
+    provider: Arc<ProviderContext>,
 }
 
 impl LoaDataSource {
     /// The data source, served by `provider`.
-    pub fn new(provider: Arc<ProviderState>) -> Self {
+    pub fn new(provider: Arc<ProviderContext>) -> Self {
         LoaDataSource { provider }
     }
 }

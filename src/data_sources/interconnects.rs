@@ -12,8 +12,8 @@ use tf_provider::{DataSource, Diagnostics};
 
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{ApiError, Client, Interconnect, InterconnectFilter};
+use crate::context::ProviderContext;
 use crate::diag;
-use crate::provider::ProviderState;
 use crate::tf_types::{account_id_attr, block, check_account_id, string_attr, typed_attr, InterconnectItem};
 
 /// How many status reads are in flight at once; the request budget paces them anyway.
@@ -37,12 +37,12 @@ pub struct InterconnectsState {
 
 /// The data source.
 pub struct InterconnectsDataSource {
-    provider: Arc<ProviderState>,
+    provider: Arc<ProviderContext>,
 }
 
 impl InterconnectsDataSource {
     /// The data source, served by `provider`.
-    pub fn new(provider: Arc<ProviderState>) -> Self {
+    pub fn new(provider: Arc<ProviderContext>) -> Self {
         InterconnectsDataSource { provider }
     }
 }

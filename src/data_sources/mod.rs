@@ -13,14 +13,14 @@ pub use slots::SlotsDataSource;
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
+use crate::context::{Configured, ProviderContext};
 use crate::diag;
-use crate::provider::{Configured, ProviderState};
 use crate::tf_types::effective_account;
 
 /// The configured client and the account a data source reads: its own `account_id`, else the
 /// provider's. An error diagnostic when the provider cannot reach the API yet or no account is known.
 pub(crate) fn connect(
-    provider: &ProviderState,
+    provider: &ProviderContext,
     configured_account: &Value<String>,
     diags: &mut Diagnostics,
 ) -> Option<(Configured, String)> {

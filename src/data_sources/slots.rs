@@ -10,8 +10,8 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use crate::api::{Slot, SlotFilter};
+use crate::context::ProviderContext;
 use crate::diag;
-use crate::provider::ProviderState;
 use crate::tf_types::{
     account_id_attr, block, check_account_id, facility_type, opt, string_attr, typed_attr, FacilityValue,
 };
@@ -80,12 +80,12 @@ pub struct SlotsState {
 
 /// The data source.
 pub struct SlotsDataSource {
-    provider: Arc<ProviderState>,
+    provider: Arc<ProviderContext>,
 }
 
 impl SlotsDataSource {
     /// The data source, served by `provider`.
-    pub fn new(provider: Arc<ProviderState>) -> Self {
+    pub fn new(provider: Arc<ProviderContext>) -> Self {
         SlotsDataSource { provider }
     }
 }

@@ -19,8 +19,8 @@ use crate::api::{
     self, create_exactly_once, wait_for_healthy, wait_until_gone, Bandwidth, CreateInterconnect, Deleted,
     Interconnect, InterconnectStatus, Secret, WaitError, READ_AFTER_WRITE_GRACE,
 };
+use crate::context::{Configured, ProviderContext};
 use crate::diag;
-use crate::provider::{Configured, ProviderState};
 use crate::tf_types::{
     block, check_account_id, check_duration, effective_account, parse_duration, reject_computed_in_config,
     string_attr, timeouts_block, typed_attr, FacilityValue, InterconnectItem, Timeouts,
@@ -516,12 +516,12 @@ impl Private {
 
 /// The resource.
 pub struct InterconnectResource {
-    provider: Arc<ProviderState>,
+    provider: Arc<ProviderContext>,
 }
 
 impl InterconnectResource {
     /// The resource, served by `provider`.
-    pub fn new(provider: Arc<ProviderState>) -> Self {
+    pub fn new(provider: Arc<ProviderContext>) -> Self {
         InterconnectResource { provider }
     }
 

@@ -1,0 +1,45 @@
+//! The types this provider serves, each handed the provider's context: the provider block,
+//! `cni_interconnect` and the data sources. The only module that knows them all.
+
+use std::collections::HashMap;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
+use crate::plugin::handlers::{DataSourceHandler, Registry, ResourceHandler, Typed};
+use crate::provider::CniProvider;
+use crate::resources::InterconnectResource;
+
+/// Everything the provider serves, for the plugin server: the provider block, `cni_interconnect` and
+/// the data sources. `cancel` is the interrupt token (SIGINT, StopProvider) every wait watches.
+pub fn registry(cancel: CancellationToken) -> Registry {
+    let provider = CniProvider::new(cancel);
+    let state = provider.context();
+    let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([(
+        "cni_interconnect".to_owned(),
+        Box::new(Typed(InterconnectResource::new(state.clone()))) as Box<dyn ResourceHandler>,
+    )]);
+    let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
+        (
+            "cni_interconnects".to_owned(),
+            Box::new(Typed(InterconnectsDataSource::new(state.clone()))) as Box<dyn DataSourceHandler>,
+        ),
+        (
+            "cni_interconnect".to_owned(),
+            Box::new(Typed(InterconnectDataSource::new(state.clone()))),
+        ),
+        (
+            "cni_interconnect_loa".to_owned(),
+            Box::new(Typed(LoaDataSource::new(state.clone()))),
+        ),
+        (
+            "cni_slots".to_owned(),
+            Box::new(Typed(SlotsDataSource::new(state))),
+        ),
+    ]);
+    Registry {
+        provider: Box::new(Typed(provider)),
+        resources,
+        data_sources,
+    }
+}

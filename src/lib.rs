@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod attributes;
 pub mod context;
 pub mod data_sources;
 pub mod diag;

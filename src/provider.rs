@@ -7,17 +7,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
+use tf_provider::schema::Schema;
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, Auth, Client, ClientConfig, RetryPolicy, Secret};
+use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::{Configured, Deferral, ProviderContext};
 use crate::diag;
-use crate::tf_types::{
-    block, check_account_id, check_duration, parse_duration, string_attr, typed_attr, Number,
-};
+use crate::tf_types::{check_account_id, check_duration, parse_duration, Number};
 
 /// Default longest pause between two status polls.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);
@@ -84,6 +83,19 @@ pub enum Resolved {
     /// Some attribute depends on values not known yet (during plan).
     Deferred(Deferral),
 }
+
+/// The provider block's attributes.
+const ATTRIBUTES: [Attr; 9] = [
+    Attr::new("api_token", Kind::String, Role::Optional, "API token with a Magic WAN or Magic Transit permission. Env: `CLOUDFLARE_API_TOKEN`. Use either this or `api_key` + `email`.").sensitive(),
+    Attr::new("api_key", Kind::String, Role::Optional, "Legacy global API key. Env: `CLOUDFLARE_API_KEY`. Needs `email`.").sensitive(),
+    Attr::new("email", Kind::String, Role::Optional, "The e-mail of the account that `api_key` belongs to. Env: `CLOUDFLARE_EMAIL`."),
+    Attr::new("base_url", Kind::String, Role::Optional, "The API root. Env: `CLOUDFLARE_BASE_URL`. Default `https://api.cloudflare.com/client/v4`. `http://` is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost)."),
+    Attr::new("account_id", Kind::String, Role::Optional, "The default account of every resource and data source. Env: `CLOUDFLARE_ACCOUNT_ID`."),
+    Attr::new("max_retries", Kind::Number, Role::Optional, "Retries of a failed request that is safe to retry (connection errors, 408, 429, 5xx). A whole number from 0 to 20. Default 4."),
+    Attr::new("requests_per_second", Kind::Number, Role::Optional, "The request budget shared by everything this provider process does, from 0.001 to 10000. Default 4, the API's 1,200 requests per 5 minutes."),
+    Attr::new("poll_interval", Kind::String, Role::Optional, "The longest pause between two status polls while waiting; polls start fast and back off to this. Default `10s`; at most 366 days."),
+    Attr::new("request_timeout", Kind::String, Role::Optional, "How long one HTTP request may take before it counts as failed (and is retried if safe). Default `30s`; at most 366 days."),
+];
 
 /// The provider.
 pub struct CniProvider {
@@ -388,33 +400,12 @@ impl Provider for CniProvider {
     type MetaState<'a> = tf_provider::value::ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use AttributeConstraint::Optional;
-        let sensitive = |mut a: tf_provider::schema::Attribute| {
-            a.sensitive = true;
-            a
-        };
         Some(Schema {
             version: 1,
-            block: block(
+            block: attributes::block(
                 "The `cni` provider manages Cloudflare Network Interconnects.",
-                vec![
-                    ("api_token", sensitive(string_attr(Optional, "API token with a Magic WAN or Magic Transit permission. Env: `CLOUDFLARE_API_TOKEN`. Use either this or `api_key` + `email`."))),
-                    ("api_key", sensitive(string_attr(Optional, "Legacy global API key. Env: `CLOUDFLARE_API_KEY`. Needs `email`."))),
-                    ("email", string_attr(Optional, "The e-mail of the account that `api_key` belongs to. Env: `CLOUDFLARE_EMAIL`."))
-                    ,
-                    ("base_url", string_attr(Optional, "The API root. Env: `CLOUDFLARE_BASE_URL`. Default `https://api.cloudflare.com/client/v4`. `http://` is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost)."))
-                    ,
-                    ("account_id", string_attr(Optional, "The default account of every resource and data source. Env: `CLOUDFLARE_ACCOUNT_ID`."))
-                    ,
-                    ("max_retries", typed_attr(AttributeType::Number, Optional, "Retries of a failed request that is safe to retry (connection errors, 408, 429, 5xx). Default 4."))
-                    ,
-                    ("requests_per_second", typed_attr(AttributeType::Number, Optional, "The request budget shared by everything this provider process does. Default 4, the API's 1,200 requests per 5 minutes."))
-                    ,
-                    ("poll_interval", string_attr(Optional, "The longest pause between two status polls while waiting; polls start fast and back off to this. Default `10s`."))
-                    ,
-                    ("request_timeout", string_attr(Optional, "How long one HTTP request may take before it counts as failed (and is retried if safe). Default `30s`."))
-                    ,
-                ],
+                &ATTRIBUTES,
+                vec![],
             ),
         })
     }
@@ -662,6 +653,12 @@ mod tests {
             }
             _ => panic!("not deferred"),
         }
+    }
+
+    #[test]
+    fn the_config_struct_and_the_attribute_table_declare_the_same_attributes() {
+        let (declared, fields) = attributes::names(&ATTRIBUTES, &[], &ProviderConfig::default());
+        assert_eq!(declared, fields);
     }
 
     #[test]

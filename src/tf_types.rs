@@ -4,45 +4,21 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock};
+use tf_provider::schema::{AttributeType, NestedBlock};
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 use crate::api::{Facility, Interconnect, InterconnectStatus};
+use crate::attributes::{Attr, Kind, Role};
 use crate::diag;
 
-/// A string attribute with `constraint`, described in markdown.
-pub fn string_attr(constraint: AttributeConstraint, description: &str) -> Attribute {
-    typed_attr(AttributeType::String, constraint, description)
-}
-
-/// An attribute of any type with `constraint`, described in markdown.
-pub fn typed_attr(attr_type: AttributeType, constraint: AttributeConstraint, description: &str) -> Attribute {
-    Attribute {
-        attr_type,
-        description: Description::markdown(description),
-        constraint,
-        sensitive: false,
-        deprecated: false,
-    }
-}
-
-/// The optional `account_id` of a resource or data source, defaulting to the provider's.
-pub fn account_id_attr() -> Attribute {
-    string_attr(
-        AttributeConstraint::OptionalComputed,
-        "The account; defaults to the provider's `account_id`.",
-    )
-}
-
-/// A block with these attributes and no nested blocks.
-pub fn block(description: &str, attributes: Vec<(&str, Attribute)>) -> Block {
-    Block {
-        attributes: attributes.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-        description: Description::markdown(description),
-        ..Default::default()
-    }
-}
+/// The optional `account_id` of a data source, defaulting to the provider's.
+pub const ACCOUNT_ID: Attr = Attr::new(
+    "account_id",
+    Kind::String,
+    Role::OptionalComputed,
+    "The account; defaults to the provider's `account_id`.",
+);
 
 /// `{ name = string, address = list(string) }`.
 pub fn facility_type() -> AttributeType {
@@ -117,26 +93,28 @@ pub struct Timeouts {
     pub delete: Value<String>,
 }
 
+/// The attributes of the `timeouts` block.
+pub const TIMEOUTS: [Attr; 2] = [
+    Attr::new(
+        "create",
+        Kind::String,
+        Role::Optional,
+        "Create, including the wait for `Healthy`. Default `30m`.",
+    ),
+    Attr::new(
+        "delete",
+        Kind::String,
+        Role::Optional,
+        "Destroy, including the wait until the interconnect is gone. Default `10m`.",
+    ),
+];
+
 /// The `timeouts` block (nesting "group": absent means every field null).
 pub fn timeouts_block() -> NestedBlock {
-    NestedBlock::Group(block(
+    NestedBlock::Group(crate::attributes::block(
         "How long operations may take, as durations such as `30s`, `10m` or `1h30m`.",
-        vec![
-            (
-                "create",
-                string_attr(
-                    AttributeConstraint::Optional,
-                    "Create, including the wait for `Healthy`. Default `30m`.",
-                ),
-            ),
-            (
-                "delete",
-                string_attr(
-                    AttributeConstraint::Optional,
-                    "Destroy, including the wait until the interconnect is gone. Default `10m`.",
-                ),
-            ),
-        ],
+        &TIMEOUTS,
+        vec![],
     ))
 }
 
@@ -163,21 +141,6 @@ pub fn check_duration(diags: &mut Diagnostics, value: &Value<String>, path: tf_p
     if let Value::Value(text) = value {
         if let Err(e) = parse_duration(text) {
             diag::error(diags, "Invalid duration", e, Some(path));
-        }
-    }
-}
-
-/// Errors for every computed-only attribute that the configuration sets. Terraform 1.0.3 does not
-/// reject such values itself, and a plan that ignores them is then rejected as inconsistent.
-pub fn reject_computed_in_config(diags: &mut Diagnostics, set: &[(&'static str, bool)]) {
-    for (name, is_set) in set {
-        if *is_set {
-            diag::error(
-                diags,
-                "Read-only attribute",
-                format!("`{name}` is computed by the provider and cannot be set in the configuration."),
-                diag::attr(name),
-            );
         }
     }
 }
@@ -210,6 +173,85 @@ pub fn check_account_id(diags: &mut Diagnostics, value: &Value<String>) {
 pub fn opt(value: Option<&str>) -> Value<String> {
     value.map(str::to_owned).into()
 }
+
+/// Every field of an interconnect, as computed attributes: the items of `cni_interconnects`, the
+/// `cni_interconnect` data source, and the computed attributes of the resource.
+pub const ITEM_FIELDS: [Attr; 14] = [
+    Attr::new("id", Kind::String, Role::Computed, "The interconnect's name."),
+    Attr::new(
+        "name",
+        Kind::String,
+        Role::Computed,
+        "The interconnect's name, assigned by Cloudflare; its identifier.",
+    ),
+    Attr::new("account_id", Kind::String, Role::Computed, "The account."),
+    Attr::new(
+        "type",
+        Kind::String,
+        Role::Computed,
+        "`direct` or `gcp_partner` (or a type this provider does not know yet).",
+    ),
+    Attr::new(
+        "slot_id",
+        Kind::String,
+        Role::Computed,
+        "The slot of a direct port.",
+    ),
+    Attr::new(
+        "speed",
+        Kind::String,
+        Role::Computed,
+        "The port speed, or the attachment's bandwidth.",
+    ),
+    Attr::new(
+        "owner",
+        Kind::String,
+        Role::Computed,
+        "The owner Cloudflare reports.",
+    ),
+    Attr::new(
+        "site",
+        Kind::String,
+        Role::Computed,
+        "The Cloudflare site (direct ports).",
+    ),
+    Attr::new(
+        "region",
+        Kind::String,
+        Role::Computed,
+        "The GCP region (GCP partner interconnects).",
+    ),
+    Attr::new(
+        "facility",
+        Kind::Other(facility_type),
+        Role::Computed,
+        "The facility of a direct port: `name` and `address` lines.",
+    ),
+    Attr::new(
+        "virtual_port_reservation_id",
+        Kind::String,
+        Role::Computed,
+        "Correlates the interconnect with Magic Transit's `cf_interconnects`.",
+    ),
+    Attr::new(
+        "ccr_device_name",
+        Kind::String,
+        Role::Computed,
+        "The Customer Connectivity Router the interconnect is on.",
+    ),
+    Attr::new(
+        "status",
+        Kind::String,
+        Role::Computed,
+        "The last link status seen: `Pending`, `Down`, `Unhealthy` or `Healthy`.",
+    ),
+    Attr::new(
+        "status_reason",
+        Kind::String,
+        Role::Computed,
+        "The reason given with a `Down` or `Unhealthy` status, else null.",
+    ),
+];
 
 /// What every interconnect exposes, as computed attributes (and as the items of `cni_interconnects`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -267,86 +309,14 @@ impl InterconnectItem {
         }
     }
 
-    /// Every field: its attribute name, type and description.
-    pub fn fields() -> Vec<(&'static str, AttributeType, &'static str)> {
-        let s = || AttributeType::String;
-        vec![
-            ("id", s(), "The interconnect's name."),
-            (
-                "name",
-                s(),
-                "The interconnect's name, assigned by Cloudflare; its identifier.",
-            ),
-            ("account_id", s(), "The account."),
-            (
-                "type",
-                s(),
-                "`direct` or `gcp_partner` (or a type this provider does not know yet).",
-            ),
-            ("slot_id", s(), "The slot of a direct port."),
-            ("speed", s(), "The port speed, or the attachment's bandwidth."),
-            ("owner", s(), "The owner Cloudflare reports."),
-            ("site", s(), "The Cloudflare site (direct ports)."),
-            ("region", s(), "The GCP region (GCP partner interconnects)."),
-            (
-                "facility",
-                facility_type(),
-                "The facility of a direct port: `name` and `address` lines.",
-            ),
-            (
-                "virtual_port_reservation_id",
-                s(),
-                "Correlates the interconnect with Magic Transit's `cf_interconnects`.",
-            ),
-            (
-                "ccr_device_name",
-                s(),
-                "The Customer Connectivity Router the interconnect is on.",
-            ),
-            (
-                "status",
-                s(),
-                "The last link status seen: `Pending`, `Down`, `Unhealthy` or `Healthy`.",
-            ),
-            (
-                "status_reason",
-                s(),
-                "The reason given with a `Down` or `Unhealthy` status, else null.",
-            ),
-        ]
-    }
-
     /// The object type of an item.
     pub fn object_type() -> AttributeType {
         AttributeType::Object(
-            Self::fields()
-                .into_iter()
-                .map(|(name, attr_type, _)| (name.to_owned(), attr_type))
+            ITEM_FIELDS
+                .iter()
+                .map(|a| (a.name.to_owned(), a.schema().attr_type))
                 .collect(),
         )
-    }
-
-    /// Which fields hold a value (known or unknown), by name.
-    pub fn non_null_fields(&self) -> [(&'static str, bool); 14] {
-        [
-            ("id", !self.id.is_null()),
-            ("name", !self.name.is_null()),
-            ("account_id", !self.account_id.is_null()),
-            ("type", !self.kind.is_null()),
-            ("slot_id", !self.slot_id.is_null()),
-            ("speed", !self.speed.is_null()),
-            ("owner", !self.owner.is_null()),
-            ("site", !self.site.is_null()),
-            ("region", !self.region.is_null()),
-            ("facility", !self.facility.is_null()),
-            (
-                "virtual_port_reservation_id",
-                !self.virtual_port_reservation_id.is_null(),
-            ),
-            ("ccr_device_name", !self.ccr_device_name.is_null()),
-            ("status", !self.status.is_null()),
-            ("status_reason", !self.status_reason.is_null()),
-        ]
     }
 }
 

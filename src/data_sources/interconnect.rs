@@ -3,16 +3,27 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tf_provider::schema::{AttributeConstraint, Schema};
+use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
+use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::tf_types::{
-    account_id_attr, block, check_account_id, reject_computed_in_config, string_attr, typed_attr,
-    InterconnectItem,
-};
+use crate::tf_types::{check_account_id, InterconnectItem, ACCOUNT_ID, ITEM_FIELDS};
+
+/// The attributes of the `cni_interconnect` data source: every field of an interconnect, the name
+/// to look up and the account configurable.
+pub(super) fn attribute_table() -> Vec<Attr> {
+    ITEM_FIELDS
+        .iter()
+        .map(|field| match field.name {
+            "name" => Attr::new("name", Kind::String, Role::Required, "The interconnect's name."),
+            "account_id" => ACCOUNT_ID,
+            _ => *field,
+        })
+        .collect()
+}
 
 /// The data source.
 pub struct InterconnectDataSource {
@@ -32,21 +43,13 @@ impl DataSource for InterconnectDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use AttributeConstraint::{Computed, Required};
-        let attributes = InterconnectItem::fields()
-            .into_iter()
-            .map(|(name, attr_type, description)| {
-                let attribute = match name {
-                    "name" => string_attr(Required, "The interconnect's name."),
-                    "account_id" => account_id_attr(),
-                    _ => typed_attr(attr_type, Computed, description),
-                };
-                (name, attribute)
-            })
-            .collect();
         Some(Schema {
             version: 1,
-            block: block("One interconnect, by name, with its current status.", attributes),
+            block: attributes::block(
+                "One interconnect, by name, with its current status.",
+                &attribute_table(),
+                vec![],
+            ),
         })
     }
 
@@ -62,12 +65,7 @@ impl DataSource for InterconnectDataSource {
                 );
             }
         }
-        let computed: Vec<(&'static str, bool)> = config
-            .non_null_fields()
-            .into_iter()
-            .filter(|(name, _)| !matches!(*name, "name" | "account_id"))
-            .collect();
-        reject_computed_in_config(diags, &computed);
+        attributes::reject_computed(diags, &attribute_table(), &config);
         Some(())
     }
 

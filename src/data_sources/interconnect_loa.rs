@@ -8,13 +8,14 @@ use async_trait::async_trait;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tf_provider::schema::{AttributeConstraint, Schema};
+use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
+use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::tf_types::{account_id_attr, block, check_account_id, reject_computed_in_config, string_attr};
+use crate::tf_types::{check_account_id, ACCOUNT_ID};
 
 /// The longest custom name the API accepts on the letter.
 pub const MAX_LOA_NAME_CHARS: usize = 200;
@@ -36,6 +37,41 @@ pub struct LoaState {
     pub sha256: Value<String>,
 }
 
+/// The attributes of `cni_interconnect_loa`.
+pub(super) const ATTRIBUTES: [Attr; 6] = [
+    ACCOUNT_ID,
+    Attr::new(
+        "name",
+        Kind::String,
+        Role::Required,
+        "The direct interconnect's name.",
+    ),
+    Attr::new(
+        "loa_name",
+        Kind::String,
+        Role::Optional,
+        "A custom name printed on the letter instead of the account name (at most 200 characters).",
+    ),
+    Attr::new(
+        "content_base64",
+        Kind::String,
+        Role::Computed,
+        "The document, base64-encoded.",
+    ),
+    Attr::new(
+        "content_type",
+        Kind::String,
+        Role::Computed,
+        "The document's content type, normally `application/pdf`.",
+    ),
+    Attr::new(
+        "sha256",
+        Kind::String,
+        Role::Computed,
+        "The hex SHA-256 of the document.",
+    ),
+];
+
 /// The data source.
 pub struct LoaDataSource {
     provider: Arc<ProviderContext>,
@@ -54,21 +90,14 @@ impl DataSource for LoaDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use AttributeConstraint::{Computed, Optional, Required};
         Some(Schema {
             version: 1,
-            block: block(
+            block: attributes::block(
                 "The Letter of Authorization (a PDF) of a direct interconnect, to order its cross-connect from the facility. \
                  The API generates it on every read, so `content_base64` and `sha256` may change between runs; \
                  write it out with `local_file` or use it directly rather than tracking its hash.",
-                vec![
-                    ("account_id", account_id_attr()),
-                    ("name", string_attr(Required, "The direct interconnect's name.")),
-                    ("loa_name", string_attr(Optional, "A custom name printed on the letter instead of the account name (at most 200 characters).")),
-                    ("content_base64", string_attr(Computed, "The document, base64-encoded.")),
-                    ("content_type", string_attr(Computed, "The document's content type, normally `application/pdf`.")),
-                    ("sha256", string_attr(Computed, "The hex SHA-256 of the document.")),
-                ],
+                &ATTRIBUTES,
+                vec![],
             ),
         })
     }
@@ -88,14 +117,7 @@ impl DataSource for LoaDataSource {
                 );
             }
         }
-        reject_computed_in_config(
-            diags,
-            &[
-                ("content_base64", !config.content_base64.is_null()),
-                ("content_type", !config.content_type.is_null()),
-                ("sha256", !config.sha256.is_null()),
-            ],
-        );
+        attributes::reject_computed(diags, &ATTRIBUTES, &config);
         Some(())
     }
 

@@ -6,15 +6,16 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{ApiError, Client, Interconnect, InterconnectFilter};
+use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::tf_types::{account_id_attr, block, check_account_id, string_attr, typed_attr, InterconnectItem};
+use crate::tf_types::{check_account_id, InterconnectItem, ACCOUNT_ID};
 
 /// How many status reads are in flight at once; the request budget paces them anyway.
 const STATUS_CONCURRENCY: usize = 8;
@@ -34,6 +35,19 @@ pub struct InterconnectsState {
     /// The result.
     pub interconnects: Value<Vec<InterconnectItem>>,
 }
+
+fn item_list() -> AttributeType {
+    AttributeType::List(Box::new(InterconnectItem::object_type()))
+}
+
+/// The attributes of `cni_interconnects`.
+pub(super) const ATTRIBUTES: [Attr; 5] = [
+    ACCOUNT_ID,
+    Attr::new("site", Kind::String, Role::Optional, "Only interconnects at this Cloudflare site."),
+    Attr::new("type", Kind::String, Role::Optional, "Only interconnects of this type: `direct` or `gcp_partner`."),
+    Attr::new("include_status", Kind::Bool, Role::Optional, "Also read each interconnect's status (one request each, within the provider's request budget). Default false."),
+    Attr::new("interconnects", Kind::Other(item_list), Role::Computed, "The interconnects, in the API's order: `id`, `name`, `account_id`, `type`, `slot_id`, `speed`, `owner`, `site`, `region`, `facility`, `virtual_port_reservation_id`, `ccr_device_name`, and `status`/`status_reason` (null unless `include_status`)."),
+];
 
 /// The data source.
 pub struct InterconnectsDataSource {
@@ -60,14 +74,7 @@ pub fn validate_filters(config: &InterconnectsState, diags: &mut Diagnostics) {
             );
         }
     }
-    if !config.interconnects.is_null() {
-        diag::error(
-            diags,
-            "Read-only attribute",
-            "`interconnects` is computed and cannot be set.",
-            diag::attr("interconnects"),
-        );
-    }
+    attributes::reject_computed(diags, &ATTRIBUTES, config);
 }
 
 /// Lists every page, then reads the statuses concurrently (paced by the client's budget) when asked.
@@ -104,18 +111,12 @@ impl DataSource for InterconnectsDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use AttributeConstraint::{Computed, Optional};
         Some(Schema {
             version: 1,
-            block: block(
+            block: attributes::block(
                 "Every interconnect of an account, following every page of the API's listing.",
-                vec![
-                    ("account_id", account_id_attr()),
-                    ("site", string_attr(Optional, "Only interconnects at this Cloudflare site.")),
-                    ("type", string_attr(Optional, "Only interconnects of this type: `direct` or `gcp_partner`.")),
-                    ("include_status", typed_attr(AttributeType::Bool, Optional, "Also read each interconnect's status (one request each, within the provider's request budget). Default false.")),
-                    ("interconnects", typed_attr(AttributeType::List(Box::new(InterconnectItem::object_type())), Computed, "The interconnects, in the API's order: `id`, `name`, `account_id`, `type`, `slot_id`, `speed`, `owner`, `site`, `region`, `facility`, `virtual_port_reservation_id`, `ccr_device_name`, and `status`/`status_reason` (null unless `include_status`).")),
-                ],
+                &ATTRIBUTES,
+                vec![],
             ),
         })
     }

@@ -38,3 +38,37 @@ pub(crate) fn connect(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::attributes::names;
+
+    #[test]
+    fn each_state_struct_and_its_attribute_table_declare_the_same_attributes() {
+        let pairs = [
+            names(
+                &super::interconnects::ATTRIBUTES,
+                &[],
+                &super::interconnects::InterconnectsState::default(),
+            ),
+            names(
+                &super::interconnect::attribute_table(),
+                &[],
+                &crate::tf_types::InterconnectItem::default(),
+            ),
+            names(
+                &super::interconnect_loa::ATTRIBUTES,
+                &[],
+                &super::interconnect_loa::LoaState::default(),
+            ),
+            names(
+                &super::slots::ATTRIBUTES,
+                &[],
+                &super::slots::SlotsState::default(),
+            ),
+        ];
+        for (declared, fields) in pairs {
+            assert_eq!(declared, fields);
+        }
+    }
+}

@@ -5,16 +5,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use crate::api::{Slot, SlotFilter};
+use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::tf_types::{
-    account_id_attr, block, check_account_id, facility_type, opt, string_attr, typed_attr, FacilityValue,
-};
+use crate::tf_types::{check_account_id, facility_type, opt, FacilityValue, ACCOUNT_ID};
 
 /// One slot in the result.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -78,6 +77,20 @@ pub struct SlotsState {
     pub slots: Value<Vec<SlotItem>>,
 }
 
+fn slot_list() -> AttributeType {
+    AttributeType::List(Box::new(slot_type()))
+}
+
+/// The attributes of `cni_slots`.
+pub(super) const ATTRIBUTES: [Attr; 6] = [
+    ACCOUNT_ID,
+    Attr::new("site", Kind::String, Role::Optional, "Only slots at this Cloudflare site."),
+    Attr::new("speed", Kind::String, Role::Optional, "Only slots that support this speed, e.g. `10G`."),
+    Attr::new("occupied", Kind::Bool, Role::Optional, "Only occupied (true) or free (false) slots."),
+    Attr::new("address_contains", Kind::String, Role::Optional, "Only slots whose facility address contains this text."),
+    Attr::new("slots", Kind::Other(slot_list), Role::Computed, "The slots: `id`, `site`, `speed`, `occupied`, `account`, `facility` (`name`, `address`), `ccr_device_name`."),
+];
+
 /// The data source.
 pub struct SlotsDataSource {
     provider: Arc<ProviderContext>,
@@ -96,33 +109,19 @@ impl DataSource for SlotsDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use AttributeConstraint::{Computed, Optional};
         Some(Schema {
             version: 1,
-            block: block(
+            block: attributes::block(
                 "Slots (physical port positions at Cloudflare facilities) that a direct interconnect can occupy, following every page.",
-                vec![
-                    ("account_id", account_id_attr()),
-                    ("site", string_attr(Optional, "Only slots at this Cloudflare site.")),
-                    ("speed", string_attr(Optional, "Only slots that support this speed, e.g. `10G`.")),
-                    ("occupied", typed_attr(AttributeType::Bool, Optional, "Only occupied (true) or free (false) slots.")),
-                    ("address_contains", string_attr(Optional, "Only slots whose facility address contains this text.")),
-                    ("slots", typed_attr(AttributeType::List(Box::new(slot_type())), Computed, "The slots: `id`, `site`, `speed`, `occupied`, `account`, `facility` (`name`, `address`), `ccr_device_name`.")),
-                ],
+                &ATTRIBUTES,
+                vec![],
             ),
         })
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
         check_account_id(diags, &config.account_id);
-        if !config.slots.is_null() {
-            diag::error(
-                diags,
-                "Read-only attribute",
-                "`slots` is computed and cannot be set.",
-                diag::attr("slots"),
-            );
-        }
+        attributes::reject_computed(diags, &ATTRIBUTES, &config);
         Some(())
     }
 

@@ -1,0 +1,313 @@
+//! Each Terraform type declared once: one table per resource and data source gives every attribute's
+//! name, type, role, sensitivity, whether a change replaces the object, and description. The schema
+//! sent to Terraform, the check that computed-only attributes are not configured, and the replacement
+//! decisions are all derived from it.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
+
+use crate::diag;
+
+/// An attribute's type.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// A string.
+    String,
+    /// A boolean.
+    Bool,
+    /// A number.
+    Number,
+    /// A structured type.
+    Other(fn() -> AttributeType),
+}
+
+impl Kind {
+    fn attribute_type(self) -> AttributeType {
+        match self {
+            Kind::String => AttributeType::String,
+            Kind::Bool => AttributeType::Bool,
+            Kind::Number => AttributeType::Number,
+            Kind::Other(make) => make(),
+        }
+    }
+}
+
+/// Who sets an attribute.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Role {
+    /// The configuration must.
+    Required,
+    /// The configuration may.
+    Optional,
+    /// The configuration may; otherwise the provider does.
+    OptionalComputed,
+    /// Only the provider does.
+    Computed,
+}
+
+/// How a configured value is compared with the state to decide on a replacement.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Compare {
+    /// Any change replaces.
+    Exact,
+    /// Case does not matter; a value the API never reported (null in state) is adopted.
+    Uuid,
+    /// Case does not matter (`10g` is `10G`); a value the API never reported (null) is adopted.
+    Speed,
+    /// Needed only to create: adding or dropping it changes nothing; only a different value replaces.
+    CreateOnly,
+}
+
+impl Compare {
+    /// Whether going from `before` to `after` replaces the object.
+    pub fn replaces(self, before: &Value<String>, after: &Value<String>) -> bool {
+        match (self, before, after) {
+            (_, Value::Value(b), Value::Value(a)) if b == a => false,
+            (Compare::Exact, b, a) => b != a,
+            (Compare::Uuid | Compare::Speed, Value::Value(b), Value::Value(a)) => !b.eq_ignore_ascii_case(a),
+            (Compare::Uuid | Compare::Speed, Value::Null, _) => false,
+            (Compare::Uuid | Compare::Speed, b, a) => b != a,
+            (Compare::CreateOnly, Value::Value(_), Value::Value(_)) => true,
+            (Compare::CreateOnly, _, _) => false,
+        }
+    }
+}
+
+/// Whether changing an attribute replaces the object (there is no update API).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Replaces {
+    /// Never: it lives in Terraform only, or the API computes it.
+    Never,
+    /// When its planned value differs from the state's, by this rule.
+    Always(Compare),
+    /// When its configured value differs from the state's, by this rule; unset, the state's is kept.
+    WhenConfigured(Compare),
+}
+
+/// One attribute, declared once.
+#[derive(Clone, Copy)]
+pub struct Attr {
+    /// Its name.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: Kind,
+    /// Who sets it.
+    pub role: Role,
+    /// Whether Terraform hides its value.
+    pub sensitive: bool,
+    /// Whether a change replaces the object.
+    pub replaces: Replaces,
+    /// Its description, in markdown.
+    pub description: &'static str,
+}
+
+impl Attr {
+    /// An attribute that never replaces anything and is not sensitive.
+    pub const fn new(name: &'static str, kind: Kind, role: Role, description: &'static str) -> Attr {
+        Attr {
+            name,
+            kind,
+            role,
+            sensitive: false,
+            replaces: Replaces::Never,
+            description,
+        }
+    }
+
+    /// The same, hidden by Terraform.
+    pub const fn sensitive(self) -> Attr {
+        Attr {
+            sensitive: true,
+            ..self
+        }
+    }
+
+    /// The same, replacing the object when it changes.
+    pub const fn replacing(self, replaces: Replaces) -> Attr {
+        Attr { replaces, ..self }
+    }
+
+    /// Its schema attribute.
+    pub fn schema(&self) -> Attribute {
+        Attribute {
+            attr_type: self.kind.attribute_type(),
+            description: Description::markdown(self.description),
+            constraint: match self.role {
+                Role::Required => AttributeConstraint::Required,
+                Role::Optional => AttributeConstraint::Optional,
+                Role::OptionalComputed => AttributeConstraint::OptionalComputed,
+                Role::Computed => AttributeConstraint::Computed,
+            },
+            sensitive: self.sensitive,
+            deprecated: false,
+        }
+    }
+}
+
+/// The schema block of a table, with its nested blocks.
+pub fn block(description: &str, table: &[Attr], blocks: Vec<(&str, NestedBlock)>) -> Block {
+    Block {
+        attributes: table.iter().map(|a| (a.name.to_owned(), a.schema())).collect(),
+        blocks: blocks.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        description: Description::markdown(description),
+        ..Default::default()
+    }
+}
+
+/// Each top-level value of a state, configuration or plan, by attribute name, as JSON (an unknown value
+/// shows as a non-null marker).
+pub fn values_of(value: &impl Serialize) -> HashMap<String, serde_json::Value> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(map)) => map.into_iter().collect(),
+        _ => HashMap::new(),
+    }
+}
+
+/// A string attribute's value from [`values_of`].
+pub fn string_value(values: &HashMap<String, serde_json::Value>, name: &str) -> Value<String> {
+    match values.get(name) {
+        None | Some(serde_json::Value::Null) => Value::Null,
+        Some(serde_json::Value::String(s)) => Value::Value(s.clone()),
+        Some(_) => Value::Unknown,
+    }
+}
+
+/// Errors for every computed-only attribute the configuration sets: Terraform 1.0.3 does not reject
+/// such values itself, and a plan that ignores them is then refused as inconsistent.
+pub fn reject_computed(diags: &mut Diagnostics, table: &[Attr], config: &impl Serialize) {
+    let values = values_of(config);
+    for attr in table.iter().filter(|a| a.role == Role::Computed) {
+        if values.get(attr.name).is_some_and(|v| !v.is_null()) {
+            diag::error(
+                diags,
+                "Read-only attribute",
+                format!(
+                    "`{}` is computed by the provider and cannot be set in the configuration.",
+                    attr.name
+                ),
+                diag::attr(attr.name),
+            );
+        }
+    }
+}
+
+/// The attributes whose change replaces the object, going from `prior` to `planned` (or, for
+/// [`Replaces::WhenConfigured`], to `config` when it sets them).
+pub fn replacements(
+    table: &[Attr],
+    prior: &impl Serialize,
+    planned: &impl Serialize,
+    config: &impl Serialize,
+) -> Vec<AttributePath> {
+    let (prior, planned, config) = (values_of(prior), values_of(planned), values_of(config));
+    table
+        .iter()
+        .filter(|attr| {
+            let before = string_value(&prior, attr.name);
+            match attr.replaces {
+                Replaces::Never => false,
+                Replaces::Always(rule) => rule.replaces(&before, &string_value(&planned, attr.name)),
+                Replaces::WhenConfigured(rule) => match string_value(&config, attr.name) {
+                    Value::Null => false,
+                    configured => rule.replaces(&before, &configured),
+                },
+            }
+        })
+        .map(|attr| AttributePath::new(attr.name))
+        .collect()
+}
+
+/// The names a table declares, and the fields a state struct serializes, as sorted lists (for the
+/// test that they are one and the same set).
+pub fn names(table: &[Attr], blocks: &[&str], state: &impl Serialize) -> (Vec<String>, Vec<String>) {
+    let mut declared: Vec<String> = table
+        .iter()
+        .map(|a| a.name.to_owned())
+        .chain(blocks.iter().map(|b| (*b).to_owned()))
+        .collect();
+    declared.sort();
+    let mut fields: Vec<String> = values_of(state).into_keys().collect();
+    fields.sort();
+    (declared, fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Value<String> {
+        Value::Value(s.to_owned())
+    }
+
+    #[test]
+    fn comparisons_ignore_what_is_no_real_change() {
+        assert!(!Compare::Uuid.replaces(&v("abc"), &v("ABC")));
+        assert!(!Compare::Speed.replaces(&Value::Null, &v("1G")), "adopted");
+        assert!(Compare::Speed.replaces(&v("1G"), &v("2G")));
+        assert!(Compare::Exact.replaces(&v("a"), &v("A")));
+        assert!(Compare::Exact.replaces(&v("a"), &Value::Unknown));
+        assert!(!Compare::CreateOnly.replaces(&v("k"), &Value::Null));
+        assert!(!Compare::CreateOnly.replaces(&Value::Null, &v("k")));
+        assert!(Compare::CreateOnly.replaces(&v("k"), &v("other")));
+    }
+
+    #[derive(Serialize, Default)]
+    struct Thing {
+        name: Value<String>,
+        id: Value<String>,
+        size: Value<String>,
+    }
+
+    const TABLE: [Attr; 3] = [
+        Attr::new("name", Kind::String, Role::Required, "n").replacing(Replaces::Always(Compare::Exact)),
+        Attr::new("id", Kind::String, Role::Computed, "i"),
+        Attr::new("size", Kind::String, Role::OptionalComputed, "s")
+            .replacing(Replaces::WhenConfigured(Compare::Speed)),
+    ];
+
+    #[test]
+    fn computed_checks_and_replacements_come_from_the_table() {
+        let mut diags = Diagnostics::default();
+        let config = Thing {
+            id: Value::Unknown,
+            ..Default::default()
+        };
+        reject_computed(&mut diags, &TABLE, &config);
+        assert_eq!(diags.errors[0].attribute, AttributePath::new("id"));
+
+        let prior = Thing {
+            name: v("a"),
+            size: v("10G"),
+            ..Default::default()
+        };
+        let same = Thing {
+            name: v("a"),
+            size: v("10g"),
+            ..Default::default()
+        };
+        assert!(replacements(&TABLE, &prior, &same, &same).is_empty());
+        let unset = Thing {
+            name: v("a"),
+            ..Default::default()
+        };
+        assert!(
+            replacements(&TABLE, &prior, &prior, &unset).is_empty(),
+            "unset keeps the state's"
+        );
+        let renamed = Thing {
+            name: v("b"),
+            size: v("100G"),
+            ..Default::default()
+        };
+        assert_eq!(
+            replacements(&TABLE, &prior, &renamed, &renamed),
+            vec![AttributePath::new("name"), AttributePath::new("size")]
+        );
+        let (declared, fields) = names(&TABLE, &[], &Thing::default());
+        assert_eq!(declared, fields);
+    }
+}

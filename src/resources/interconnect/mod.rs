@@ -1,0 +1,353 @@
+//! `cni_interconnect`: a direct port or a GCP partner attachment.
+//!
+//! There is no update endpoint: every API attribute forces replacement; `wait_for_healthy`,
+//! `skip_destroy` and `timeouts` change in place without any API call. Once the `POST` succeeded, every
+//! path out of `create` returns the interconnect in state, so Terraform never loses it.
+//!
+//! This file declares the type (its attribute table, state and private data); `validate`, `plan`,
+//! `apply` and `import` hold the behaviour, `tests` its unit tests.
+
+mod apply;
+mod import;
+mod plan;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::Schema;
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
+use crate::api::{Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
+use crate::attributes::{self, Attr, Compare, Kind, Replaces, Role};
+use crate::context::ProviderContext;
+use crate::tf_types::{
+    parse_duration, timeouts_block, FacilityValue, InterconnectItem, Timeouts, ITEM_FIELDS,
+};
+
+pub use apply::create_request;
+pub use import::parse_import_id;
+pub use plan::{default_wait, plan_change, plan_new};
+pub use validate::validate_config;
+
+/// The attributes a configuration sets, or that only `cni_interconnect` has; the computed ones it
+/// shares with every interconnect are [`ITEM_FIELDS`].
+const OWN_ATTRIBUTES: [Attr; 9] = [
+    Attr::new("id", Kind::String, Role::Computed, "The interconnect's name."),
+    Attr::new("account_id", Kind::String, Role::OptionalComputed, "The account; defaults to the provider's `account_id`. Forces replacement.")
+        .replacing(Replaces::Always(Compare::Exact)),
+    Attr::new("type", Kind::String, Role::Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment). Forces replacement.")
+        .replacing(Replaces::Always(Compare::Exact)),
+    Attr::new("slot_id", Kind::String, Role::Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Compared without regard to case. Forces replacement.")
+        .replacing(Replaces::Always(Compare::Uuid)),
+    Attr::new("speed", Kind::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case. Forces replacement when set.")
+        .replacing(Replaces::WhenConfigured(Compare::Speed)),
+    Attr::new("bandwidth", Kind::String, Role::Optional, "`gcp_partner` only, required: one of `50M` `100M` `200M` `300M` `400M` `500M` `1G` `2G` `5G` `10G` `20G` `50G`. When the API does not report it (after an import), the configured value is adopted. Forces replacement.")
+        .replacing(Replaces::Always(Compare::Speed)),
+    Attr::new("pairing_key", Kind::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
+        .sensitive()
+        .replacing(Replaces::Always(Compare::CreateOnly)),
+    Attr::new("wait_for_healthy", Kind::Bool, Role::OptionalComputed, "Whether create waits until the status is `Healthy` (within `timeouts.create`). Default `true` for `gcp_partner`, `false` for `direct` (a port stays `Pending` until its cross-connect is installed). Changing it never replaces."),
+    Attr::new("skip_destroy", Kind::Bool, Role::Optional, "When true, destroy only removes the interconnect from state (with a warning) and leaves it in Cloudflare. Default false. Changing it never replaces."),
+];
+
+/// The nested blocks.
+const BLOCKS: [&str; 1] = ["timeouts"];
+
+/// Every attribute of `cni_interconnect`: its own, then the computed ones every interconnect has.
+pub fn attribute_table() -> Vec<Attr> {
+    let own = OWN_ATTRIBUTES.iter().copied();
+    let shared = ITEM_FIELDS
+        .iter()
+        .filter(|item| !OWN_ATTRIBUTES.iter().any(|a| a.name == item.name))
+        .copied();
+    own.chain(shared).collect()
+}
+
+/// The schema, derived from the table.
+pub fn schema() -> Schema {
+    Schema {
+        version: 1,
+        block: attributes::block(
+            "A Cloudflare Network Interconnect: a direct port in a slot, or a GCP Partner Interconnect attachment. \
+             There is no update API: changing an API attribute replaces the interconnect.",
+            &attribute_table(),
+            vec![(BLOCKS[0], timeouts_block())],
+        ),
+    }
+}
+
+/// Default create timeout (including the wait for `Healthy`).
+pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Default delete timeout (including the wait until gone).
+pub const DEFAULT_DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// The state (and configuration, and plan) of one `cni_interconnect`.
+#[derive(Serialize, Deserialize, Clone, Default, PartialEq)]
+pub struct InterconnectState {
+    /// The interconnect's name.
+    pub id: Value<String>,
+    /// The account.
+    pub account_id: Value<String>,
+    /// `direct` or `gcp_partner`.
+    #[serde(rename = "type")]
+    pub kind: Value<String>,
+    /// The slot (direct).
+    pub slot_id: Value<String>,
+    /// The port speed (set for direct; read back for gcp_partner).
+    pub speed: Value<String>,
+    /// The attachment bandwidth (gcp_partner).
+    pub bandwidth: Value<String>,
+    /// The GCP pairing key (gcp_partner); write-only, never read back.
+    pub pairing_key: Value<String>,
+    /// Whether create waits for `Healthy`.
+    pub wait_for_healthy: Value<bool>,
+    /// Whether destroy only forgets the interconnect.
+    pub skip_destroy: Value<bool>,
+    /// The interconnect's name.
+    pub name: Value<String>,
+    /// The owner.
+    pub owner: Value<String>,
+    /// The site.
+    pub site: Value<String>,
+    /// The GCP region.
+    pub region: Value<String>,
+    /// The facility.
+    pub facility: Value<FacilityValue>,
+    /// The Magic Transit correlation id.
+    pub virtual_port_reservation_id: Value<String>,
+    /// The CCR device.
+    pub ccr_device_name: Value<String>,
+    /// The last status seen.
+    pub status: Value<String>,
+    /// The reason of a `Down`/`Unhealthy` status.
+    pub status_reason: Value<String>,
+    /// Operation timeouts.
+    pub timeouts: Value<Timeouts>,
+}
+
+impl InterconnectState {
+    fn mark_computed_unknown(&mut self) {
+        self.id = Value::Unknown;
+        self.name = Value::Unknown;
+        self.owner = Value::Unknown;
+        self.site = Value::Unknown;
+        self.region = Value::Unknown;
+        self.facility = Value::Unknown;
+        self.virtual_port_reservation_id = Value::Unknown;
+        self.ccr_device_name = Value::Unknown;
+        self.status = Value::Unknown;
+        self.status_reason = Value::Unknown;
+    }
+
+    /// Fills what the API says, keeping configured values (which must not change after apply).
+    pub fn apply_interconnect(&mut self, ic: &Interconnect) {
+        let item = InterconnectItem::from_api(ic, None);
+        self.id = item.name.clone();
+        self.name = item.name;
+        keep_or(&mut self.account_id, item.account_id);
+        keep_or(&mut self.kind, item.kind);
+        keep_or(&mut self.slot_id, item.slot_id);
+        keep_or(&mut self.speed, item.speed.clone());
+        if matches!(ic, Interconnect::GcpPartner(_)) {
+            keep_or(&mut self.bandwidth, item.speed);
+        } else if !self.bandwidth.is_value() {
+            self.bandwidth = Value::Null;
+        }
+        if !self.pairing_key.is_value() {
+            self.pairing_key = Value::Null;
+        }
+        self.owner = item.owner;
+        self.site = item.site;
+        self.region = item.region;
+        self.facility = item.facility;
+        self.virtual_port_reservation_id = item.virtual_port_reservation_id;
+        self.ccr_device_name = item.ccr_device_name;
+        if !self.wait_for_healthy.is_value() {
+            self.wait_for_healthy = default_wait(&self.kind);
+        }
+        if !self.skip_destroy.is_value() {
+            self.skip_destroy = Value::Null;
+        }
+        self.timeouts = Value::Value(self.timeouts.as_ref_option().cloned().unwrap_or_default());
+    }
+
+    /// Records a status read (or a known null when there is none).
+    pub fn apply_status(&mut self, status: Option<&InterconnectStatus>) {
+        self.status = status.map(|s| s.state().to_owned()).into();
+        self.status_reason = status.and_then(|s| s.reason()).map(str::to_owned).into();
+    }
+
+    fn is_direct(&self) -> bool {
+        self.kind.as_ref_option().is_some_and(|k| k == TYPE_DIRECT)
+    }
+
+    fn timeout(&self, pick: fn(&Timeouts) -> &Value<String>, default: Duration) -> Duration {
+        self.timeouts
+            .as_ref_option()
+            .and_then(|t| pick(t).as_ref_option())
+            .and_then(|text| parse_duration(text).ok())
+            .unwrap_or(default)
+    }
+}
+
+fn keep_or(field: &mut Value<String>, api: Value<String>) {
+    if !field.is_value() {
+        *field = api;
+    }
+}
+
+/// What the provider keeps beside the state: when the interconnect was created and whether the API has
+/// been seen to know it since, so that a refresh in the read-after-write window does not take the API's
+/// not-knowing-yet for a deletion.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Private {
+    /// When the create's `POST` was answered, in milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub created_at_unix_ms: Option<u64>,
+    /// Whether a read by name (status or GET) has found it since.
+    #[serde(default)]
+    pub seen: bool,
+}
+
+fn unix_ms() -> Option<u64> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_millis() as u64)
+}
+
+impl Private {
+    /// A 404 now may be read-after-write lag: the create is recent and no read has found it yet.
+    fn may_lag(&self) -> bool {
+        let now = unix_ms().unwrap_or(u64::MAX);
+        !self.seen
+            && self
+                .created_at_unix_ms
+                .is_some_and(|at| now.saturating_sub(at) < READ_AFTER_WRITE_GRACE.as_millis() as u64)
+    }
+}
+
+/// The resource.
+pub struct InterconnectResource {
+    provider: Arc<ProviderContext>,
+}
+
+impl InterconnectResource {
+    /// The resource, served by `provider`.
+    pub fn new(provider: Arc<ProviderContext>) -> Self {
+        InterconnectResource { provider }
+    }
+}
+
+#[async_trait]
+impl Resource for InterconnectResource {
+    type State<'a> = InterconnectState;
+    type PrivateState<'a> = Option<Private>;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        validate_config(&config, diags);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        self.refresh(diags, state, private).await
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let planned = plan_new(proposed, &self.provider.default_account(), diags);
+        Some((planned, None))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let (planned, replace) = plan_change(&prior, proposed, &config, &self.provider.default_account());
+        Some((planned, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let configured = self.provider.configured(diags)?;
+        let (state, private) = self.create_and_wait(diags, &configured, planned).await?;
+        Some((state, Some(private)))
+    }
+
+    async fn update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        // Only wait_for_healthy, skip_destroy, timeouts (and values adopted after an import) change in
+        // place: none of them exists in the API.
+        Some((planned, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        self.delete(diags, state).await
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        self.import_by_id(diags, id)
+    }
+}

@@ -1,0 +1,139 @@
+//! Checking a configuration without calling the API; every error names its attribute.
+
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
+
+use super::{attribute_table, InterconnectState, TYPE_DIRECT, TYPE_GCP_PARTNER};
+use crate::api::Bandwidth;
+use crate::attributes::reject_computed;
+use crate::diag;
+use crate::tf_types::{check_account_id, check_duration};
+
+/// Checks a configuration without calling the API; every error names its attribute.
+pub fn validate_config(cfg: &InterconnectState, diags: &mut Diagnostics) {
+    reject_computed(diags, &attribute_table(), cfg);
+    check_account_id(diags, &cfg.account_id);
+    if let Value::Value(timeouts) = &cfg.timeouts {
+        check_duration(
+            diags,
+            &timeouts.create,
+            AttributePath::new("timeouts").attribute("create"),
+        );
+        check_duration(
+            diags,
+            &timeouts.delete,
+            AttributePath::new("timeouts").attribute("delete"),
+        );
+    }
+    match cfg.kind.as_ref_option().map(String::as_str) {
+        Some(TYPE_DIRECT) => validate_direct(cfg, diags),
+        Some(TYPE_GCP_PARTNER) => validate_gcp_partner(cfg, diags),
+        Some(other) => diag::error(
+            diags,
+            "Invalid interconnect type",
+            format!("type must be \"direct\" or \"gcp_partner\", not {other:?}."),
+            diag::attr("type"),
+        ),
+        None => {}
+    }
+}
+
+fn validate_direct(cfg: &InterconnectState, diags: &mut Diagnostics) {
+    match &cfg.slot_id {
+        Value::Null => required_for(
+            diags,
+            "slot_id",
+            TYPE_DIRECT,
+            "the UUID of a free slot (see the cni_slots data source)",
+        ),
+        Value::Value(slot) if uuid::Uuid::parse_str(slot).is_err() => diag::error(
+            diags,
+            "Invalid slot_id",
+            format!("slot_id must be a UUID such as 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e, not {slot:?}."),
+            diag::attr("slot_id"),
+        ),
+        _ => {}
+    }
+    if let Value::Value(speed) = &cfg.speed {
+        if speed.trim().is_empty() {
+            diag::error(
+                diags,
+                "Invalid speed",
+                "speed must not be empty; omit it to use the slot's.",
+                diag::attr("speed"),
+            );
+        }
+    }
+    not_for(diags, "bandwidth", &cfg.bandwidth, TYPE_GCP_PARTNER, TYPE_DIRECT);
+    not_for(
+        diags,
+        "pairing_key",
+        &cfg.pairing_key,
+        TYPE_GCP_PARTNER,
+        TYPE_DIRECT,
+    );
+}
+
+fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
+    match &cfg.bandwidth {
+        Value::Null => required_for(
+            diags,
+            "bandwidth",
+            TYPE_GCP_PARTNER,
+            "one of 50M, 100M, 200M, 300M, 400M, 500M, 1G, 2G, 5G, 10G, 20G, 50G",
+        ),
+        Value::Value(b) => {
+            if let Err(e) = b.parse::<Bandwidth>() {
+                diag::error(
+                    diags,
+                    "Invalid bandwidth",
+                    format!("{e}."),
+                    diag::attr("bandwidth"),
+                );
+            }
+        }
+        Value::Unknown => {}
+    }
+    // The pairing key is needed only to create: plan_new asks for it, so that an imported or existing
+    // attachment plans without one.
+    match &cfg.pairing_key {
+        Value::Value(k) if k.trim().is_empty() => diag::error(
+            diags,
+            "Invalid pairing_key",
+            "pairing_key must not be empty.",
+            diag::attr("pairing_key"),
+        ),
+        _ => {}
+    }
+    not_for(diags, "slot_id", &cfg.slot_id, TYPE_DIRECT, TYPE_GCP_PARTNER);
+    if cfg.speed.is_value() {
+        diag::error(
+            diags,
+            "Attribute not allowed for gcp_partner",
+            "speed can be set only for type = \"direct\"; a gcp_partner interconnect takes its capacity from bandwidth, and speed is read back from the API.",
+            diag::attr("speed"),
+        );
+    }
+}
+
+pub(super) fn required_for(diags: &mut Diagnostics, name: &'static str, kind: &str, what: &str) {
+    diag::error(
+        diags,
+        "Missing required attribute",
+        format!("{name} is required when type = {kind:?}: {what}."),
+        diag::attr(name),
+    );
+}
+
+/// An error when an attribute of the other type is set. A value not known yet (`var.x` under
+/// `terraform validate`, or one known only after apply) is not "set".
+fn not_for(diags: &mut Diagnostics, name: &'static str, value: &Value<String>, belongs_to: &str, kind: &str) {
+    if value.is_value() {
+        diag::error(
+            diags,
+            "Attribute not allowed for this type",
+            format!("{name} applies only to type = {belongs_to:?}; remove it for type = {kind:?}."),
+            diag::attr(name),
+        );
+    }
+}

@@ -223,6 +223,7 @@ pub fn replacements(
 
 /// The names a table declares, and the fields a state struct serializes, as sorted lists (for the
 /// test that they are one and the same set).
+#[cfg(test)]
 pub fn names(table: &[Attr], blocks: &[&str], state: &impl Serialize) -> (Vec<String>, Vec<String>) {
     let mut declared: Vec<String> = table
         .iter()

@@ -3,15 +3,15 @@
 #![warn(missing_docs)]
 
 pub mod api;
-pub mod attributes;
-pub mod context;
-pub mod data_sources;
-pub mod diag;
+pub(crate) mod attributes;
+pub(crate) mod context;
+pub(crate) mod data_sources;
+pub(crate) mod diag;
 pub mod interrupt;
 pub mod logging;
 pub mod mock;
 pub mod plugin;
-pub mod provider;
+pub(crate) mod provider;
 pub mod registry;
 pub mod resources;
 pub mod tf_types;

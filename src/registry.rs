@@ -17,28 +17,28 @@ pub fn registry(cancel: CancellationToken) -> Registry {
     let state = provider.context();
     let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([(
         "cni_interconnect".to_owned(),
-        Box::new(Typed(InterconnectResource::new(state.clone()))) as Box<dyn ResourceHandler>,
+        Box::new(Typed::new(InterconnectResource::new(state.clone()))) as Box<dyn ResourceHandler>,
     )]);
     let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
         (
             "cni_interconnects".to_owned(),
-            Box::new(Typed(InterconnectsDataSource::new(state.clone()))) as Box<dyn DataSourceHandler>,
+            Box::new(Typed::new(InterconnectsDataSource::new(state.clone()))) as Box<dyn DataSourceHandler>,
         ),
         (
             "cni_interconnect".to_owned(),
-            Box::new(Typed(InterconnectDataSource::new(state.clone()))),
+            Box::new(Typed::new(InterconnectDataSource::new(state.clone()))),
         ),
         (
             "cni_interconnect_loa".to_owned(),
-            Box::new(Typed(LoaDataSource::new(state.clone()))),
+            Box::new(Typed::new(LoaDataSource::new(state.clone()))),
         ),
         (
             "cni_slots".to_owned(),
-            Box::new(Typed(SlotsDataSource::new(state))),
+            Box::new(Typed::new(SlotsDataSource::new(state))),
         ),
     ]);
     Registry {
-        provider: Box::new(Typed(provider)),
+        provider: Box::new(Typed::new(provider)),
         resources,
         data_sources,
     }

@@ -5,20 +5,18 @@
 //! clone of a [`Client`], cursor paging, and cancellation.
 
 mod budget;
-mod client;
+mod endpoints;
 mod error;
 pub mod models;
 mod paging;
 pub mod reconcile;
 mod retry;
 mod secret;
+mod transport;
 pub mod wait;
 
 pub use budget::{InvalidBudget, RequestBudget};
-pub use client::{
-    check_base_url, default_user_agent, Auth, Client, ClientConfig, ConfigError, Deleted, DEFAULT_BASE_URL,
-    DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,
-};
+pub use endpoints::AccountApi;
 pub use error::{ApiError, ApiMessage, Failure};
 pub use models::{
     Bandwidth, CreateInterconnect, Facility, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page,
@@ -27,4 +25,8 @@ pub use models::{
 pub use reconcile::{create_exactly_once, CreateError, CreateLedger, Created};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use secret::Secret;
+pub use transport::{
+    check_base_url, default_user_agent, Auth, Client, ClientConfig, ConfigError, Deleted, DEFAULT_BASE_URL,
+    DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,
+};
 pub use wait::{wait_for_healthy, wait_until_gone, PollPauses, WaitError, READ_AFTER_WRITE_GRACE};

@@ -14,9 +14,9 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::client::Client;
 use super::error::ApiError;
 use super::models::{CreateInterconnect, Interconnect, InterconnectFilter, TYPE_DIRECT, TYPE_GCP_PARTNER};
+use super::transport::Client;
 use super::wait::PollPauses;
 
 /// How many times a create that certainly happened (2xx, unreadable answer) is looked for before giving

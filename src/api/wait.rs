@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::client::Client;
 use super::error::ApiError;
 use super::models::InterconnectStatus;
+use super::transport::Client;
 
 /// The first pause between two polls; it doubles up to the configured longest pause.
 pub const FIRST_POLL_PAUSE: Duration = Duration::from_millis(250);

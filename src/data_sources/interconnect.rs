@@ -75,17 +75,16 @@ impl DataSource for InterconnectDataSource {
         config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let (configured, account) = super::connect(&self.provider, &config.account_id, diags)?;
+        let api = super::connect(&self.provider, &config.account_id, diags)?;
         let name = config.name.as_ref_option().cloned().unwrap_or_default();
-        let client = &configured.client;
-        let interconnect = match client.get_interconnect(&account, &name).await {
+        let interconnect = match api.get(&name).await {
             Ok(ic) => ic,
             Err(e) => {
                 diag::api_error(diags, format!("Could not read interconnect {name}"), &e);
                 return None;
             }
         };
-        let status = match client.interconnect_status(&account, &name).await {
+        let status = match api.status(&name).await {
             Ok(status) => status,
             Err(e) => {
                 diag::api_error(
@@ -97,7 +96,7 @@ impl DataSource for InterconnectDataSource {
             }
         };
         let mut item = InterconnectItem::from_api(&interconnect, Some(&status));
-        item.account_id = Value::Value(account);
+        item.account_id = Value::Value(api.id().to_owned());
         Some(item)
     }
 }

@@ -127,16 +127,12 @@ impl DataSource for LoaDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let (configured, account) = super::connect(&self.provider, &config.account_id, diags)?;
+        let api = super::connect(&self.provider, &config.account_id, diags)?;
         let name = config.name.as_ref_option().cloned().unwrap_or_default();
         let loa_name = config.loa_name.as_ref_option().cloned();
-        match configured
-            .client
-            .interconnect_loa(&account, &name, loa_name.as_deref())
-            .await
-        {
+        match api.loa(&name, loa_name.as_deref()).await {
             Ok(loa) => {
-                config.account_id = Value::Value(account);
+                config.account_id = Value::Value(api.id().to_owned());
                 config.content_base64 =
                     Value::Value(base64::engine::general_purpose::STANDARD.encode(&loa.content));
                 config.sha256 = Value::Value(hex::encode(Sha256::digest(&loa.content)));

@@ -11,7 +11,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
-use crate::api::{ApiError, Client, Interconnect, InterconnectFilter};
+use crate::api::{AccountApi, ApiError, Interconnect, InterconnectFilter};
 use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
@@ -79,12 +79,11 @@ pub fn validate_filters(config: &InterconnectsState, diags: &mut Diagnostics) {
 
 /// Lists every page, then reads the statuses concurrently (paced by the client's budget) when asked.
 pub async fn list_items(
-    client: &Client,
-    account: &str,
+    api: &AccountApi,
     filter: &InterconnectFilter,
     include_status: bool,
 ) -> Result<Vec<InterconnectItem>, ApiError> {
-    let interconnects: Vec<Interconnect> = client.all_interconnects(account, filter).await?;
+    let interconnects: Vec<Interconnect> = api.list(filter).await?;
     if !include_status {
         return Ok(interconnects
             .iter()
@@ -93,7 +92,7 @@ pub async fn list_items(
     }
     futures::stream::iter(interconnects)
         .map(|ic| async move {
-            match client.interconnect_status(account, ic.name()).await {
+            match api.status(ic.name()).await {
                 Ok(status) => Ok(InterconnectItem::from_api(&ic, Some(&status))),
                 // Deleted between the listing and the status read: keep it, without a status.
                 Err(e) if e.is_not_found() => Ok(InterconnectItem::from_api(&ic, None)),
@@ -132,18 +131,18 @@ impl DataSource for InterconnectsDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let (configured, account) = super::connect(&self.provider, &config.account_id, diags)?;
+        let api = super::connect(&self.provider, &config.account_id, diags)?;
         let filter = InterconnectFilter {
             site: config.site.as_ref_option().cloned(),
             kind: config.kind.as_ref_option().cloned(),
         };
         let include_status = config.include_status.as_ref_option().copied().unwrap_or(false);
-        match list_items(&configured.client, &account, &filter, include_status).await {
+        match list_items(&api, &filter, include_status).await {
             Ok(mut items) => {
                 for item in &mut items {
-                    item.account_id = Value::Value(account.clone());
+                    item.account_id = Value::Value(api.id().to_owned());
                 }
-                config.account_id = Value::Value(account);
+                config.account_id = Value::Value(api.id().to_owned());
                 config.interconnects = Value::Value(items);
                 Some(config)
             }

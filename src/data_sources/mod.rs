@@ -13,20 +13,21 @@ pub use slots::SlotsDataSource;
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use crate::context::{Configured, ProviderContext};
+use crate::api::AccountApi;
+use crate::context::ProviderContext;
 use crate::diag;
 use crate::tf_types::effective_account;
 
-/// The configured client and the account a data source reads: its own `account_id`, else the
-/// provider's. An error diagnostic when the provider cannot reach the API yet or no account is known.
+/// The API of the account a data source reads: its own `account_id`, else the provider's. An error
+/// diagnostic when the provider cannot reach the API yet or no account is known.
 pub(crate) fn connect(
     provider: &ProviderContext,
     configured_account: &Value<String>,
     diags: &mut Diagnostics,
-) -> Option<(Configured, String)> {
+) -> Option<AccountApi> {
     let configured = provider.configured(diags)?;
     match effective_account(configured_account, &provider.default_account()) {
-        Value::Value(account) => Some((configured, account)),
+        Value::Value(account) => Some(configured.client.account(account)),
         _ => {
             diag::error(
                 diags,

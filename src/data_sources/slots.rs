@@ -131,16 +131,16 @@ impl DataSource for SlotsDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let (configured, account) = super::connect(&self.provider, &config.account_id, diags)?;
+        let api = super::connect(&self.provider, &config.account_id, diags)?;
         let filter = SlotFilter {
             site: config.site.as_ref_option().cloned(),
             speed: config.speed.as_ref_option().cloned(),
             occupied: config.occupied.as_ref_option().copied(),
             address_contains: config.address_contains.as_ref_option().cloned(),
         };
-        match configured.client.all_slots(&account, &filter).await {
+        match api.slots(&filter).await {
             Ok(slots) => {
-                config.account_id = Value::Value(account);
+                config.account_id = Value::Value(api.id().to_owned());
                 config.slots = Value::Value(slots.iter().map(SlotItem::from).collect());
                 Some(config)
             }

@@ -116,8 +116,33 @@ fn fit_to_schema(stored: serde_json::Value, schema: &Schema) -> serde_json::Valu
     serde_json::Value::Object(object)
 }
 
+/// Brings a stored state (JSON) from an older schema version to the current one.
+pub type Migration = fn(from_version: i64, state: serde_json::Value) -> Result<serde_json::Value, String>;
+
 /// Serves a type written against tf-provider's typed traits.
-pub struct Typed<T>(pub T);
+pub struct Typed<T> {
+    inner: T,
+    migration: Option<Migration>,
+}
+
+impl<T> Typed<T> {
+    /// Serves `inner`.
+    pub fn new(inner: T) -> Self {
+        Typed {
+            inner,
+            migration: None,
+        }
+    }
+
+    /// The same, migrating states stored with an older schema version with `migration` (run before
+    /// the state is fitted to the schema).
+    pub fn migrating(self, migration: Migration) -> Self {
+        Typed {
+            migration: Some(migration),
+            ..self
+        }
+    }
+}
 
 #[async_trait]
 impl<T> ProviderHandler for Typed<T>
@@ -126,18 +151,18 @@ where
     T::Config<'static>: DeserializeOwned,
 {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
-        self.0.schema(diags)
+        self.inner.schema(diags)
     }
 
     async fn validate(&self, diags: &mut Diagnostics, config: Dynamic<'_>) {
         if let Some(config) = decode(config, "provider configuration", diags) {
-            self.0.validate(diags, config).await;
+            self.inner.validate(diags, config).await;
         }
     }
 
     async fn configure(&self, diags: &mut Diagnostics, terraform_version: String, config: Dynamic<'_>) {
         if let Some(config) = decode(config, "provider configuration", diags) {
-            self.0.configure(diags, terraform_version, config).await;
+            self.inner.configure(diags, terraform_version, config).await;
         }
     }
 }
@@ -165,17 +190,17 @@ where
     T::ProviderMetaState<'static>: DeserializeOwned,
 {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
-        self.0.schema(diags)
+        self.inner.schema(diags)
     }
 
     async fn validate(&self, diags: &mut Diagnostics, config: Dynamic<'_>) {
         if let Some(config) = decode(config, "configuration", diags) {
-            self.0.validate(diags, config).await;
+            self.inner.validate(diags, config).await;
         }
     }
 
     async fn upgrade(&self, diags: &mut Diagnostics, version: i64, json: &[u8]) -> Option<Vec<u8>> {
-        let schema = self.0.schema(diags)?;
+        let schema = self.inner.schema(diags)?;
         if version > schema.version {
             convert::error(
                 diags,
@@ -187,13 +212,25 @@ where
             );
             return None;
         }
-        let state = serde_json::from_slice(json)
-            .map(|stored| fit_to_schema(stored, &schema))
-            .and_then(serde_json::from_value::<T::State<'static>>);
+        let stored: serde_json::Value = match serde_json::from_slice(json) {
+            Ok(stored) => stored,
+            Err(e) => {
+                convert::error(diags, "Could not upgrade the stored state", e.to_string());
+                return None;
+            }
+        };
+        let migrated = match self.migration {
+            Some(migrate) if version < schema.version => migrate(version, stored),
+            _ => Ok(stored),
+        };
+        let state = migrated.and_then(|stored| {
+            serde_json::from_value::<T::State<'static>>(fit_to_schema(stored, &schema))
+                .map_err(|e| e.to_string())
+        });
         match state {
             Ok(state) => encode(&state, "state", diags),
             Err(e) => {
-                convert::error(diags, "Could not upgrade the stored state", e.to_string());
+                convert::error(diags, "Could not upgrade the stored state", e);
                 None
             }
         }
@@ -203,7 +240,7 @@ where
         let state: T::State<'static> = decode(state, "state", diags)?;
         let private: T::PrivateState<'static> = decode_private(private, diags)?;
         let meta = decode(None, "provider meta", diags)?;
-        match self.0.read(diags, state, private, meta).await {
+        match self.inner.read(diags, state, private, meta).await {
             Some((state, private)) => stored(diags, &state, &private),
             None if diags.errors.is_empty() => gone(diags, &()),
             None => None,
@@ -222,7 +259,7 @@ where
         if is_null(proposed) {
             let prior = decode(prior, "prior state", diags)?;
             let private = decode_private(private, diags)?;
-            let private = self.0.plan_destroy(diags, prior, private, meta).await?;
+            let private = self.inner.plan_destroy(diags, prior, private, meta).await?;
             return Some(Planned {
                 state: NULL.to_vec(),
                 private: encode(&private, "private state", diags)?,
@@ -232,12 +269,12 @@ where
         let proposed = decode(proposed, "proposed state", diags)?;
         let config = decode(config, "configuration", diags)?;
         let (state, private, requires_replace) = if is_null(prior) {
-            let (state, private) = self.0.plan_create(diags, proposed, config, meta).await?;
+            let (state, private) = self.inner.plan_create(diags, proposed, config, meta).await?;
             (state, private, Vec::new())
         } else {
             let prior = decode(prior, "prior state", diags)?;
             let private = decode_private(private, diags)?;
-            self.0
+            self.inner
                 .plan_update(diags, prior, proposed, config, private, meta)
                 .await?
         };
@@ -260,16 +297,16 @@ where
         let private = decode_private(private, diags)?;
         if is_null(planned) {
             let prior = decode(prior, "prior state", diags)?;
-            self.0.destroy(diags, prior, private, meta).await?;
+            self.inner.destroy(diags, prior, private, meta).await?;
             return gone(diags, &());
         }
         let planned = decode(planned, "planned state", diags)?;
         let config = decode(config, "configuration", diags)?;
         let (state, private) = if is_null(prior) {
-            self.0.create(diags, planned, config, private, meta).await?
+            self.inner.create(diags, planned, config, private, meta).await?
         } else {
             let prior = decode(prior, "prior state", diags)?;
-            self.0
+            self.inner
                 .update(diags, prior, planned, config, private, meta)
                 .await?
         };
@@ -277,7 +314,7 @@ where
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Stored> {
-        let (state, private) = self.0.import(diags, id).await?;
+        let (state, private) = self.inner.import(diags, id).await?;
         stored(diags, &state, &private)
     }
 }
@@ -290,19 +327,165 @@ where
     T::ProviderMetaState<'static>: DeserializeOwned,
 {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
-        self.0.schema(diags)
+        self.inner.schema(diags)
     }
 
     async fn validate(&self, diags: &mut Diagnostics, config: Dynamic<'_>) {
         if let Some(config) = decode(config, "configuration", diags) {
-            self.0.validate(diags, config).await;
+            self.inner.validate(diags, config).await;
         }
     }
 
     async fn read(&self, diags: &mut Diagnostics, config: Dynamic<'_>) -> Option<Vec<u8>> {
         let config = decode(config, "configuration", diags)?;
         let meta = decode(None, "provider meta", diags)?;
-        let state = self.0.read(diags, config, meta).await?;
+        let state = self.inner.read(diags, config, meta).await?;
         encode(&state, "state", diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description};
+    use tf_provider::value::{Value, ValueEmpty};
+
+    #[derive(serde::Serialize, serde::Deserialize, Default)]
+    struct State {
+        id: Value<String>,
+        size_gb: Value<i64>,
+    }
+
+    /// A resource at schema version 2, whose version 1 stored `size_mb`.
+    struct Disk;
+
+    #[async_trait]
+    impl Resource for Disk {
+        type State<'a> = State;
+        type PrivateState<'a> = ValueEmpty;
+        type ProviderMetaState<'a> = ValueEmpty;
+
+        fn schema(&self, _: &mut Diagnostics) -> Option<Schema> {
+            let attribute = |attr_type| Attribute {
+                attr_type,
+                description: Description::plain(""),
+                constraint: AttributeConstraint::Optional,
+                sensitive: false,
+                deprecated: false,
+            };
+            Some(Schema {
+                version: 2,
+                block: Block {
+                    attributes: [
+                        ("id".to_owned(), attribute(AttributeType::String)),
+                        ("size_gb".to_owned(), attribute(AttributeType::Number)),
+                    ]
+                    .into(),
+                    ..Default::default()
+                },
+            })
+        }
+        async fn read<'a>(
+            &self,
+            _: &mut Diagnostics,
+            s: State,
+            p: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty)> {
+            Some((s, p))
+        }
+        async fn plan_create<'a>(
+            &self,
+            _: &mut Diagnostics,
+            s: State,
+            _: State,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty)> {
+            Some((s, ValueEmpty::default()))
+        }
+        async fn plan_update<'a>(
+            &self,
+            _: &mut Diagnostics,
+            _: State,
+            s: State,
+            _: State,
+            p: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty, Vec<AttributePath>)> {
+            Some((s, p, vec![]))
+        }
+        async fn plan_destroy<'a>(
+            &self,
+            _: &mut Diagnostics,
+            _: State,
+            p: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<ValueEmpty> {
+            Some(p)
+        }
+        async fn create<'a>(
+            &self,
+            _: &mut Diagnostics,
+            s: State,
+            _: State,
+            p: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty)> {
+            Some((s, p))
+        }
+        async fn update<'a>(
+            &self,
+            _: &mut Diagnostics,
+            _: State,
+            s: State,
+            _: State,
+            p: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty)> {
+            Some((s, p))
+        }
+        async fn destroy<'a>(
+            &self,
+            _: &mut Diagnostics,
+            _: State,
+            _: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<()> {
+            Some(())
+        }
+    }
+
+    fn megabytes_to_gigabytes(from: i64, mut state: serde_json::Value) -> Result<serde_json::Value, String> {
+        if from < 2 {
+            let mb = state["size_mb"].as_i64().ok_or("no size_mb")?;
+            state["size_gb"] = (mb / 1024).into();
+        }
+        Ok(state)
+    }
+
+    #[tokio::test]
+    async fn a_schema_version_bump_migrates_then_fits_the_state() {
+        let disk = Typed::new(Disk).migrating(megabytes_to_gigabytes);
+        let mut diags = Diagnostics::default();
+        let old = br#"{"id":"d-1","size_mb":2048,"colour":"blue"}"#;
+        let upgraded = disk.upgrade(&mut diags, 1, old).await.expect("upgraded");
+        assert!(diags.errors.is_empty());
+        let state: serde_json::Value = rmp_serde::from_slice(&upgraded).expect("msgpack");
+        assert_eq!(state, serde_json::json!({"id": "d-1", "size_gb": 2}));
+
+        let unmigrated = Typed::new(Disk)
+            .upgrade(&mut diags, 1, old)
+            .await
+            .expect("fitted");
+        let state: serde_json::Value = rmp_serde::from_slice(&unmigrated).expect("msgpack");
+        assert_eq!(
+            state,
+            serde_json::json!({"id": "d-1", "size_gb": null}),
+            "removed dropped, added null"
+        );
+        assert!(
+            Typed::new(Disk).upgrade(&mut diags, 3, old).await.is_none(),
+            "newer versions are refused"
+        );
     }
 }

@@ -1,11 +1,12 @@
-//! The CNI REST client: one method per endpoint, retries, the shared request budget and cancellation.
+//! The CNI REST client's transport: configuration, sending a call with its retry rules within the
+//! handle's deadline and cancellation, the shared request budget, and classifying answers into
+//! [`ApiError`]s. The typed endpoints are in `endpoints`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use backon::Retryable;
 use bytes::Bytes;
-use futures::{Stream, TryStreamExt};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -14,10 +15,6 @@ use url::Url;
 
 use super::budget::{InvalidBudget, RequestBudget};
 use super::error::{ApiError, ApiMessage, Failure};
-use super::models::{
-    CreateInterconnect, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page, Slot, SlotFilter,
-};
-use super::paging::paginate;
 use super::reconcile::CreateLedger;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::secret::Secret;
@@ -162,7 +159,7 @@ struct Inner {
 
 /// Whether a failed request may be sent again.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Resend {
+pub(super) enum Resend {
     /// Idempotent: retry every retryable failure; the call can be abandoned mid-flight on cancellation.
     Idempotent,
     /// Not idempotent (POST): retry only what certainly did not reach the API; never abandoned mid-flight.
@@ -170,23 +167,23 @@ enum Resend {
 }
 
 /// One API call, described once and sent as often as the retry rules allow.
-struct Call<'a> {
-    operation: String,
-    method: Method,
-    account: &'a str,
-    path: Vec<&'a str>,
-    query: Vec<(&'static str, String)>,
-    body: Option<Bytes>,
-    accept: &'static str,
-    resend: Resend,
-    secret: Option<&'a Secret>,
+pub(super) struct Call<'a> {
+    pub(super) operation: String,
+    pub(super) method: Method,
+    pub(super) account: &'a str,
+    pub(super) path: Vec<&'a str>,
+    pub(super) query: Vec<(&'static str, String)>,
+    pub(super) body: Option<Bytes>,
+    pub(super) accept: &'static str,
+    pub(super) resend: Resend,
+    pub(super) secret: Option<&'a Secret>,
 }
 
 /// A successful HTTP exchange.
-struct Reply {
-    status: u16,
-    headers: HeaderMap,
-    body: Bytes,
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Bytes,
 }
 
 impl Client {
@@ -257,195 +254,7 @@ impl Client {
         &self.cancel
     }
 
-    /// One page of `GET /cni/interconnects`.
-    pub async fn list_interconnects_page(
-        &self,
-        account: &str,
-        filter: &InterconnectFilter,
-        cursor: Option<i64>,
-    ) -> Result<Page<Interconnect>, ApiError> {
-        let mut query = Vec::new();
-        push_opt(&mut query, "site", filter.site.as_deref());
-        push_opt(&mut query, "type", filter.kind.as_deref());
-        self.push_paging(&mut query, cursor);
-        let call = self.json_call(
-            "list interconnects".into(),
-            Method::GET,
-            account,
-            vec!["interconnects"],
-            query,
-        );
-        self.send_json(&call).await
-    }
-
-    /// Every interconnect matching `filter`, following `next` to the last page.
-    pub fn interconnects<'a>(
-        &'a self,
-        account: &'a str,
-        filter: &'a InterconnectFilter,
-    ) -> impl Stream<Item = Result<Interconnect, ApiError>> + Send + 'a {
-        paginate("list interconnects", move |cursor| {
-            self.list_interconnects_page(account, filter, cursor)
-        })
-    }
-
-    /// Every interconnect matching `filter`, collected.
-    pub async fn all_interconnects(
-        &self,
-        account: &str,
-        filter: &InterconnectFilter,
-    ) -> Result<Vec<Interconnect>, ApiError> {
-        self.interconnects(account, filter).try_collect().await
-    }
-
-    /// `GET /cni/interconnects/{name}`.
-    pub async fn get_interconnect(&self, account: &str, name: &str) -> Result<Interconnect, ApiError> {
-        let call = self.json_call(
-            format!("get interconnect {name:?}"),
-            Method::GET,
-            account,
-            vec!["interconnects", name],
-            vec![],
-        );
-        self.send_json(&call).await
-    }
-
-    /// `POST /cni/interconnects`. Sent again only when it certainly did not reach the API (429, connection
-    /// refused): when [`ApiError::outcome_unknown`] is true, the caller must look for the interconnect
-    /// before creating another.
-    pub async fn create_interconnect(
-        &self,
-        account: &str,
-        body: &CreateInterconnect,
-    ) -> Result<Interconnect, ApiError> {
-        let operation = "create interconnect".to_string();
-        let json = serde_json::to_vec(body).map_err(|e| ApiError::Decode {
-            operation: operation.clone(),
-            status: 0,
-            message: format!("could not encode the request: {e}"),
-            cf_ray: None,
-        })?;
-        let mut call = self.json_call(operation, Method::POST, account, vec!["interconnects"], vec![]);
-        call.body = Some(Bytes::from(json));
-        call.resend = Resend::OnlyIfNotProcessed;
-        call.secret = body.secret();
-        self.send_json(&call).await
-    }
-
-    /// `DELETE /cni/interconnects/{name}`; a 404 means it was already gone.
-    pub async fn delete_interconnect(&self, account: &str, name: &str) -> Result<Deleted, ApiError> {
-        let mut call = self.json_call(
-            format!("delete interconnect {name:?}"),
-            Method::DELETE,
-            account,
-            vec!["interconnects", name],
-            vec![],
-        );
-        call.accept = "*/*";
-        match self.send(&call).await {
-            Ok(_) => Ok(Deleted::Deleted),
-            Err(e) if e.is_not_found() => Ok(Deleted::AlreadyGone),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// `GET /cni/interconnects/{name}/status`.
-    pub async fn interconnect_status(
-        &self,
-        account: &str,
-        name: &str,
-    ) -> Result<InterconnectStatus, ApiError> {
-        let call = self.json_call(
-            format!("get status of interconnect {name:?}"),
-            Method::GET,
-            account,
-            vec!["interconnects", name, "status"],
-            vec![],
-        );
-        self.send_json(&call).await
-    }
-
-    /// `GET /cni/interconnects/{name}/loa`: the Letter of Authorization, generated anew on each call.
-    /// `loa_name` replaces the account name on the letter.
-    pub async fn interconnect_loa(
-        &self,
-        account: &str,
-        name: &str,
-        loa_name: Option<&str>,
-    ) -> Result<Loa, ApiError> {
-        let mut query = Vec::new();
-        push_opt(&mut query, "name", loa_name);
-        let mut call = self.json_call(
-            format!("get LOA of interconnect {name:?}"),
-            Method::GET,
-            account,
-            vec!["interconnects", name, "loa"],
-            query,
-        );
-        call.accept = "*/*";
-        let reply = self.send(&call).await?;
-        let content_type = reply
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/octet-stream")
-            .to_owned();
-        Ok(Loa {
-            content: reply.body,
-            content_type,
-        })
-    }
-
-    /// One page of `GET /cni/slots`.
-    pub async fn list_slots_page(
-        &self,
-        account: &str,
-        filter: &SlotFilter,
-        cursor: Option<i64>,
-    ) -> Result<Page<Slot>, ApiError> {
-        let mut query = Vec::new();
-        push_opt(&mut query, "site", filter.site.as_deref());
-        push_opt(&mut query, "speed", filter.speed.as_deref());
-        push_opt(
-            &mut query,
-            "occupied",
-            filter.occupied.map(|o| o.to_string()).as_deref(),
-        );
-        push_opt(&mut query, "address_contains", filter.address_contains.as_deref());
-        self.push_paging(&mut query, cursor);
-        let call = self.json_call("list slots".into(), Method::GET, account, vec!["slots"], query);
-        self.send_json(&call).await
-    }
-
-    /// Every slot matching `filter`, following `next` to the last page.
-    pub fn slots<'a>(
-        &'a self,
-        account: &'a str,
-        filter: &'a SlotFilter,
-    ) -> impl Stream<Item = Result<Slot, ApiError>> + Send + 'a {
-        paginate("list slots", move |cursor| {
-            self.list_slots_page(account, filter, cursor)
-        })
-    }
-
-    /// Every slot matching `filter`, collected.
-    pub async fn all_slots(&self, account: &str, filter: &SlotFilter) -> Result<Vec<Slot>, ApiError> {
-        self.slots(account, filter).try_collect().await
-    }
-
-    /// `GET /cni/slots/{id}`.
-    pub async fn get_slot(&self, account: &str, id: &str) -> Result<Slot, ApiError> {
-        let call = self.json_call(
-            format!("get slot {id:?}"),
-            Method::GET,
-            account,
-            vec!["slots", id],
-            vec![],
-        );
-        self.send_json(&call).await
-    }
-
-    fn json_call<'a>(
+    pub(super) fn json_call<'a>(
         &self,
         operation: String,
         method: Method,
@@ -466,7 +275,7 @@ impl Client {
         }
     }
 
-    fn push_paging(&self, query: &mut Vec<(&'static str, String)>, cursor: Option<i64>) {
+    pub(super) fn push_paging(&self, query: &mut Vec<(&'static str, String)>, cursor: Option<i64>) {
         push_opt(query, "cursor", cursor.map(|c| c.to_string()).as_deref());
         push_opt(
             query,
@@ -475,7 +284,7 @@ impl Client {
         );
     }
 
-    async fn send_json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, ApiError> {
+    pub(super) async fn send_json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, ApiError> {
         let reply = self.send(call).await?;
         decode_body(&reply.body).map_err(|e| ApiError::Decode {
             operation: call.operation.clone(),
@@ -486,7 +295,7 @@ impl Client {
     }
 
     /// Sends the call, retrying as its [`Resend`] rule allows, within the handle's deadline.
-    async fn send(&self, call: &Call<'_>) -> Result<Reply, ApiError> {
+    pub(super) async fn send(&self, call: &Call<'_>) -> Result<Reply, ApiError> {
         let cancel = self.cancel.clone();
         let retry_if: fn(&ApiError) -> bool = match call.resend {
             Resend::Idempotent => ApiError::is_retryable,
@@ -688,7 +497,7 @@ fn auth_headers(auth: &Auth) -> Result<HeaderMap, ConfigError> {
     Ok(headers)
 }
 
-fn push_opt(query: &mut Vec<(&'static str, String)>, key: &'static str, value: Option<&str>) {
+pub(super) fn push_opt(query: &mut Vec<(&'static str, String)>, key: &'static str, value: Option<&str>) {
     if let Some(v) = value {
         query.push((key, v.to_owned()));
     }

@@ -11,7 +11,7 @@ PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/cnilabs/cni/$(V
 help:
 	@echo "make demo     build, start cni-mock, terraform apply examples/quickstart, print outputs, destroy"
 	@echo "make test     lint, unit and integration tests, acceptance tests with Terraform 1.0.3 and 1.15.5"
-	@echo "make bench    run benches/ against same-run baselines and write BENCHMARKS.md"
+	@echo "make bench    run benches/ against same-run baselines and write BENCHMARKS.md (CNI_BASELINE_PROVIDER=<binary> adds start-up)"
 	@echo "make install  build a release binary into ~/.terraform.d/plugins for 'terraform init'"
 	@echo "make tools    install protoc and Terraform 1.0.3 / 1.15.5 into ./tools (demo and test do it)"
 
@@ -45,5 +45,8 @@ install: tools
 	cp target/release/terraform-provider-cni $(PLUGIN_DIR)/terraform-provider-cni_v$(VERSION)
 	@echo "installed $(PLUGIN_DIR)/terraform-provider-cni_v$(VERSION)"
 
+# CNI_BASELINE_PROVIDER=<a provider binary> adds the start-up comparison (benches/handshake.rs).
 bench: tools
+	cargo build --locked --release --bin terraform-provider-cni
 	cargo bench --locked --bench client
+	cargo bench --locked --bench handshake

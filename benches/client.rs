@@ -1,6 +1,9 @@
 //! Benchmarks of the REST client, each against a baseline measured in the same run (the machines are
 //! shared and noisy, so only ratios are meaningful). Writes BENCHMARKS.md. Run with `make bench`.
 
+#[path = "report.rs"]
+mod report;
+
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -101,7 +104,7 @@ fn decoding(page: &[u8]) -> Row {
 
 fn report(rows: &[Row]) -> String {
     let mut out = String::from(
-        "# Benchmarks\n\nWritten by `make bench` (`benches/client.rs`). Each figure is the median of 15 rounds; \
+        "## The REST client\n\nWritten by `make bench` (`benches/client.rs`). Each figure is the median of 15 rounds; \
          each benchmark runs against a baseline measured in the same run, alternating round by round, because \
          these machines are shared and noisy: compare ratios, not times.\n\n\
          | benchmark | baseline | baseline median | median | ratio |\n|---|---|---|---|---|\n",
@@ -172,6 +175,5 @@ async fn main() {
     let rows = vec![listing(&mock).await, decoding(&page)];
     let text = report(&rows);
     print!("{text}");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
-    std::fs::write(&path, text).expect("write BENCHMARKS.md");
+    report::write_section("client", &text);
 }

@@ -1,7 +1,9 @@
 //! The plugin binary as Terraform's go-plugin client sees it: the magic-cookie check, the handshake
-//! line, AutoMTLS with a client certificate like Terraform's (self-signed, a CA, P-521), a wrong client
-//! certificate refused, and RPCs over the real connection: the schema, StopProvider and
-//! UpgradeResourceState of a state that holds an attribute the schema no longer has.
+//! line, AutoMTLS with a client certificate like Terraform's (self-signed and a CA; P-384 here, since
+//! ring cannot sign with P-521 — Terraform's own P-521 certificates are what every acceptance test
+//! runs with, and `plugin::tls` unit-tests P-521 signatures), a wrong client certificate refused, and
+//! RPCs over the real connection: the schema, StopProvider and UpgradeResourceState of a state that
+//! holds an attribute the schema no longer has.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -15,7 +17,7 @@ use pb::provider_client::ProviderClient;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use tonic::transport::{Channel, Endpoint, Uri};
 
-/// A client certificate made as go-plugin makes Terraform's: self-signed, CA, P-521, client and server use.
+/// A client certificate made as go-plugin makes Terraform's: self-signed, CA, client and server use.
 fn terraform_like_certificate() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>) {
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params");
     params
@@ -29,7 +31,7 @@ fn terraform_like_certificate() -> (String, CertificateDer<'static>, PrivateKeyD
         rcgen::ExtendedKeyUsagePurpose::ClientAuth,
         rcgen::ExtendedKeyUsagePurpose::ServerAuth,
     ];
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).expect("P-384 key");
     let cert = params.self_signed(&key).expect("self-signed");
     let der = cert.der().clone();
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
@@ -83,7 +85,7 @@ impl Plugin {
         roots
             .add(self.certificate())
             .expect("trust the server certificate");
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .expect("versions")

@@ -3,15 +3,19 @@
 //!
 //! Terraform's client certificate is self-signed, marked as a CA, with a P-521 key. WebPKI refuses a CA
 //! certificate as a client's, so the client certificate is pinned instead: the one presented must be
-//! byte for byte the one announced, and its handshake signature is checked with aws-lc-rs, which
-//! verifies P-521.
+//! byte for byte the one announced. Its handshake signature is checked with ring's algorithms, plus
+//! ECDSA P-521/SHA-512 (which ring lacks) from the `p521` crate: a whole second crypto library would
+//! cost every start of the provider some 20 ms of initialisation.
 
 use std::sync::Arc;
 
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
+use rustls::pki_types::{
+    alg_id, AlgorithmIdentifier, CertificateDer, InvalidSignature, PrivateKeyDer, PrivatePkcs8KeyDer,
+    SignatureVerificationAlgorithm, UnixTime,
+};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, Error, ServerConfig, SignatureScheme};
 
@@ -45,7 +49,7 @@ pub fn server_tls(client_pem: &str) -> Result<ServerTls, TlsError> {
         .and_then(Result::ok)
         .ok_or(TlsError::NoClientCertificate)?;
     let (certificate, key) = server_certificate()?;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = PinnedClient {
         expected: client.into_owned(),
         algorithms: provider.signature_verification_algorithms,
@@ -112,7 +116,7 @@ impl ClientCertVerifier for PinnedClient {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls12_signature(message, cert, dss, &self.algorithms)
+        verify_tls12_signature(message, cert, dss, self.algorithms_for(dss.scheme))
     }
 
     fn verify_tls13_signature(
@@ -121,10 +125,103 @@ impl ClientCertVerifier for PinnedClient {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls13_signature(message, cert, dss, &self.algorithms)
+        verify_tls13_signature(message, cert, dss, self.algorithms_for(dss.scheme))
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
+        let mut schemes = self.algorithms.supported_schemes();
+        schemes.push(SignatureScheme::ECDSA_NISTP521_SHA512);
+        schemes
+    }
+}
+
+impl PinnedClient {
+    fn algorithms_for(&self, scheme: SignatureScheme) -> &WebPkiSupportedAlgorithms {
+        if scheme == SignatureScheme::ECDSA_NISTP521_SHA512 {
+            &P521_ONLY
+        } else {
+            &self.algorithms
+        }
+    }
+}
+
+/// ECDSA over P-521 with SHA-512, the signature of Terraform's client key.
+#[derive(Debug)]
+struct EcdsaP521Sha512;
+
+impl SignatureVerificationAlgorithm for EcdsaP521Sha512 {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        use p521::ecdsa::signature::Verifier;
+        let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let signature = p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
+        key.verify(message, &signature).map_err(|_| InvalidSignature)
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ECDSA_P521
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ECDSA_SHA512
+    }
+}
+
+static P521: EcdsaP521Sha512 = EcdsaP521Sha512;
+
+static P521_ONLY: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
+    all: &[&P521],
+    mapping: &[(SignatureScheme::ECDSA_NISTP521_SHA512, &[&P521])],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn p521_signatures_verify_and_forgeries_do_not() {
+        use p521::ecdsa::signature::Signer;
+        use p521::ecdsa::{Signature, SigningKey, VerifyingKey};
+        let key = SigningKey::random(&mut p521::elliptic_curve::rand_core::OsRng);
+        let public = VerifyingKey::from(&key).to_encoded_point(false);
+        let message = b"TLS 1.3, client CertificateVerify";
+        let signature: Signature = key.sign(message);
+        let der = signature.to_der();
+        assert!(P521
+            .verify_signature(public.as_bytes(), message, der.as_bytes())
+            .is_ok());
+        assert!(P521
+            .verify_signature(public.as_bytes(), b"another message", der.as_bytes())
+            .is_err());
+        let other = SigningKey::random(&mut p521::elliptic_curve::rand_core::OsRng);
+        let other_public = VerifyingKey::from(&other).to_encoded_point(false);
+        assert!(P521
+            .verify_signature(other_public.as_bytes(), message, der.as_bytes())
+            .is_err());
+    }
+
+    #[test]
+    fn the_server_offers_p521_for_client_signatures() {
+        let pem = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+            .and_then(|p| p.self_signed(&rcgen::KeyPair::generate()?))
+            .expect("certificate")
+            .pem();
+        let tls = server_tls(&pem).expect("server TLS");
+        assert!(!tls.certificate.is_empty());
+        assert_eq!(tls.config.alpn_protocols, vec![b"h2".to_vec()]);
+        let verifier = PinnedClient {
+            expected: CertificateDer::from(vec![1, 2, 3]),
+            algorithms: rustls::crypto::ring::default_provider().signature_verification_algorithms,
+        };
+        assert!(verifier
+            .supported_verify_schemes()
+            .contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
+        assert!(verifier
+            .verify_client_cert(&CertificateDer::from(vec![1, 2, 4]), &[], UnixTime::now())
+            .is_err());
     }
 }

@@ -71,7 +71,7 @@ fn main() {
         println!("handshake benchmark skipped: set CNI_BASELINE_PROVIDER to a baseline provider binary");
         return;
     };
-    let label = std::env::var("CNI_BASELINE_LABEL").unwrap_or_else(|_| baseline.display().to_string());
+    let baseline_label = std::env::var("CNI_BASELINE_LABEL").unwrap_or_else(|_| baseline.display().to_string());
     let pem = client_certificate();
     let mut rows = String::new();
     for (label, client) in [("with AutoMTLS", Some(pem.as_str())), ("plaintext", None)] {
@@ -83,7 +83,7 @@ fn main() {
         let (b, c) = (median(base), median(cand));
         rows.push_str(&format!(
             "| handshake, {label} | {} | {} | {} | {:.2} |\n",
-            label,
+            baseline_label,
             ms(b),
             ms(c),
             c.as_secs_f64() / b.as_secs_f64()

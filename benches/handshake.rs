@@ -71,7 +71,8 @@ fn main() {
         println!("handshake benchmark skipped: set CNI_BASELINE_PROVIDER to a baseline provider binary");
         return;
     };
-    let baseline_label = std::env::var("CNI_BASELINE_LABEL").unwrap_or_else(|_| baseline.display().to_string());
+    let baseline_label =
+        std::env::var("CNI_BASELINE_LABEL").unwrap_or_else(|_| baseline.display().to_string());
     let pem = client_certificate();
     let mut rows = String::new();
     for (label, client) in [("with AutoMTLS", Some(pem.as_str())), ("plaintext", None)] {

@@ -101,6 +101,9 @@ pub struct Attr {
     pub sensitive: bool,
     /// Whether a change replaces the object.
     pub replaces: Replaces,
+    /// Write-only (Terraform 1.11 and later): sent by Terraform, never stored; the attribute to use
+    /// instead on an older Terraform.
+    pub write_only: Option<&'static str>,
     /// Its description, in markdown.
     pub description: &'static str,
 }
@@ -114,7 +117,16 @@ impl Attr {
             role,
             sensitive: false,
             replaces: Replaces::Never,
+            write_only: None,
             description,
+        }
+    }
+
+    /// The same, write-only, with `instead` the attribute that does its job on an older Terraform.
+    pub const fn write_only(self, instead: &'static str) -> Attr {
+        Attr {
+            write_only: Some(instead),
+            ..self
         }
     }
 
@@ -167,13 +179,27 @@ pub fn values_of(value: &impl Serialize) -> HashMap<String, serde_json::Value> {
     }
 }
 
-/// A string attribute's value from [`values_of`].
+/// A string, number or boolean attribute's value from [`values_of`], as text (anything else, such as
+/// the marker of an unknown value, is unknown).
 pub fn string_value(values: &HashMap<String, serde_json::Value>, name: &str) -> Value<String> {
     match values.get(name) {
         None | Some(serde_json::Value::Null) => Value::Null,
         Some(serde_json::Value::String(s)) => Value::Value(s.clone()),
+        Some(serde_json::Value::Number(n)) => Value::Value(n.to_string()),
+        Some(serde_json::Value::Bool(b)) => Value::Value(b.to_string()),
         Some(_) => Value::Unknown,
     }
+}
+
+/// The write-only attributes of a table, each with the attribute to use instead on an older Terraform.
+pub fn write_only(table: &[Attr]) -> Vec<(String, String)> {
+    table
+        .iter()
+        .filter_map(|a| {
+            a.write_only
+                .map(|instead| (a.name.to_owned(), instead.to_owned()))
+        })
+        .collect()
 }
 
 /// Errors for every computed-only attribute the configuration sets: Terraform 1.0.3 does not reject

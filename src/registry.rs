@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
 use crate::plugin::handlers::{DataSourceHandler, Registry, ResourceHandler, Typed};
 use crate::provider::CniProvider;
-use crate::resources::InterconnectResource;
+use crate::resources::interconnect::{self, InterconnectResource};
 
 /// Everything the provider serves, for the plugin server: the provider block, `cni_interconnect` and
 /// the data sources. `cancel` is the interrupt token (SIGINT, StopProvider) every wait watches.
@@ -17,7 +17,10 @@ pub fn registry(cancel: CancellationToken) -> Registry {
     let state = provider.context();
     let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([(
         "cni_interconnect".to_owned(),
-        Box::new(Typed::new(InterconnectResource::new(state.clone()))) as Box<dyn ResourceHandler>,
+        Box::new(
+            Typed::new(InterconnectResource::new(state.clone()))
+                .with_write_only(interconnect::write_only_attributes()),
+        ) as Box<dyn ResourceHandler>,
     )]);
     let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
         (

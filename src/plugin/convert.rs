@@ -123,6 +123,51 @@ fn nested_block(name: &str, nested: &NestedBlock) -> pb::schema::NestedBlock {
     }
 }
 
+/// Marks the write-only attributes of a schema (`names`: name and the attribute to use instead).
+pub fn mark_write_only(schema: &mut pb::Schema, names: &[(String, String)]) {
+    if let Some(block) = schema.block.as_mut() {
+        for attribute in &mut block.attributes {
+            if names.iter().any(|(name, _)| *name == attribute.name) {
+                attribute.write_only = true;
+            }
+        }
+    }
+}
+
+/// Errors for write-only attributes set in a configuration that comes from a Terraform which cannot
+/// keep them out of state (older than 1.11): each names the attribute to use instead.
+pub fn refuse_write_only(
+    diags: &mut Diagnostics,
+    config: Option<&pb::DynamicValue>,
+    names: &[(String, String)],
+) {
+    if names.is_empty() {
+        return;
+    }
+    let Some(bytes) = config.map(|c| c.msgpack.as_slice()).filter(|b| !b.is_empty()) else {
+        return;
+    };
+    let Ok(rmpv::Value::Map(entries)) = rmpv::decode::read_value(&mut &bytes[..]) else {
+        return;
+    };
+    for (name, instead) in names {
+        let set = entries
+            .iter()
+            .any(|(key, value)| key.as_str() == Some(name.as_str()) && !value.is_nil());
+        if set {
+            diags.add_error(Diagnostic {
+                summary: "Write-only attribute not supported by this Terraform".into(),
+                detail: format!(
+                    "`{name}` is write-only, which needs Terraform 1.11 or later (it is never stored in state). \
+                     With this Terraform, set `{instead}` instead."
+                )
+                .into(),
+                attribute: AttributePath::new(name.clone()),
+            });
+        }
+    }
+}
+
 /// The protocol's diagnostics: errors, then warnings.
 pub fn diagnostics(diags: Diagnostics) -> Vec<pb::Diagnostic> {
     let errors = diags
@@ -325,6 +370,54 @@ mod tests {
         assert_eq!(converted[0].attribute.as_ref().map(|p| p.steps.len()), Some(2));
         assert_eq!(converted[1].severity, pb::diagnostic::Severity::Warning as i32);
         assert!(converted[1].attribute.is_none());
+    }
+
+    #[test]
+    fn write_only_values_are_refused_when_terraform_cannot_keep_them_out_of_state() {
+        let names = vec![("secret_wo".to_owned(), "secret".to_owned())];
+        let mut diags = Diagnostics::default();
+        let mut config = |secret: Option<&str>| {
+            #[derive(Serialize)]
+            struct Config<'a> {
+                secret_wo: Option<&'a str>,
+                other: &'a str,
+            }
+            let bytes = encode(
+                &Config {
+                    secret_wo: secret,
+                    other: "x",
+                },
+                "config",
+                &mut diags,
+            )
+            .expect("encodes");
+            dynamic(bytes)
+        };
+        let (set, unset) = (config(Some("s3cr3t")), config(None));
+        let mut diags = Diagnostics::default();
+        refuse_write_only(&mut diags, Some(&unset), &names);
+        assert!(diags.errors.is_empty());
+        refuse_write_only(&mut diags, Some(&set), &names);
+        assert_eq!(diags.errors.len(), 1);
+        assert_eq!(diags.errors[0].attribute, AttributePath::new("secret_wo"));
+        assert!(diags.errors[0].detail.contains("`secret` instead"));
+        assert!(
+            !diags.errors[0].detail.contains("s3cr3t"),
+            "the value is never repeated"
+        );
+
+        let mut schema = pb::Schema {
+            version: 1,
+            block: Some(pb::schema::Block {
+                attributes: vec![pb::schema::Attribute {
+                    name: "secret_wo".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+        };
+        mark_write_only(&mut schema, &names);
+        assert!(schema.block.expect("block").attributes[0].write_only);
     }
 
     #[test]

@@ -78,6 +78,11 @@ pub trait ResourceHandler: Send + Sync {
     ) -> Option<Stored>;
     /// Imports an object by its ID.
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Stored>;
+    /// Its write-only attributes (Terraform 1.11 and later), each with the attribute to use instead on
+    /// an older Terraform.
+    fn write_only(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 /// A data source type.
@@ -123,6 +128,7 @@ pub type Migration = fn(from_version: i64, state: serde_json::Value) -> Result<s
 pub struct Typed<T> {
     inner: T,
     migration: Option<Migration>,
+    write_only: Vec<(String, String)>,
 }
 
 impl<T> Typed<T> {
@@ -131,7 +137,14 @@ impl<T> Typed<T> {
         Typed {
             inner,
             migration: None,
+            write_only: Vec::new(),
         }
+    }
+
+    /// The same, with these write-only attributes (name, and the attribute to use instead on an older
+    /// Terraform).
+    pub fn with_write_only(self, write_only: Vec<(String, String)>) -> Self {
+        Typed { write_only, ..self }
     }
 
     /// The same, migrating states stored with an older schema version with `migration` (run before
@@ -316,6 +329,10 @@ where
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Stored> {
         let (state, private) = self.inner.import(diags, id).await?;
         stored(diags, &state, &private)
+    }
+
+    fn write_only(&self) -> Vec<(String, String)> {
+        self.write_only.clone()
     }
 }
 

@@ -47,9 +47,9 @@ impl Service {
         };
         for (name, resource) in &self.registry.resources {
             if let Some(schema) = resource.schema(diags) {
-                response
-                    .resource_schemas
-                    .insert(name.clone(), convert::schema(&schema));
+                let mut schema = convert::schema(&schema);
+                convert::mark_write_only(&mut schema, &resource.write_only());
+                response.resource_schemas.insert(name.clone(), schema);
             }
         }
         for (name, data_source) in &self.registry.data_sources {
@@ -132,6 +132,12 @@ impl Provider for Service {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         if let Some(resource) = self.resource(&request.type_name, &mut diags) {
+            let write_only_allowed = request
+                .client_capabilities
+                .is_some_and(|c| c.write_only_attributes_allowed);
+            if !write_only_allowed {
+                convert::refuse_write_only(&mut diags, request.config.as_ref(), &resource.write_only());
+            }
             resource.validate(&mut diags, request.config.as_ref()).await;
         }
         Ok(Response::new(pb::validate_resource_config::Response {

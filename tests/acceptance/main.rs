@@ -15,3 +15,4 @@ mod load;
 mod plan_errors;
 mod secrets;
 mod wire;
+mod write_only;

@@ -18,8 +18,13 @@ pub const DEFAULT_CREATE_TIMEOUT: std::time::Duration = std::time::Duration::fro
 /// Default delete timeout (including the wait until gone).
 pub const DEFAULT_DELETE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
-/// The `POST` body for a planned interconnect, all of whose values are known at apply.
-pub fn create_request(planned: &InterconnectState) -> Result<CreateInterconnect, String> {
+/// The `POST` body for a planned interconnect, all of whose values are known at apply. The pairing key
+/// comes from `pairing_key_wo` in the configuration (write-only: never in the plan), else from
+/// `pairing_key`.
+pub fn create_request(
+    planned: &InterconnectState,
+    config: &InterconnectState,
+) -> Result<CreateInterconnect, String> {
     let account = known(&planned.account_id, "account_id")?;
     match known(&planned.kind, "type")?.as_str() {
         TYPE_DIRECT => Ok(CreateInterconnect::Direct {
@@ -34,7 +39,10 @@ pub fn create_request(planned: &InterconnectState) -> Result<CreateInterconnect,
             bandwidth: known(&planned.bandwidth, "bandwidth")?
                 .parse()
                 .map_err(|e| format!("{e}"))?,
-            pairing_key: Secret::new(known(&planned.pairing_key, "pairing_key")?),
+            pairing_key: Secret::new(match &config.pairing_key_wo {
+                Value::Value(key) => key.clone(),
+                _ => known(&planned.pairing_key, "pairing_key")?,
+            }),
         }),
         other => Err(format!("unknown type {other:?}")),
     }
@@ -53,10 +61,11 @@ impl InterconnectResource {
         diags: &mut Diagnostics,
         configured: &Configured,
         planned: InterconnectState,
+        config: &InterconnectState,
     ) -> Option<(InterconnectState, Private)> {
         let deadline = Instant::now() + planned.timeout(|t| &t.create, DEFAULT_CREATE_TIMEOUT);
         let client = configured.client.until(deadline);
-        let request = match create_request(&planned) {
+        let request = match create_request(&planned, config) {
             Ok(request) => request,
             Err(e) => {
                 diag::error(diags, "Cannot create the interconnect", e, None);

@@ -29,7 +29,7 @@ use crate::api::{Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
 use crate::attributes::{self, Attr, Compare, Kind, Replaces, Role};
 use crate::context::ProviderContext;
 use crate::tf_types::{
-    parse_duration, timeouts_block, FacilityValue, InterconnectItem, Timeouts, ITEM_FIELDS,
+    parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ITEM_FIELDS,
 };
 
 pub use apply::create_request;
@@ -39,7 +39,7 @@ pub use validate::validate_config;
 
 /// The attributes a configuration sets, or that only `cni_interconnect` has; the computed ones it
 /// shares with every interconnect are [`ITEM_FIELDS`].
-const OWN_ATTRIBUTES: [Attr; 9] = [
+const OWN_ATTRIBUTES: [Attr; 11] = [
     Attr::new("id", Kind::String, Role::Computed, "The interconnect's name."),
     Attr::new("account_id", Kind::String, Role::OptionalComputed, "The account; defaults to the provider's `account_id`. Forces replacement.")
         .replacing(Replaces::Always(Compare::Exact)),
@@ -53,6 +53,11 @@ const OWN_ATTRIBUTES: [Attr; 9] = [
         .replacing(Replaces::Always(Compare::Speed)),
     Attr::new("pairing_key", Kind::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
         .sensitive()
+        .replacing(Replaces::Always(Compare::CreateOnly)),
+    Attr::new("pairing_key_wo", Kind::String, Role::Optional, "`gcp_partner` only, Terraform 1.11 and later: the pairing key as a write-only argument, sent to create the attachment and never stored in state or plan. Use it instead of `pairing_key`, with `pairing_key_wo_version`.")
+        .sensitive()
+        .write_only("pairing_key"),
+    Attr::new("pairing_key_wo_version", Kind::Number, Role::Optional, "Required with `pairing_key_wo`: change it to create the attachment anew with the current `pairing_key_wo` (there is no update API). Adding or removing it replaces nothing.")
         .replacing(Replaces::Always(Compare::CreateOnly)),
     Attr::new("wait_for_healthy", Kind::Bool, Role::OptionalComputed, "Whether create waits until the status is `Healthy` (within `timeouts.create`). Default `true` for `gcp_partner`, `false` for `direct` (a port stays `Pending` until its cross-connect is installed). Changing it never replaces."),
     Attr::new("skip_destroy", Kind::Bool, Role::Optional, "When true, destroy only removes the interconnect from state (with a warning) and leaves it in Cloudflare. Default false. Changing it never replaces."),
@@ -69,6 +74,11 @@ pub fn attribute_table() -> Vec<Attr> {
         .filter(|item| !OWN_ATTRIBUTES.iter().any(|a| a.name == item.name))
         .copied();
     own.chain(shared).collect()
+}
+
+/// The write-only attributes, each with the one to use instead on an older Terraform.
+pub fn write_only_attributes() -> Vec<(String, String)> {
+    attributes::write_only(&attribute_table())
 }
 
 /// The schema, derived from the table.
@@ -105,8 +115,12 @@ pub struct InterconnectState {
     pub speed: Value<String>,
     /// The attachment bandwidth (gcp_partner).
     pub bandwidth: Value<String>,
-    /// The GCP pairing key (gcp_partner); write-only, never read back.
+    /// The GCP pairing key (gcp_partner); never read back.
     pub pairing_key: Value<String>,
+    /// The GCP pairing key as a write-only argument: in the configuration only, always null in state.
+    pub pairing_key_wo: Value<String>,
+    /// Its version: a change creates the attachment anew.
+    pub pairing_key_wo_version: Value<Number>,
     /// Whether create waits for `Healthy`.
     pub wait_for_healthy: Value<bool>,
     /// Whether destroy only forgets the interconnect.
@@ -163,6 +177,10 @@ impl InterconnectState {
         }
         if !self.pairing_key.is_value() {
             self.pairing_key = Value::Null;
+        }
+        self.pairing_key_wo = Value::Null;
+        if !self.pairing_key_wo_version.is_value() {
+            self.pairing_key_wo_version = Value::Null;
         }
         self.owner = item.owner;
         self.site = item.site;
@@ -310,12 +328,12 @@ impl Resource for InterconnectResource {
         &self,
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
         _private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let configured = self.provider.configured(diags)?;
-        let (state, private) = self.create_and_wait(diags, &configured, planned).await?;
+        let (state, private) = self.create_and_wait(diags, &configured, planned, &config).await?;
         Some((state, Some(private)))
     }
 

@@ -31,14 +31,15 @@ pub fn plan_new(
         .kind
         .as_ref_option()
         .is_some_and(|k| k == TYPE_GCP_PARTNER);
-    if is_gcp && planned.pairing_key.is_null() {
+    if is_gcp && planned.pairing_key.is_null() && planned.pairing_key_wo.is_null() {
         required_for(
             diags,
             "pairing_key",
             TYPE_GCP_PARTNER,
-            "the pairing key of the GCP VLAN attachment, needed to create one (an imported attachment needs none)",
+            "the pairing key of the GCP VLAN attachment (or pairing_key_wo on Terraform 1.11 and later), needed to create one (an imported attachment needs none)",
         );
     }
+    planned.pairing_key_wo = Value::Null;
     if planned.wait_for_healthy.is_null() {
         planned.wait_for_healthy = default_wait(&planned.kind);
     }
@@ -80,6 +81,7 @@ pub fn plan_change(
     if config.speed.is_null() {
         planned.speed = prior.speed.clone();
     }
+    planned.pairing_key_wo = Value::Null;
     let replace = replacements(&attribute_table(), prior, &planned, config);
     if config.wait_for_healthy.is_null() {
         planned.wait_for_healthy = default_wait(&planned.kind);

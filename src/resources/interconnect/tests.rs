@@ -359,7 +359,7 @@ fn an_imported_interconnect_takes_the_configured_pairing_key_in_place() {
 #[test]
 fn create_requests_carry_the_variant_fields() {
     let planned = plan_new(direct(), &v("acc"), &mut Diagnostics::default());
-    match create_request(&planned) {
+    match create_request(&planned, &direct()) {
         Ok(CreateInterconnect::Direct {
             account,
             slot_id,
@@ -374,7 +374,7 @@ fn create_requests_carry_the_variant_fields() {
     }
     let planned = plan_new(gcp(), &v("acc"), &mut Diagnostics::default());
     assert!(matches!(
-        create_request(&planned),
+        create_request(&planned, &gcp()),
         Ok(CreateInterconnect::GcpPartner {
             bandwidth: Bandwidth::G1,
             ..
@@ -421,4 +421,70 @@ fn the_state_struct_and_the_attribute_table_declare_the_same_attributes() {
     let (declared, fields) =
         crate::attributes::names(&attribute_table(), &BLOCKS, &InterconnectState::default());
     assert_eq!(declared, fields);
+}
+
+#[test]
+fn a_write_only_key_goes_into_the_post_and_never_into_the_plan() {
+    let config = InterconnectState {
+        pairing_key: Value::Null,
+        pairing_key_wo: v("7e51371e-72a3-40b5-b844-2e3efefaee59/us-central1/1"),
+        pairing_key_wo_version: Value::Value(Number(1.0)),
+        ..gcp()
+    };
+    assert!(error_paths(&config).is_empty(), "{:?}", error_paths(&config));
+    let mut diags = Diagnostics::default();
+    let planned = plan_new(config.clone(), &v("acc"), &mut diags);
+    assert!(diags.errors.is_empty(), "a write-only key is enough to create");
+    assert!(planned.pairing_key_wo.is_null(), "never in the plan");
+    match create_request(&planned, &config) {
+        Ok(CreateInterconnect::GcpPartner { pairing_key, .. }) => {
+            assert_eq!(
+                pairing_key.expose(),
+                "7e51371e-72a3-40b5-b844-2e3efefaee59/us-central1/1"
+            )
+        }
+        _ => panic!("not a gcp_partner request"),
+    }
+    let both = InterconnectState {
+        pairing_key: v("k"),
+        ..config.clone()
+    };
+    assert_eq!(error_paths(&both), vec!["pairing_key_wo".to_owned()]);
+    let unversioned = InterconnectState {
+        pairing_key_wo_version: Value::Null,
+        ..config.clone()
+    };
+    assert_eq!(
+        error_paths(&unversioned),
+        vec!["pairing_key_wo_version".to_owned()]
+    );
+}
+
+#[test]
+fn bumping_the_write_only_keys_version_replaces_and_adding_one_does_not() {
+    let mut prior = applied(gcp());
+    prior.pairing_key = Value::Null;
+    prior.pairing_key_wo_version = Value::Value(Number(1.0));
+    let config = InterconnectState {
+        pairing_key: Value::Null,
+        pairing_key_wo: v("k2"),
+        pairing_key_wo_version: Value::Value(Number(2.0)),
+        ..gcp()
+    };
+    let mut proposed = prior.clone();
+    proposed.pairing_key_wo = config.pairing_key_wo.clone();
+    proposed.pairing_key_wo_version = config.pairing_key_wo_version;
+    let (planned, replace) = plan_change(&prior, proposed, &config, &v("acc"));
+    assert_eq!(replace, vec![AttributePath::new("pairing_key_wo_version")]);
+    assert!(planned.pairing_key_wo.is_null());
+
+    let mut imported = applied(gcp());
+    imported.pairing_key = Value::Null;
+    let mut proposed = imported.clone();
+    proposed.pairing_key_wo_version = config.pairing_key_wo_version;
+    let (_, replace) = plan_change(&imported, proposed, &config, &v("acc"));
+    assert!(
+        replace.is_empty(),
+        "adopting a version after an import replaces nothing: {replace:?}"
+    );
 }

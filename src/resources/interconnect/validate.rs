@@ -72,6 +72,13 @@ fn validate_direct(cfg: &InterconnectState, diags: &mut Diagnostics) {
         TYPE_GCP_PARTNER,
         TYPE_DIRECT,
     );
+    not_for(
+        diags,
+        "pairing_key_wo",
+        &cfg.pairing_key_wo,
+        TYPE_GCP_PARTNER,
+        TYPE_DIRECT,
+    );
 }
 
 fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
@@ -94,6 +101,7 @@ fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
         }
         Value::Unknown => {}
     }
+    validate_write_only_key(cfg, diags);
     // The pairing key is needed only to create: plan_new asks for it, so that an imported or existing
     // attachment plans without one.
     match &cfg.pairing_key {
@@ -134,6 +142,37 @@ fn not_for(diags: &mut Diagnostics, name: &'static str, value: &Value<String>, b
             "Attribute not allowed for this type",
             format!("{name} applies only to type = {belongs_to:?}; remove it for type = {kind:?}."),
             diag::attr(name),
+        );
+    }
+}
+
+/// `pairing_key_wo`: not empty, not beside `pairing_key`, and with a version to bump.
+fn validate_write_only_key(cfg: &InterconnectState, diags: &mut Diagnostics) {
+    let Value::Value(key) = &cfg.pairing_key_wo else {
+        return;
+    };
+    if key.trim().is_empty() {
+        diag::error(
+            diags,
+            "Invalid pairing_key_wo",
+            "pairing_key_wo must not be empty.",
+            diag::attr("pairing_key_wo"),
+        );
+    }
+    if cfg.pairing_key.is_value() {
+        diag::error(
+            diags,
+            "Conflicting pairing keys",
+            "Set either pairing_key or pairing_key_wo, not both.",
+            diag::attr("pairing_key_wo"),
+        );
+    }
+    if cfg.pairing_key_wo_version.is_null() {
+        diag::error(
+            diags,
+            "Missing pairing_key_wo_version",
+            "pairing_key_wo_version is required with pairing_key_wo: Terraform never stores the key, so changing the version is how a new key is sent (it creates the attachment anew).",
+            diag::attr("pairing_key_wo_version"),
         );
     }
 }

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use tokio_util::sync::CancellationToken;
 
 use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
-use crate::plugin::handlers::{DataSourceHandler, Registry, ResourceHandler, Typed};
+use crate::plugin::handlers::{DataSourceHandler, ListHandler, Registry, ResourceHandler, Typed};
 use crate::provider::CniProvider;
-use crate::resources::interconnect::{self, InterconnectResource};
+use crate::resources::interconnect::{self, InterconnectList, InterconnectResource};
 
 /// Everything the provider serves, for the plugin server: the provider block, `cni_interconnect` and
 /// the data sources. `cancel` is the interrupt token (SIGINT, StopProvider) every wait watches.
@@ -19,7 +19,9 @@ pub fn registry(cancel: CancellationToken) -> Registry {
         "cni_interconnect".to_owned(),
         Box::new(
             Typed::new(InterconnectResource::new(state.clone()))
-                .with_write_only(interconnect::write_only_attributes()),
+                .with_write_only(interconnect::write_only_attributes())
+                .with_identity(interconnect::identity())
+                .with_config_generator(interconnect::generated_config),
         ) as Box<dyn ResourceHandler>,
     )]);
     let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
@@ -37,12 +39,17 @@ pub fn registry(cancel: CancellationToken) -> Registry {
         ),
         (
             "cni_slots".to_owned(),
-            Box::new(Typed::new(SlotsDataSource::new(state))),
+            Box::new(Typed::new(SlotsDataSource::new(state.clone()))),
         ),
     ]);
+    let lists: HashMap<String, Box<dyn ListHandler>> = HashMap::from([(
+        "cni_interconnect".to_owned(),
+        Box::new(InterconnectList::new(state)) as Box<dyn ListHandler>,
+    )]);
     Registry {
         provider: Box::new(Typed::new(provider)),
         resources,
         data_sources,
+        lists,
     }
 }

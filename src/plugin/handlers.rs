@@ -83,6 +83,19 @@ pub trait ResourceHandler: Send + Sync {
     fn write_only(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// Its identity, if it has one.
+    fn identity(&self) -> Option<Identity> {
+        None
+    }
+    /// The configuration that adopts an existing object (`terraform query -generate-config-out`), as
+    /// msgpack of the managed schema's object; `None` when the type cannot generate one.
+    fn generate_config(&self, _diags: &mut Diagnostics, _state: Dynamic<'_>) -> Option<Vec<u8>> {
+        None
+    }
+    /// Whether [`ResourceHandler::generate_config`] is implemented.
+    fn generates_config(&self) -> bool {
+        false
+    }
 }
 
 /// A data source type.
@@ -96,6 +109,51 @@ pub trait DataSourceHandler: Send + Sync {
     async fn read(&self, diags: &mut Diagnostics, config: Dynamic<'_>) -> Option<Vec<u8>>;
 }
 
+/// A resource type's identity (Terraform 1.12 and later): attributes of its state that name an object
+/// for good, all strings.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// The identity schema's version.
+    pub version: i64,
+    /// The attributes: name, whether an `import` block must give it, and a description.
+    pub attributes: Vec<(&'static str, bool, &'static str)>,
+    /// The import ID an identity stands for (an `import` block's `identity` → what `id` would say).
+    pub import_id: fn(&IdentityValues) -> Result<String, String>,
+}
+
+/// An identity's values by attribute name (`None` for a null).
+pub type IdentityValues = HashMap<String, Option<String>>;
+
+/// One result of a list resource.
+#[derive(Debug, Clone, Default)]
+pub struct Listed {
+    /// Its identity (msgpack of the identity object).
+    pub identity: Vec<u8>,
+    /// A name for people.
+    pub display_name: String,
+    /// The whole object (msgpack of the managed resource's state), when asked for.
+    pub resource: Option<Vec<u8>>,
+}
+
+/// A list resource type (protocol 6.10, Terraform 1.14 and later: `terraform query`).
+#[async_trait]
+pub trait ListHandler: Send + Sync {
+    /// The schema of its `config` block.
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
+    /// Checks a `config` block.
+    async fn validate(&self, diags: &mut Diagnostics, config: Dynamic<'_>);
+    /// Sends every result to `results` (at most `limit`), and stops as soon as nobody listens any more.
+    /// An error ends the listing as a diagnostic.
+    async fn list(
+        &self,
+        diags: &mut Diagnostics,
+        config: Dynamic<'_>,
+        include_resource: bool,
+        limit: usize,
+        results: tokio::sync::mpsc::Sender<Listed>,
+    );
+}
+
 /// Everything a provider serves: the provider block, and its types by full name (`cni_interconnect`).
 pub struct Registry {
     /// The provider block.
@@ -104,6 +162,8 @@ pub struct Registry {
     pub resources: HashMap<String, Box<dyn ResourceHandler>>,
     /// Data source types.
     pub data_sources: HashMap<String, Box<dyn DataSourceHandler>>,
+    /// List resource types; each must also be a managed resource type with an identity.
+    pub lists: HashMap<String, Box<dyn ListHandler>>,
 }
 
 /// A stored object made to hold exactly the schema's attributes and blocks: what the schema no longer
@@ -129,7 +189,12 @@ pub struct Typed<T> {
     inner: T,
     migration: Option<Migration>,
     write_only: Vec<(String, String)>,
+    identity: Option<Identity>,
+    generator: Option<ConfigGenerator>,
 }
+
+/// From a stored object (JSON) to the configuration that adopts it: only what a user writes.
+pub type ConfigGenerator = fn(serde_json::Value) -> serde_json::Value;
 
 impl<T> Typed<T> {
     /// Serves `inner`.
@@ -138,6 +203,24 @@ impl<T> Typed<T> {
             inner,
             migration: None,
             write_only: Vec::new(),
+            identity: None,
+            generator: None,
+        }
+    }
+
+    /// The same, generating configurations with `generator`.
+    pub fn with_config_generator(self, generator: ConfigGenerator) -> Self {
+        Typed {
+            generator: Some(generator),
+            ..self
+        }
+    }
+
+    /// The same, with this identity.
+    pub fn with_identity(self, identity: Identity) -> Self {
+        Typed {
+            identity: Some(identity),
+            ..self
         }
     }
 
@@ -333,6 +416,33 @@ where
 
     fn write_only(&self) -> Vec<(String, String)> {
         self.write_only.clone()
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        self.identity.clone()
+    }
+
+    fn generates_config(&self) -> bool {
+        self.generator.is_some()
+    }
+
+    fn generate_config(&self, diags: &mut Diagnostics, state: Dynamic<'_>) -> Option<Vec<u8>> {
+        let generator = self.generator?;
+        let schema = self.inner.schema(diags)?;
+        let stored: serde_json::Value = if is_null(state) {
+            serde_json::Value::Object(Default::default())
+        } else {
+            decode(state, "state", diags)?
+        };
+        let config: T::State<'static> =
+            match serde_json::from_value(fit_to_schema(generator(stored), &schema)) {
+                Ok(config) => config,
+                Err(e) => {
+                    convert::error(diags, "Could not generate the configuration", e.to_string());
+                    return None;
+                }
+            };
+        encode(&config, "configuration", diags)
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod handlers;
+pub mod identity;
 pub mod proto;
 pub mod server;
 pub mod service;

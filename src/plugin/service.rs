@@ -12,6 +12,7 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{self, dynamic};
 use super::handlers::{Registry, ResourceHandler};
+use super::identity;
 use super::proto::tfplugin6 as pb;
 use pb::provider_server::Provider;
 
@@ -39,10 +40,17 @@ impl Service {
         found
     }
 
+    /// The identity of an object of `type_name` from its state, when the type has one and the object
+    /// exists.
+    fn identity_of(&self, type_name: &str, state: &[u8]) -> Option<pb::ResourceIdentityData> {
+        let spec = self.registry.resources.get(type_name)?.identity()?;
+        identity::of_state(&spec, state)
+    }
+
     fn schemas(&self, diags: &mut Diagnostics) -> pb::get_provider_schema::Response {
         let mut response = pb::get_provider_schema::Response {
             provider: self.registry.provider.schema(diags).as_ref().map(convert::schema),
-            server_capabilities: Some(capabilities()),
+            server_capabilities: Some(capabilities(&self.registry)),
             ..Default::default()
         };
         for (name, resource) in &self.registry.resources {
@@ -59,21 +67,69 @@ impl Service {
                     .insert(name.clone(), convert::schema(&schema));
             }
         }
+        for (name, list) in &self.registry.lists {
+            if let Some(schema) = list.schema(diags) {
+                response
+                    .list_resource_schemas
+                    .insert(name.clone(), convert::schema(&schema));
+            }
+        }
         response
     }
 }
 
-fn capabilities() -> pb::ServerCapabilities {
+fn capabilities(registry: &Registry) -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: false,
         move_resource_state: false,
-        generate_resource_config: false,
+        generate_resource_config: registry.resources.values().any(|r| r.generates_config()),
     }
 }
 
 fn unimplemented(rpc: &str) -> Status {
     Status::unimplemented(format!("{rpc}: this provider declares no type that uses it"))
+}
+
+/// Runs a list resource, turning each result into an event; a failure ends the stream with one
+/// event carrying its diagnostics. Ends as soon as Terraform stops reading.
+async fn list_into(
+    registry: &Registry,
+    request: pb::list_resource::Request,
+    events: tokio::sync::mpsc::Sender<Result<pb::list_resource::Event, Status>>,
+) {
+    let Some(list) = registry.lists.get(&request.type_name) else {
+        return;
+    };
+    let (results, mut received) = tokio::sync::mpsc::channel::<super::handlers::Listed>(16);
+    let limit = usize::try_from(request.limit).unwrap_or(0);
+    let include = request.include_resource_object;
+    let forward = async {
+        while let Some(listed) = received.recv().await {
+            let event = pb::list_resource::Event {
+                identity: Some(pb::ResourceIdentityData {
+                    identity_data: Some(dynamic(listed.identity)),
+                }),
+                display_name: listed.display_name,
+                resource_object: listed.resource.map(dynamic),
+                diagnostic: Vec::new(),
+            };
+            if events.send(Ok(event)).await.is_err() {
+                return;
+            }
+        }
+    };
+    let mut diags = Diagnostics::default();
+    let produce = list.list(&mut diags, request.config.as_ref(), include, limit, results);
+    tokio::join!(produce, forward);
+    if !diags.errors.is_empty() || !diags.warnings.is_empty() {
+        let _ = events
+            .send(Ok(pb::list_resource::Event {
+                diagnostic: convert::diagnostics(diags),
+                ..Default::default()
+            }))
+            .await;
+    }
 }
 
 /// The stream type of the server-streaming RPCs.
@@ -89,12 +145,15 @@ impl Provider for Service {
     ) -> Answer<pb::get_metadata::Response> {
         use pb::get_metadata::{DataSourceMetadata, ResourceMetadata};
         Ok(Response::new(pb::get_metadata::Response {
-            server_capabilities: Some(capabilities()),
+            server_capabilities: Some(capabilities(&self.registry)),
             resources: (self.registry.resources.keys())
                 .map(|t| ResourceMetadata { type_name: t.clone() })
                 .collect(),
             data_sources: (self.registry.data_sources.keys())
                 .map(|t| DataSourceMetadata { type_name: t.clone() })
+                .collect(),
+            list_resources: (self.registry.lists.keys())
+                .map(|t| pb::get_metadata::ListResourceMetadata { type_name: t.clone() })
                 .collect(),
             ..Default::default()
         }))
@@ -193,14 +252,44 @@ impl Provider for Service {
         &self,
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Answer<pb::get_resource_identity_schemas::Response> {
-        Ok(Response::new(Default::default()))
+        let identity_schemas = self
+            .registry
+            .resources
+            .iter()
+            .filter_map(|(name, resource)| Some((name.clone(), identity::schema(&resource.identity()?))))
+            .collect();
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas,
+            diagnostics: Vec::new(),
+        }))
     }
 
     async fn upgrade_resource_identity(
         &self,
-        _: Request<pb::upgrade_resource_identity::Request>,
+        request: Request<pb::upgrade_resource_identity::Request>,
     ) -> Answer<pb::upgrade_resource_identity::Response> {
-        Err(unimplemented("UpgradeResourceIdentity"))
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let json = request.raw_identity.map(|raw| raw.json).unwrap_or_default();
+        let upgraded = match self
+            .resource(&request.type_name, &mut diags)
+            .map(|r| r.identity())
+        {
+            Some(Some(spec)) => identity::upgrade(&spec, &json, &mut diags),
+            Some(None) => {
+                convert::error(
+                    &mut diags,
+                    "No identity",
+                    format!("{} has no identity.", request.type_name),
+                );
+                None
+            }
+            None => None,
+        };
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: upgraded,
+            diagnostics: convert::diagnostics(diags),
+        }))
     }
 
     async fn configure_provider(
@@ -232,6 +321,9 @@ impl Provider for Service {
             }
             None => None,
         };
+        let new_identity = read
+            .as_ref()
+            .and_then(|stored| self.identity_of(&request.type_name, &stored.state));
         let (new_state, private) = match read {
             Some(stored) => (Some(dynamic(stored.state)), stored.private),
             None => (None, Vec::new()),
@@ -239,6 +331,7 @@ impl Provider for Service {
         Ok(Response::new(pb::read_resource::Response {
             new_state,
             private,
+            new_identity,
             diagnostics: convert::diagnostics(diags),
             ..Default::default()
         }))
@@ -266,6 +359,16 @@ impl Provider for Service {
         };
         let mut response = pb::plan_resource_change::Response::default();
         if let Some(planned) = planned {
+            // An identity names the object for its lifetime: a change plans the prior object's. A create
+            // plans one only when it is wholly known (Terraform cannot render an unknown one in a
+            // replacement's plan); the object gets its identity when it is made.
+            let identified_by = match request.prior_state.as_ref() {
+                Some(prior) if !convert::is_null(Some(prior)) => prior.msgpack.as_slice(),
+                _ => planned.state.as_slice(),
+            };
+            response.planned_identity = self
+                .identity_of(&request.type_name, identified_by)
+                .filter(identity::is_known);
             response.planned_state = Some(dynamic(planned.state));
             response.planned_private = planned.private;
             response.requires_replace = planned.requires_replace.iter().map(convert::path).collect();
@@ -294,6 +397,9 @@ impl Provider for Service {
             }
             None => None,
         };
+        let new_identity = applied
+            .as_ref()
+            .and_then(|stored| self.identity_of(&request.type_name, &stored.state));
         let (new_state, private) = match applied {
             Some(stored) => (Some(dynamic(stored.state)), stored.private),
             None => (None, Vec::new()),
@@ -301,6 +407,7 @@ impl Provider for Service {
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state,
             private,
+            new_identity,
             diagnostics: convert::diagnostics(diags),
             ..Default::default()
         }))
@@ -313,7 +420,15 @@ impl Provider for Service {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         let imported = match self.resource(&request.type_name, &mut diags) {
-            Some(resource) => resource.import(&mut diags, request.id).await,
+            Some(resource) => match (&request.identity, resource.identity()) {
+                (Some(data), Some(spec)) if request.id.is_empty() => {
+                    match identity::import_id(&spec, data, &mut diags) {
+                        Some(id) => resource.import(&mut diags, id).await,
+                        None => None,
+                    }
+                }
+                _ => resource.import(&mut diags, request.id).await,
+            },
             None => None,
         };
         Ok(Response::new(pb::import_resource_state::Response {
@@ -321,9 +436,9 @@ impl Provider for Service {
                 .into_iter()
                 .map(|stored| pb::import_resource_state::ImportedResource {
                     type_name: request.type_name.clone(),
+                    identity: self.identity_of(&request.type_name, &stored.state),
                     state: Some(dynamic(stored.state)),
                     private: stored.private,
-                    identity: None,
                 })
                 .collect(),
             diagnostics: convert::diagnostics(diags),
@@ -364,9 +479,18 @@ impl Provider for Service {
 
     async fn generate_resource_config(
         &self,
-        _: Request<pb::generate_resource_config::Request>,
+        request: Request<pb::generate_resource_config::Request>,
     ) -> Answer<pb::generate_resource_config::Response> {
-        Err(unimplemented("GenerateResourceConfig"))
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let config = match self.resource(&request.type_name, &mut diags) {
+            Some(resource) => resource.generate_config(&mut diags, request.state.as_ref()),
+            None => None,
+        };
+        Ok(Response::new(pb::generate_resource_config::Response {
+            config: config.map(dynamic),
+            diagnostics: convert::diagnostics(diags),
+        }))
     }
 
     async fn validate_ephemeral_resource_config(
@@ -401,16 +525,42 @@ impl Provider for Service {
 
     async fn list_resource(
         &self,
-        _: Request<pb::list_resource::Request>,
+        request: Request<pb::list_resource::Request>,
     ) -> Answer<Self::ListResourceStream> {
-        Err(unimplemented("ListResource"))
+        let request = request.into_inner();
+        if !self.registry.lists.contains_key(&request.type_name) {
+            return Err(Status::not_found(format!(
+                "this provider has no list resource {:?}",
+                request.type_name
+            )));
+        }
+        let (events, stream) = tokio::sync::mpsc::channel(16);
+        let registry = self.registry.clone();
+        tokio::spawn(async move {
+            list_into(&registry, request, events).await;
+        });
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::ReceiverStream::new(stream),
+        )))
     }
 
     async fn validate_list_resource_config(
         &self,
-        _: Request<pb::validate_list_resource_config::Request>,
+        request: Request<pb::validate_list_resource_config::Request>,
     ) -> Answer<pb::validate_list_resource_config::Response> {
-        Err(unimplemented("ValidateListResourceConfig"))
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        match self.registry.lists.get(&request.type_name) {
+            Some(list) => list.validate(&mut diags, request.config.as_ref()).await,
+            None => convert::error(
+                &mut diags,
+                "Unknown list resource",
+                format!("This provider has no list resource {:?}.", request.type_name),
+            ),
+        }
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: convert::diagnostics(diags),
+        }))
     }
 
     async fn get_functions(

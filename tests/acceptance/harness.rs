@@ -425,6 +425,16 @@ impl Workspace {
             .collect()
     }
 
+    /// The Terraform version as `(major, minor)`.
+    pub fn terraform_version(&self) -> (u64, u64) {
+        let run = self.tf(&["version", "-json"]).ok();
+        let start = run.output.find('{').unwrap_or(0);
+        let value: Value = serde_json::from_str(&run.output[start..]).expect("version JSON");
+        let text = value["terraform_version"].as_str().unwrap_or_default().to_owned();
+        let mut parts = text.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    }
+
     /// The outputs, as `terraform output -json` gives them.
     pub fn outputs(&self) -> Value {
         let run = self.tf(&["output", "-json"]).ok();

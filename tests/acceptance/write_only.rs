@@ -4,19 +4,9 @@
 
 use serde_json::json;
 
-use crate::harness::{Background, Workspace, COMMAND_LIMIT};
+use crate::harness::{Background, COMMAND_LIMIT};
 use crate::lifecycle::key;
 use crate::workspace;
-
-/// The Terraform version as `(major, minor)`.
-fn version(ws: &Workspace) -> (u64, u64) {
-    let run = ws.tf(&["version", "-json"]).ok();
-    let start = run.output.find('{').unwrap_or(0);
-    let value: serde_json::Value = serde_json::from_str(&run.output[start..]).expect("version JSON");
-    let text = value["terraform_version"].as_str().unwrap_or_default().to_owned();
-    let mut parts = text.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
-    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
-}
 
 fn write_only(n: u32, version: u32) -> String {
     format!(
@@ -30,7 +20,7 @@ fn write_only(n: u32, version: u32) -> String {
 fn a_write_only_pairing_key_reaches_the_api_and_nothing_else() {
     let ws = workspace!();
     ws.config(&write_only(110, 1));
-    if version(&ws) < (1, 11) {
+    if ws.terraform_version() < (1, 11) {
         ws.plan()
             .fails_with(&["needs Terraform 1.11", "`pairing_key` instead"]);
         assert!(ws.mock.requests().is_empty(), "no API call");
@@ -80,7 +70,7 @@ fn a_write_only_pairing_key_reaches_the_api_and_nothing_else() {
 #[test]
 fn moving_from_pairing_key_to_pairing_key_wo_replaces_nothing() {
     let ws = workspace!();
-    if version(&ws) < (1, 11) {
+    if ws.terraform_version() < (1, 11) {
         return;
     }
     ws.config(&crate::lifecycle::gcp("gcp", 112, "wait_for_healthy = false"));

@@ -9,6 +9,7 @@
 
 mod apply;
 mod import;
+mod list;
 mod plan;
 mod validate;
 
@@ -28,12 +29,14 @@ use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
 use crate::attributes::{self, Attr, Compare, Kind, Replaces, Role};
 use crate::context::ProviderContext;
+use crate::plugin::handlers::Identity;
 use crate::tf_types::{
     parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ITEM_FIELDS,
 };
 
 pub use apply::create_request;
 pub use import::parse_import_id;
+pub use list::{generated_config, InterconnectList};
 pub use plan::{default_wait, plan_change, plan_new};
 pub use validate::validate_config;
 
@@ -74,6 +77,33 @@ pub fn attribute_table() -> Vec<Attr> {
         .filter(|item| !OWN_ATTRIBUTES.iter().any(|a| a.name == item.name))
         .copied();
     own.chain(shared).collect()
+}
+
+/// The identity: the account and the name, as an import ID `<account_id>/<name>` (or `<name>` with
+/// the provider's account).
+pub fn identity() -> Identity {
+    Identity {
+        version: 0,
+        attributes: vec![
+            (
+                "account_id",
+                false,
+                "The account; defaults to the provider's `account_id`.",
+            ),
+            ("name", true, "The interconnect's name."),
+        ],
+        import_id: |values| {
+            let name = values
+                .get("name")
+                .cloned()
+                .flatten()
+                .ok_or("the identity has no name")?;
+            Ok(match values.get("account_id").cloned().flatten() {
+                Some(account) => format!("{account}/{name}"),
+                None => name,
+            })
+        },
+    }
 }
 
 /// The write-only attributes, each with the one to use instead on an older Terraform.

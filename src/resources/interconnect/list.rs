@@ -1,0 +1,211 @@
+//! The list resource `cni_interconnect` (`terraform query`, Terraform 1.14 and later): every
+//! interconnect of an account, page by page, each with its identity, a display name and, when asked,
+//! the whole object; and the configuration that adopts one.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+use tf_provider::schema::Schema;
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
+
+use super::{InterconnectState, TYPE_DIRECT, TYPE_GCP_PARTNER};
+use crate::api::{Interconnect, InterconnectFilter};
+use crate::attributes::{self, Attr, Kind, Role};
+use crate::context::ProviderContext;
+use crate::diag;
+use crate::plugin::handlers::{Dynamic, ListHandler, Listed};
+use crate::tf_types::{check_account_id, effective_account};
+
+/// The `config` block of `list "cni_interconnect"`.
+#[derive(Serialize, Deserialize, Clone, Default)]
+pub struct ListConfig {
+    /// The account; defaults to the provider's.
+    pub account_id: Value<String>,
+    /// Only this site.
+    pub site: Value<String>,
+    /// Only this type.
+    #[serde(rename = "type")]
+    pub kind: Value<String>,
+}
+
+/// The attributes of the `config` block.
+pub(super) const LIST_ATTRIBUTES: [Attr; 3] = [
+    Attr::new(
+        "account_id",
+        Kind::String,
+        Role::Optional,
+        "The account; defaults to the provider's `account_id`.",
+    ),
+    Attr::new(
+        "site",
+        Kind::String,
+        Role::Optional,
+        "Only interconnects at this Cloudflare site.",
+    ),
+    Attr::new(
+        "type",
+        Kind::String,
+        Role::Optional,
+        "Only interconnects of this type: `direct` or `gcp_partner`.",
+    ),
+];
+
+/// The list resource.
+pub struct InterconnectList {
+    provider: Arc<ProviderContext>,
+}
+
+impl InterconnectList {
+    /// The list resource, served by `provider`.
+    pub fn new(provider: Arc<ProviderContext>) -> Self {
+        InterconnectList { provider }
+    }
+}
+
+/// `<name> (<type>, <site or region>)`.
+fn display_name(ic: &Interconnect) -> String {
+    let place = ic.site().or(ic.region()).unwrap_or("unknown place");
+    format!("{} ({}, {place})", ic.name(), ic.kind())
+}
+
+fn decode_config(config: Dynamic<'_>, diags: &mut Diagnostics) -> Option<ListConfig> {
+    let bytes = config.map(|c| c.msgpack.as_slice()).filter(|b| !b.is_empty());
+    let Some(bytes) = bytes else {
+        return Some(ListConfig::default());
+    };
+    match rmp_serde::from_slice(bytes) {
+        Ok(config) => Some(config),
+        Err(e) => {
+            diag::error(
+                diags,
+                "Could not decode the list configuration",
+                e.to_string(),
+                None,
+            );
+            None
+        }
+    }
+}
+
+#[async_trait]
+impl ListHandler for InterconnectList {
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 0,
+            block: attributes::block(
+                "Every interconnect of an account, with its identity, to adopt with `terraform query -generate-config-out`.",
+                &LIST_ATTRIBUTES,
+                vec![],
+            ),
+        })
+    }
+
+    async fn validate(&self, diags: &mut Diagnostics, config: Dynamic<'_>) {
+        let Some(config) = decode_config(config, diags) else {
+            return;
+        };
+        check_account_id(diags, &config.account_id);
+        if let Value::Value(kind) = &config.kind {
+            if kind != TYPE_DIRECT && kind != TYPE_GCP_PARTNER {
+                diag::error(
+                    diags,
+                    "Invalid type filter",
+                    format!("type must be \"direct\" or \"gcp_partner\", not {kind:?}."),
+                    diag::attr("type"),
+                );
+            }
+        }
+    }
+
+    async fn list(
+        &self,
+        diags: &mut Diagnostics,
+        config: Dynamic<'_>,
+        include_resource: bool,
+        limit: usize,
+        results: tokio::sync::mpsc::Sender<Listed>,
+    ) {
+        let Some(config) = decode_config(config, diags) else {
+            return;
+        };
+        let Some(configured) = self.provider.configured(diags) else {
+            return;
+        };
+        let Value::Value(account) = effective_account(&config.account_id, &self.provider.default_account())
+        else {
+            diag::error(
+                diags,
+                "Missing account_id",
+                "Set account_id in the list's config block, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID).",
+                diag::attr("account_id"),
+            );
+            return;
+        };
+        let filter = InterconnectFilter {
+            site: config.site.as_ref_option().cloned(),
+            kind: config.kind.as_ref_option().cloned(),
+        };
+        let api = configured.client.account(account.clone());
+        let mut listing = std::pin::pin!(configured.client.interconnects(&account, &filter));
+        let mut sent = 0;
+        while sent < limit {
+            let interconnect = match listing.next().await {
+                None => return,
+                Some(Ok(ic)) => ic,
+                Some(Err(e)) => {
+                    diag::api_error(diags, "Could not list interconnects", &e);
+                    return;
+                }
+            };
+            let identity = json!({"account_id": account, "name": interconnect.name()});
+            let resource = if include_resource {
+                let mut state = InterconnectState {
+                    account_id: Value::Value(account.clone()),
+                    ..Default::default()
+                };
+                state.apply_interconnect(&interconnect);
+                state.apply_status(api.status(interconnect.name()).await.ok().as_ref());
+                rmp_serde::to_vec_named(&state).ok()
+            } else {
+                None
+            };
+            let listed = Listed {
+                identity: rmp_serde::to_vec_named(&identity).unwrap_or_default(),
+                display_name: display_name(&interconnect),
+                resource,
+            };
+            if results.send(listed).await.is_err() {
+                return; // Terraform has what it wants.
+            }
+            sent += 1;
+        }
+    }
+}
+
+/// The configuration that adopts an existing interconnect: only what a user writes (`type`, then
+/// `slot_id` and `speed` for a port, or `bandwidth` for an attachment); never computed values or keys.
+pub fn generated_config(state: Json) -> Json {
+    let pick = |name: &str| state.get(name).cloned().unwrap_or(Json::Null);
+    let mut config = json!({
+        "type": pick("type"),
+        "timeouts": {"create": null, "delete": null},
+    });
+    match state.get("type").and_then(Json::as_str) {
+        Some(TYPE_DIRECT) => {
+            config["slot_id"] = pick("slot_id");
+            config["speed"] = pick("speed");
+        }
+        Some(TYPE_GCP_PARTNER) => {
+            config["bandwidth"] = match pick("bandwidth") {
+                Json::Null => pick("speed"),
+                bandwidth => bandwidth,
+            };
+        }
+        _ => {}
+    }
+    config
+}

@@ -1,0 +1,86 @@
+//! `terraform query` (Terraform 1.14 and later): the list resource `cni_interconnect` finds every
+//! interconnect of an account, across pages and with filters, and `-generate-config-out` writes
+//! configuration that `terraform plan` accepts as it is: N to import, nothing else.
+
+use serde_json::json;
+
+use crate::harness::ACCOUNT;
+use crate::lifecycle::{key, SLOT_A, SLOT_B};
+use crate::workspace;
+
+#[test]
+fn terraform_query_finds_every_interconnect_and_generates_configuration_to_adopt_them() {
+    let ws = workspace!("--page-size", "2");
+    if ws.terraform_version() < (1, 14) {
+        return;
+    }
+    for slot in [SLOT_A, SLOT_B] {
+        ws.mock
+            .create_directly(json!({"account": ACCOUNT, "type": "direct", "slot_id": slot}));
+    }
+    for n in 0..3 {
+        ws.mock.create_directly(json!({
+            "account": ACCOUNT, "type": "gcp_partner", "bandwidth": "2G", "pairing_key": key(120 + n)
+        }));
+    }
+    ws.config("");
+    std::fs::write(
+        ws.path().join("discover.tfquery.hcl"),
+        "list \"cni_interconnect\" \"all\" {\n  provider = cni\n  include_resource = true\n}\n\n\
+         list \"cni_interconnect\" \"ports\" {\n  provider = cni\n  config {\n    type = \"direct\"\n  }\n}\n",
+    )
+    .expect("write the query");
+
+    let found = ws.tf(&["query", "-no-color"]).ok().output;
+    for name in [
+        "icon-000001",
+        "icon-000002",
+        "icon-000003",
+        "icon-000004",
+        "icon-000005",
+    ] {
+        assert!(found.contains(name), "{name} not found:\n{found}");
+    }
+    assert!(
+        found.contains("(direct, ewr01)"),
+        "display names say type and place:\n{found}"
+    );
+    assert!(found.contains("(gcp_partner, us-east4)"), "{found}");
+
+    std::fs::remove_file(ws.path().join("discover.tfquery.hcl")).expect("remove");
+    std::fs::write(
+        ws.path().join("adopt.tfquery.hcl"),
+        "list \"cni_interconnect\" \"all\" {\n  provider = cni\n}\n",
+    )
+    .expect("write the query");
+    ws.tf(&["query", "-no-color", "-generate-config-out=found.tf"])
+        .ok();
+    let generated = std::fs::read_to_string(ws.path().join("found.tf")).expect("generated configuration");
+    assert_eq!(generated.matches("import {").count(), 5, "{generated}");
+    // Terraform writes every optional attribute, as null when unset; nothing computed, and no key.
+    for absent in [
+        "status",
+        "owner",
+        "virtual_port_reservation_id",
+        "facility",
+        "pairing_key = \"",
+    ] {
+        assert!(
+            !generated.contains(absent),
+            "{absent} in generated configuration:\n{generated}"
+        );
+    }
+    assert!(
+        generated.contains("slot_id") && generated.contains("\"2G\""),
+        "{generated}"
+    );
+    std::fs::remove_file(ws.path().join("adopt.tfquery.hcl")).expect("remove");
+
+    ws.plan()
+        .contains(&["Plan: 5 to import, 0 to add, 0 to change, 0 to destroy"]);
+    ws.apply().ok();
+    assert_eq!(ws.addresses().len(), 5);
+    ws.assert_no_changes();
+    assert_eq!(ws.mock.creates(), 5, "only the five made outside Terraform");
+    ws.destroy_all();
+}

@@ -42,6 +42,10 @@ echo "==> terraform apply ($("$terraform" version | head -1))"
 "$terraform" apply -auto-approve -input=false -compact-warnings
 echo "==> terraform output"
 "$terraform" output
+echo "==> terraform query (what exists in the account, with the identities to import it by)"
+printf 'list "cni_interconnect" "all" {\n  provider = cni\n}\n' >"$work/all.tfquery.hcl"
+"$terraform" query
+rm "$work/all.tfquery.hcl"
 echo "==> terraform destroy"
 "$terraform" destroy -auto-approve -input=false
 left=$(curl -s "${base_url%/client/v4}/__mock/interconnects")

@@ -84,3 +84,37 @@ fn terraform_query_finds_every_interconnect_and_generates_configuration_to_adopt
     assert_eq!(ws.mock.creates(), 5, "only the five made outside Terraform");
     ws.destroy_all();
 }
+
+#[test]
+fn an_interrupted_query_ends_promptly() {
+    let ws = workspace!("--page-size", "1");
+    if ws.terraform_version() < (1, 14) {
+        return;
+    }
+    for n in 0..4 {
+        ws.mock.create_directly(json!({
+            "account": ACCOUNT, "type": "gcp_partner", "bandwidth": "1G", "pairing_key": key(130 + n)
+        }));
+    }
+    // Every page takes 5 s: the listing is slow enough to be interrupted in the middle.
+    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects$", "kind": "delay", "delay_ms": 5000, "count": 10}));
+    ws.config("");
+    std::fs::write(
+        ws.path().join("all.tfquery.hcl"),
+        "list \"cni_interconnect\" \"all\" {\n  provider = cni\n}\n",
+    )
+    .expect("write the query");
+    let query = ws.spawn(&["query", "-no-color"]);
+    crate::harness::wait_until(
+        "the listing has started",
+        std::time::Duration::from_secs(60),
+        || !ws.mock.requests_matching("GET", "/cni/interconnects$").is_empty(),
+    );
+    nix::sys::signal::killpg(query.pid(), nix::sys::signal::Signal::SIGINT).expect("SIGINT");
+    let run = query.finish(std::time::Duration::from_secs(30));
+    assert!(!run.output.contains("panic"), "{}", run.output);
+    assert!(
+        ws.mock.requests_matching("GET", "/cni/interconnects$").len() < 4,
+        "the listing stopped instead of reading every page"
+    );
+}

@@ -104,7 +104,10 @@ async fn list_into(
     let (results, mut received) = tokio::sync::mpsc::channel::<super::handlers::Listed>(16);
     let limit = usize::try_from(request.limit).unwrap_or(0);
     let include = request.include_resource_object;
-    let forward = async {
+    // The forwarder owns the receiving end: once Terraform stops reading, it ends and drops it, so the
+    // producer's next send fails and the listing stops.
+    let forward_to = events.clone();
+    let forward = async move {
         while let Some(listed) = received.recv().await {
             let event = pb::list_resource::Event {
                 identity: Some(pb::ResourceIdentityData {
@@ -114,7 +117,7 @@ async fn list_into(
                 resource_object: listed.resource.map(dynamic),
                 diagnostic: Vec::new(),
             };
-            if events.send(Ok(event)).await.is_err() {
+            if forward_to.send(Ok(event)).await.is_err() {
                 return;
             }
         }

@@ -118,3 +118,26 @@ fn an_interrupted_query_ends_promptly() {
         "the listing stopped instead of reading every page"
     );
 }
+
+#[test]
+fn a_query_with_a_limit_stops_listing_once_it_has_enough() {
+    let ws = workspace!("--page-size", "1");
+    if ws.terraform_version() < (1, 14) {
+        return;
+    }
+    for n in 0..6 {
+        ws.mock.create_directly(json!({
+            "account": ACCOUNT, "type": "gcp_partner", "bandwidth": "1G", "pairing_key": key(140 + n)
+        }));
+    }
+    ws.config("");
+    std::fs::write(
+        ws.path().join("two.tfquery.hcl"),
+        "list \"cni_interconnect\" \"two\" {\n  provider = cni\n  limit = 2\n}\n",
+    )
+    .expect("write the query");
+    let found = ws.tf(&["query", "-no-color"]).ok().output;
+    assert_eq!(found.matches("list.cni_interconnect.two").count(), 2, "{found}");
+    let pages = ws.mock.requests_matching("GET", "/cni/interconnects$").len();
+    assert!(pages <= 3, "{pages} pages read for 2 results out of 6");
+}

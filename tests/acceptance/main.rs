@@ -6,6 +6,7 @@ mod harness;
 mod bounds;
 mod configuration;
 mod data_sources;
+mod examples;
 mod faults;
 mod identity;
 mod import;

@@ -19,4 +19,5 @@ mod query;
 mod release;
 mod secrets;
 mod wire;
+mod workflow;
 mod write_only;

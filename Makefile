@@ -6,13 +6,14 @@ TF_1_15_5 := $(CURDIR)/tools/bin/terraform-1.15.5
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/cnilabs/cni/$(VERSION)/linux_amd64
 
-.PHONY: help tools build demo test lint unit acceptance install bench release
+.PHONY: help tools build demo test lint unit acceptance install bench release docs
 
 help:
 	@echo "make demo     build, start cni-mock, terraform apply examples/quickstart, print outputs, destroy"
 	@echo "make test     lint, unit and integration tests, acceptance tests with Terraform 1.0.3 and 1.15.5"
 	@echo "make bench    run benches/ against same-run baselines and write BENCHMARKS.md (CNI_BASELINE_PROVIDER=<binary> adds start-up)"
 	@echo "make install  build a release binary into ~/.terraform.d/plugins for 'terraform init'"
+	@echo "make docs     regenerate docs/ from the attribute tables and templates/ (make test fails when stale)"
 	@echo "make release VERSION=x.y.z  zip, manifest and SHA256SUMS (signed with GPG_KEY_ID if set) in dist/"
 	@echo "make tools    install protoc and Terraform 1.0.3 / 1.15.5 into ./tools (demo and test do it)"
 
@@ -54,3 +55,6 @@ bench: tools
 
 release:
 	@bash scripts/release.sh "$(VERSION)"
+
+docs: tools
+	CNI_WRITE_DOCS=1 cargo test --locked --test docs -- the_committed_docs_are_what_make_docs_generates

@@ -26,7 +26,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn attribute_type(self) -> AttributeType {
+    /// The Terraform type.
+    pub fn attribute_type(self) -> AttributeType {
         match self {
             Kind::String => AttributeType::String,
             Kind::Bool => AttributeType::Bool,

@@ -7,6 +7,7 @@ pub(crate) mod attributes;
 pub(crate) mod context;
 pub(crate) mod data_sources;
 pub(crate) mod diag;
+pub mod docs;
 pub mod interrupt;
 pub mod logging;
 pub mod mock;

@@ -85,7 +85,7 @@ pub enum Resolved {
 }
 
 /// The provider block's attributes.
-const ATTRIBUTES: [Attr; 9] = [
+pub(crate) const ATTRIBUTES: [Attr; 9] = [
     Attr::new("api_token", Kind::String, Role::Optional, "API token with a Magic WAN or Magic Transit permission. Env: `CLOUDFLARE_API_TOKEN`. Use either this or `api_key` + `email`.").sensitive(),
     Attr::new("api_key", Kind::String, Role::Optional, "Legacy global API key. Env: `CLOUDFLARE_API_KEY`. Needs `email`.").sensitive(),
     Attr::new("email", Kind::String, Role::Optional, "The e-mail of the account that `api_key` belongs to. Env: `CLOUDFLARE_EMAIL`."),

@@ -52,3 +52,24 @@ fn every_attribute_of_every_schema_is_documented() {
     }
     assert!(diags.errors.is_empty());
 }
+
+/// The registry pages are what `make docs` generates from the attribute tables and `templates/`.
+/// `CNI_WRITE_DOCS=1` (which `make docs` sets) writes them instead of comparing.
+#[test]
+fn the_committed_docs_are_what_make_docs_generates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pages = cni::docs::render(root).expect("render the docs");
+    assert_eq!(pages.len(), 7);
+    let write = std::env::var_os("CNI_WRITE_DOCS").is_some_and(|v| !v.is_empty());
+    let mut stale = Vec::new();
+    for (path, content) in pages {
+        let file = root.join(&path);
+        if write {
+            std::fs::create_dir_all(file.parent().expect("a folder")).expect("docs folder");
+            std::fs::write(&file, &content).expect("write a page");
+        } else if std::fs::read_to_string(&file).ok().as_deref() != Some(content.as_str()) {
+            stale.push(path);
+        }
+    }
+    assert!(stale.is_empty(), "stale docs (run make docs): {stale:?}");
+}

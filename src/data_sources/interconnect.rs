@@ -14,7 +14,7 @@ use crate::tf_types::{check_account_id, InterconnectItem, ACCOUNT_ID, ITEM_FIELD
 
 /// The attributes of the `cni_interconnect` data source: every field of an interconnect, the name
 /// to look up and the account configurable.
-pub(super) fn attribute_table() -> Vec<Attr> {
+pub(crate) fn attribute_table() -> Vec<Attr> {
     ITEM_FIELDS
         .iter()
         .map(|field| match field.name {

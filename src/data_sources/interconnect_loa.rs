@@ -38,7 +38,7 @@ pub struct LoaState {
 }
 
 /// The attributes of `cni_interconnect_loa`.
-pub(super) const ATTRIBUTES: [Attr; 6] = [
+pub(crate) const ATTRIBUTES: [Attr; 6] = [
     ACCOUNT_ID,
     Attr::new(
         "name",

@@ -41,7 +41,7 @@ fn item_list() -> AttributeType {
 }
 
 /// The attributes of `cni_interconnects`.
-pub(super) const ATTRIBUTES: [Attr; 5] = [
+pub(crate) const ATTRIBUTES: [Attr; 5] = [
     ACCOUNT_ID,
     Attr::new("site", Kind::String, Role::Optional, "Only interconnects at this Cloudflare site."),
     Attr::new("type", Kind::String, Role::Optional, "Only interconnects of this type: `direct` or `gcp_partner`."),

@@ -82,7 +82,7 @@ fn slot_list() -> AttributeType {
 }
 
 /// The attributes of `cni_slots`.
-pub(super) const ATTRIBUTES: [Attr; 6] = [
+pub(crate) const ATTRIBUTES: [Attr; 6] = [
     ACCOUNT_ID,
     Attr::new("site", Kind::String, Role::Optional, "Only slots at this Cloudflare site."),
     Attr::new("speed", Kind::String, Role::Optional, "Only slots that support this speed, e.g. `10G`."),

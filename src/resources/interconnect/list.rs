@@ -33,7 +33,7 @@ pub struct ListConfig {
 }
 
 /// The attributes of the `config` block.
-pub(super) const LIST_ATTRIBUTES: [Attr; 3] = [
+pub(crate) const LIST_ATTRIBUTES: [Attr; 3] = [
     Attr::new(
         "account_id",
         Kind::String,

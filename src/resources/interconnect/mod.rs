@@ -36,6 +36,7 @@ use crate::tf_types::{
 
 pub use apply::create_request;
 pub use import::parse_import_id;
+pub(crate) use list::LIST_ATTRIBUTES;
 pub use list::{generated_config, InterconnectList};
 pub use plan::{default_wait, plan_change, plan_new};
 pub use validate::validate_config;

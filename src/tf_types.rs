@@ -169,6 +169,20 @@ pub fn check_account_id(diags: &mut Diagnostics, value: &Value<String>) {
     }
 }
 
+/// Checks a `type` filter when known: `direct` or `gcp_partner`.
+pub fn check_type_filter(diags: &mut Diagnostics, value: &Value<String>) {
+    if let Value::Value(kind) = value {
+        if kind != crate::api::models::TYPE_DIRECT && kind != crate::api::models::TYPE_GCP_PARTNER {
+            diag::error(
+                diags,
+                "Invalid type filter",
+                format!("type must be \"direct\" or \"gcp_partner\", not {kind:?}."),
+                diag::attr("type"),
+            );
+        }
+    }
+}
+
 /// A string from an optional API field: the value, or a known null.
 pub fn opt(value: Option<&str>) -> Value<String> {
     value.map(str::to_owned).into()

@@ -10,12 +10,11 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
-use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{AccountApi, ApiError, Interconnect, InterconnectFilter};
 use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::tf_types::{check_account_id, InterconnectItem, ACCOUNT_ID};
+use crate::tf_types::{check_account_id, check_type_filter, InterconnectItem, ACCOUNT_ID};
 
 /// How many status reads are in flight at once; the request budget paces them anyway.
 const STATUS_CONCURRENCY: usize = 8;
@@ -64,16 +63,7 @@ impl InterconnectsDataSource {
 /// Checks the filters without calling the API.
 pub fn validate_filters(config: &InterconnectsState, diags: &mut Diagnostics) {
     check_account_id(diags, &config.account_id);
-    if let Value::Value(kind) = &config.kind {
-        if kind != TYPE_DIRECT && kind != TYPE_GCP_PARTNER {
-            diag::error(
-                diags,
-                "Invalid type filter",
-                format!("type must be \"direct\" or \"gcp_partner\", not {kind:?}."),
-                diag::attr("type"),
-            );
-        }
-    }
+    check_type_filter(diags, &config.kind);
     attributes::reject_computed(diags, &ATTRIBUTES, config);
 }
 

@@ -18,7 +18,7 @@ use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::handlers::{Dynamic, ListHandler, Listed};
-use crate::tf_types::{check_account_id, effective_account};
+use crate::tf_types::{check_account_id, check_type_filter, effective_account};
 
 /// The `config` block of `list "cni_interconnect"`.
 #[derive(Serialize, Deserialize, Clone, Default)]
@@ -109,16 +109,7 @@ impl ListHandler for InterconnectList {
             return;
         };
         check_account_id(diags, &config.account_id);
-        if let Value::Value(kind) = &config.kind {
-            if kind != TYPE_DIRECT && kind != TYPE_GCP_PARTNER {
-                diag::error(
-                    diags,
-                    "Invalid type filter",
-                    format!("type must be \"direct\" or \"gcp_partner\", not {kind:?}."),
-                    diag::attr("type"),
-                );
-            }
-        }
+        check_type_filter(diags, &config.kind);
     }
 
     async fn list(

@@ -11,7 +11,7 @@ PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/cnilabs/cni/$(V
 help:
 	@echo "make demo     build, start cni-mock, terraform apply examples/quickstart, print outputs, destroy"
 	@echo "make test     lint, unit and integration tests, acceptance tests with Terraform 1.0.3 and 1.15.5"
-	@echo "make bench    run benches/ against same-run baselines and write BENCHMARKS.md (CNI_BASELINE_PROVIDER=<binary> adds start-up)"
+	@echo "make bench    run benches/ against same-run baselines and write BENCHMARKS.md (CNI_BASELINE_PROVIDER=<binary> adds a start-up baseline)"
 	@echo "make install  build a release binary into ~/.terraform.d/plugins for 'terraform init'"
 	@echo "make docs     regenerate docs/ from the attribute tables and templates/ (make test fails when stale)"
 	@echo "make release VERSION=x.y.z  zip, manifest and SHA256SUMS (signed with GPG_KEY_ID if set) in dist/"
@@ -47,9 +47,10 @@ install: tools
 	cp target/release/terraform-provider-cni $(PLUGIN_DIR)/terraform-provider-cni_v$(VERSION)
 	@echo "installed $(PLUGIN_DIR)/terraform-provider-cni_v$(VERSION)"
 
-# CNI_BASELINE_PROVIDER=<a provider binary> adds the start-up comparison (benches/handshake.rs).
+# Start-up is measured against the no-op provider (the floor); CNI_BASELINE_PROVIDER=<a provider
+# binary> adds a comparison with that binary too (benches/handshake.rs).
 bench: tools
-	cargo build --locked --release --bin terraform-provider-cni
+	cargo build --locked --release --bin terraform-provider-cni --bin terraform-provider-noop
 	cargo bench --locked --bench client
 	cargo bench --locked --bench handshake
 

@@ -1,8 +1,9 @@
 //! Start-up of the provider binary: from process start to the go-plugin handshake line on stdout, with
-//! AutoMTLS (as Terraform always runs it: a certificate is made at start) and without, against a
-//! baseline binary given by `CNI_BASELINE_PROVIDER` (e.g. a build of an earlier commit; described in
-//! the table by `CNI_BASELINE_LABEL`), alternating round by round. Run with `make bench`; writes its
-//! section of BENCHMARKS.md.
+//! AutoMTLS (as Terraform always runs it: a certificate is made at start) and without, against the
+//! floor, `terraform-provider-noop` (the same plugin layer with a resource that does nothing), and,
+//! when `CNI_BASELINE_PROVIDER` names one, a baseline binary too (e.g. a build of an earlier commit;
+//! described in the table by `CNI_BASELINE_LABEL`), alternating round by round. Also records the
+//! stripped size of the release binary. Run with `make bench`; writes its section of BENCHMARKS.md.
 
 #[path = "report.rs"]
 mod report;
@@ -61,40 +62,86 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn main() {
-    let candidate = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/terraform-provider-cni");
+/// The release binary `name`, which `make bench` builds first.
+fn release_binary(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/release")
+        .join(name);
     assert!(
-        candidate.exists(),
-        "build it first: cargo build --release (make bench does)"
+        path.exists(),
+        "build it first: cargo build --release --bin {name} (make bench does)"
     );
-    let Some(baseline) = std::env::var_os("CNI_BASELINE_PROVIDER").map(PathBuf::from) else {
-        println!("handshake benchmark skipped: set CNI_BASELINE_PROVIDER to a baseline provider binary");
-        return;
-    };
-    let baseline_label =
-        std::env::var("CNI_BASELINE_LABEL").unwrap_or_else(|_| baseline.display().to_string());
-    let pem = client_certificate();
+    path
+}
+
+/// One table row per handshake kind: `candidate` against `baseline`, alternating round by round.
+fn compare(baseline: &Path, baseline_label: &str, candidate: &Path, pem: &str) -> String {
     let mut rows = String::new();
-    for (label, client) in [("with AutoMTLS", Some(pem.as_str())), ("plaintext", None)] {
+    for (label, client) in [("with AutoMTLS", Some(pem)), ("plaintext", None)] {
         let (mut base, mut cand) = (Vec::new(), Vec::new());
         for _ in 0..ROUNDS {
-            base.push(handshake(&baseline, client));
-            cand.push(handshake(&candidate, client));
+            base.push(handshake(baseline, client));
+            cand.push(handshake(candidate, client));
         }
         let (b, c) = (median(base), median(cand));
         rows.push_str(&format!(
-            "| handshake, {label} | {} | {} | {} | {:.2} |\n",
-            baseline_label,
+            "| handshake, {label} | {baseline_label} | {} | {} | {:.2} |\n",
             ms(b),
             ms(c),
             c.as_secs_f64() / b.as_secs_f64()
         ));
     }
+    rows
+}
+
+/// The size in bytes of `binary` once stripped of symbols (by `strip`, into a temporary copy), or
+/// `None` where `strip` is not installed.
+fn stripped_size(binary: &Path) -> Option<u64> {
+    let copy = std::env::temp_dir().join(format!("cni-stripped-{}", std::process::id()));
+    std::fs::copy(binary, &copy).ok()?;
+    let stripped = Command::new("strip").arg(&copy).status().map(|s| s.success());
+    let size = std::fs::metadata(&copy).map(|m| m.len());
+    let _ = std::fs::remove_file(&copy);
+    match (stripped, size) {
+        (Ok(true), Ok(size)) => Some(size),
+        _ => None,
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+fn main() {
+    let candidate = release_binary("terraform-provider-cni");
+    let floor = release_binary("terraform-provider-noop");
+    let pem = client_certificate();
+    let mut rows = compare(
+        &floor,
+        "`terraform-provider-noop` (the floor), release",
+        &candidate,
+        &pem,
+    );
+    if let Some(baseline) = std::env::var_os("CNI_BASELINE_PROVIDER").map(PathBuf::from) {
+        let label = std::env::var("CNI_BASELINE_LABEL").unwrap_or_else(|_| baseline.display().to_string());
+        rows.push_str(&compare(&baseline, &label, &candidate, &pem));
+    }
+    let size = match (stripped_size(&candidate), stripped_size(&floor)) {
+        (Some(c), Some(f)) => format!(
+            "Stripped release binary: {} (`terraform-provider-noop`: {}; target ≤ 10 MB).",
+            megabytes(c),
+            megabytes(f)
+        ),
+        _ => "Stripped release binary: not measured (`strip` is not installed).".to_owned(),
+    };
     let body = format!(
         "## Start-up to the handshake line\n\n\
-         Written by `make bench` (`benches/handshake.rs`) with `CNI_BASELINE_PROVIDER` set: the median of {ROUNDS} starts \
-         of each binary, alternating, from spawn to the go-plugin handshake line (release builds).\n\n\
+         Written by `make bench` (`benches/handshake.rs`): the median of {ROUNDS} starts of each binary, \
+         alternating, from spawn to the go-plugin handshake line (release builds). The floor is \
+         `terraform-provider-noop`, this project's plugin layer with one resource that does nothing \
+         (target: ≤ 1.5× the floor); `CNI_BASELINE_PROVIDER` adds rows against another binary.\n\n\
          | benchmark | baseline binary | baseline median | median | ratio |\n|---|---|---|---|---|\n{rows}\n\
+         {size}\n\n\
          Measured on {} cores, {}.",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         humantime::format_rfc3339_seconds(std::time::SystemTime::now())

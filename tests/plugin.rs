@@ -46,7 +46,11 @@ struct Plugin {
 
 impl Plugin {
     fn start(client_pem: Option<&str>) -> Plugin {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_terraform-provider-cni"));
+        Plugin::start_binary(env!("CARGO_BIN_EXE_terraform-provider-cni"), client_pem)
+    }
+
+    fn start_binary(binary: &str, client_pem: Option<&str>) -> Plugin {
+        let mut command = Command::new(binary);
         command
             .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
             .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
@@ -137,6 +141,18 @@ fn run_by_hand_it_says_it_is_a_plugin_and_exits_non_zero() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("plugin protocol 6"));
 }
 
+/// The provider schema, asked for over a plaintext channel.
+async fn plaintext_schema(plugin: &Plugin) -> pb::get_provider_schema::Response {
+    let mut client = ProviderClient::connect(format!("http://{}", plugin.address()))
+        .await
+        .expect("connect");
+    client
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .expect("schema")
+        .into_inner()
+}
+
 #[tokio::test]
 async fn without_automtls_it_serves_plaintext_grpc() {
     let plugin = Plugin::start(None);
@@ -145,16 +161,20 @@ async fn without_automtls_it_serves_plaintext_grpc() {
         (plugin.fields[4].as_str(), plugin.fields[5].as_str()),
         ("grpc", "")
     );
-    let mut client = ProviderClient::connect(format!("http://{}", plugin.address()))
-        .await
-        .expect("connect");
-    let schema = client
-        .get_provider_schema(pb::get_provider_schema::Request {})
-        .await
-        .expect("schema")
-        .into_inner();
+    let schema = plaintext_schema(&plugin).await;
     assert!(schema.resource_schemas.contains_key("cni_interconnect"));
     assert!(schema.data_source_schemas.contains_key("cni_slots"));
+}
+
+/// The benchmarks' floor (`make bench` measures start-up against it) is a working provider too.
+#[tokio::test]
+async fn the_noop_floor_serves_its_one_resource() {
+    let plugin = Plugin::start_binary(env!("CARGO_BIN_EXE_terraform-provider-noop"), None);
+    assert_eq!(&plugin.fields[..3], ["1", "6", "tcp"]);
+    let schema = plaintext_schema(&plugin).await;
+    let resources: Vec<&String> = schema.resource_schemas.keys().collect();
+    assert_eq!(resources, ["noop_thing"]);
+    assert!(schema.data_source_schemas.is_empty());
 }
 
 #[tokio::test]

@@ -53,6 +53,7 @@ bench: tools
 	cargo build --locked --release --bin terraform-provider-cni --bin terraform-provider-noop
 	cargo bench --locked --bench client
 	cargo bench --locked --bench handshake
+	cargo bench --locked --bench scale
 
 release:
 	@bash scripts/release.sh "$(VERSION)"

@@ -1,0 +1,202 @@
+//! Terraform at scale, through the real CLI: `apply`, a refresh-only `plan` and `destroy` of
+//! [`COUNT`] `gcp_partner` interconnects (healthy at the first poll, `-parallelism=10`, a budget that
+//! does not limit) against the same commands over [`COUNT`] `noop_thing`s of `terraform-provider-noop`,
+//! the floor; alternating round by round. The API economy (requests per interconnect) comes from the
+//! in-process mock's request log. Run with `make bench`; writes its section of BENCHMARKS.md.
+
+#[path = "report.rs"]
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use cni::mock::{Credentials, HealthyAfter, MockConfig, MockServer, StoreConfig};
+
+const COUNT: usize = 200;
+const ROUNDS: usize = 3;
+const TOKEN: &str = "bench-token-0123456789";
+const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const TERRAFORM: &str = "tools/bin/terraform-1.15.5";
+
+/// The three commands measured, in the order they run.
+const COMMANDS: [(&str, &[&str]); 3] = [
+    (
+        "apply",
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-parallelism=10",
+        ],
+    ),
+    (
+        "refresh-only plan",
+        &[
+            "plan",
+            "-refresh-only",
+            "-input=false",
+            "-no-color",
+            "-parallelism=10",
+        ],
+    ),
+    (
+        "destroy",
+        &[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-parallelism=10",
+        ],
+    ),
+];
+
+/// A working directory with its own CLI configuration (dev_overrides for both providers).
+struct Workspace {
+    dir: tempfile::TempDir,
+    terraform: PathBuf,
+}
+
+impl Workspace {
+    fn new(terraform: &Path, main_tf: &str) -> Workspace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let release = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release");
+        let rc = format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"cnilabs/cni\" = \"{0}\"\n    \
+             \"cnilabs/noop\" = \"{0}\"\n  }}\n  direct {{}}\n}}\n",
+            release.display()
+        );
+        std::fs::write(dir.path().join("tf.rc"), rc).expect("write tf.rc");
+        std::fs::write(dir.path().join("main.tf"), main_tf).expect("write main.tf");
+        Workspace {
+            dir,
+            terraform: terraform.to_owned(),
+        }
+    }
+
+    /// Runs `args` to completion and returns its wall time; panics when it fails.
+    fn time(&self, args: &[&str]) -> Duration {
+        let started = Instant::now();
+        let output = Command::new(&self.terraform)
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("TF_CLI_CONFIG_FILE", self.dir.path().join("tf.rc"))
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("RUST_BACKTRACE", "0")
+            .env_remove("TF_LOG")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run terraform");
+        let elapsed = started.elapsed();
+        assert!(
+            output.status.success(),
+            "terraform {args:?} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        elapsed
+    }
+}
+
+fn noop_config() -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    noop = {{ source = \"cnilabs/noop\" }}\n  }}\n}}\n\n\
+         resource \"noop_thing\" \"this\" {{\n  count = {COUNT}\n  value = format(\"thing-%d\", count.index)\n}}\n"
+    )
+}
+
+fn cni_config(base_url: &str) -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\n\n\
+         provider \"cni\" {{\n  api_token = \"{TOKEN}\"\n  base_url = \"{base_url}\"\n  account_id = \"{ACCOUNT}\"\n  \
+         poll_interval = \"100ms\"\n  requests_per_second = 1000\n}}\n\n\
+         resource \"cni_interconnect\" \"this\" {{\n  count = {COUNT}\n  type = \"gcp_partner\"\n  bandwidth = \"10G\"\n  \
+         pairing_key = format(\"7e51371e-72a3-40b5-b844-%012d/europe-west3/2\", count.index)\n}}\n"
+    )
+}
+
+async fn start_mock() -> MockServer {
+    let config = MockConfig {
+        credentials: Credentials {
+            token: Some(TOKEN.into()),
+            key_email: None,
+        },
+        store: StoreConfig {
+            page_size: 100,
+            healthy_after: HealthyAfter::Polls(0),
+            ..StoreConfig::default()
+        },
+        rate_limit: None,
+        accounts: Vec::new(),
+    };
+    MockServer::start("127.0.0.1:0".parse().expect("address"), config)
+        .await
+        .expect("mock starts")
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn main() {
+    let terraform = Path::new(env!("CARGO_MANIFEST_DIR")).join(TERRAFORM);
+    let release = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release");
+    for needed in [
+        terraform.clone(),
+        release.join("terraform-provider-cni"),
+        release.join("terraform-provider-noop"),
+    ] {
+        assert!(needed.exists(), "{} is missing: run make bench", needed.display());
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let mock = runtime.block_on(start_mock());
+    let noop = Workspace::new(&terraform, &noop_config());
+    let cni = Workspace::new(&terraform, &cni_config(&mock.base_url()));
+
+    let mut floor: Vec<Vec<Duration>> = vec![Vec::new(); COMMANDS.len()];
+    let mut provider: Vec<Vec<Duration>> = vec![Vec::new(); COMMANDS.len()];
+    let mut requests: Vec<usize> = vec![0; COMMANDS.len()];
+    for _ in 0..ROUNDS {
+        for (i, (_, args)) in COMMANDS.iter().enumerate() {
+            floor[i].push(noop.time(args));
+            let before = mock.requests().len();
+            provider[i].push(cni.time(args));
+            requests[i] = mock.requests().len() - before;
+        }
+    }
+
+    let mut rows = String::new();
+    for (i, (label, _)) in COMMANDS.iter().enumerate() {
+        let (b, c) = (median(floor[i].clone()), median(provider[i].clone()));
+        rows.push_str(&format!(
+            "| {label} of {COUNT} | {} | {} | {:.2} | {} ({:.2} per interconnect) |\n",
+            seconds(b),
+            seconds(c),
+            c.as_secs_f64() / b.as_secs_f64(),
+            requests[i],
+            requests[i] as f64 / COUNT as f64
+        ));
+    }
+    let body = format!(
+        "## Terraform at scale\n\n\
+         Written by `make bench` (`benches/scale.rs`): Terraform 1.15.5 runs `apply`, a refresh-only `plan` and \
+         `destroy` of {COUNT} `gcp_partner` interconnects (the in-process mock makes them healthy at the first \
+         poll; `-parallelism=10`; a budget of 1,000 requests per second, so the API is not the limit), against \
+         the same commands over {COUNT} `noop_thing`s of `terraform-provider-noop`, the floor; the median of \
+         {ROUNDS} rounds, alternating. Requests are counted in the mock's log (last round).\n\n\
+         | command | floor median | cni median | ratio | requests to the API |\n|---|---|---|---|---|\n{rows}\n\
+         Measured on {} cores, {}.",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+    );
+    println!("{body}");
+    report::write_section("scale", &body);
+    runtime.block_on(mock.stop());
+}

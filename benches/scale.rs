@@ -2,7 +2,10 @@
 //! [`COUNT`] `gcp_partner` interconnects (healthy at the first poll, `-parallelism=10`, a budget that
 //! does not limit) against the same commands over [`COUNT`] `noop_thing`s of `terraform-provider-noop`,
 //! the floor; alternating round by round. The API economy (requests per interconnect) comes from the
-//! in-process mock's request log. Run with `make bench`; writes its section of BENCHMARKS.md.
+//! in-process mock's request log. Then healthy detection: a mock that turns each interconnect Healthy
+//! [`HEALTHY_AFTER`] after its create, and how long after that the provider's last status poll (the
+//! one that saw it) came, against the poll interval. Run with `make bench`; writes its sections of
+//! BENCHMARKS.md.
 
 #[path = "report.rs"]
 mod report;
@@ -18,6 +21,11 @@ const ROUNDS: usize = 3;
 const TOKEN: &str = "bench-token-0123456789";
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const TERRAFORM: &str = "tools/bin/terraform-1.15.5";
+/// When the healthy-detection mock turns an interconnect Healthy, after its create.
+const HEALTHY_AFTER: Duration = Duration::from_secs(3);
+/// The provider's `poll_interval` (the longest pause between polls) in the healthy-detection runs.
+const DETECTION_POLL_INTERVAL: &str = "1s";
+const DETECTION_ROUNDS: usize = 5;
 
 /// The three commands measured, in the order they run.
 const COMMANDS: [(&str, &[&str]); 3] = [
@@ -108,16 +116,20 @@ fn noop_config() -> String {
 }
 
 fn cni_config(base_url: &str) -> String {
+    cni_config_with(base_url, COUNT, "100ms")
+}
+
+fn cni_config_with(base_url: &str, count: usize, poll_interval: &str) -> String {
     format!(
         "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\n\n\
          provider \"cni\" {{\n  api_token = \"{TOKEN}\"\n  base_url = \"{base_url}\"\n  account_id = \"{ACCOUNT}\"\n  \
-         poll_interval = \"100ms\"\n  requests_per_second = 1000\n}}\n\n\
-         resource \"cni_interconnect\" \"this\" {{\n  count = {COUNT}\n  type = \"gcp_partner\"\n  bandwidth = \"10G\"\n  \
+         poll_interval = \"{poll_interval}\"\n  requests_per_second = 1000\n}}\n\n\
+         resource \"cni_interconnect\" \"this\" {{\n  count = {count}\n  type = \"gcp_partner\"\n  bandwidth = \"10G\"\n  \
          pairing_key = format(\"7e51371e-72a3-40b5-b844-%012d/europe-west3/2\", count.index)\n}}\n"
     )
 }
 
-async fn start_mock() -> MockServer {
+async fn start_mock(healthy_after: HealthyAfter) -> MockServer {
     let config = MockConfig {
         credentials: Credentials {
             token: Some(TOKEN.into()),
@@ -125,7 +137,7 @@ async fn start_mock() -> MockServer {
         },
         store: StoreConfig {
             page_size: 100,
-            healthy_after: HealthyAfter::Polls(0),
+            healthy_after,
             ..StoreConfig::default()
         },
         rate_limit: None,
@@ -156,7 +168,7 @@ fn main() {
         assert!(needed.exists(), "{} is missing: run make bench", needed.display());
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let mock = runtime.block_on(start_mock());
+    let mock = runtime.block_on(start_mock(HealthyAfter::Polls(0)));
     let noop = Workspace::new(&terraform, &noop_config());
     let cni = Workspace::new(&terraform, &cni_config(&mock.base_url()));
 
@@ -198,5 +210,57 @@ fn main() {
     );
     println!("{body}");
     report::write_section("scale", &body);
+    runtime.block_on(mock.stop());
+    healthy_detection(&runtime, &terraform);
+}
+
+/// Creates one interconnect at a time against a mock that turns it Healthy [`HEALTHY_AFTER`] after
+/// its POST, and reads from the mock's log when the status poll that saw it came.
+fn healthy_detection(runtime: &tokio::runtime::Runtime, terraform: &Path) {
+    let mock = runtime.block_on(start_mock(HealthyAfter::Elapsed(HEALTHY_AFTER)));
+    let ws = Workspace::new(
+        terraform,
+        &cni_config_with(&mock.base_url(), 1, DETECTION_POLL_INTERVAL),
+    );
+    let mut lags = Vec::new();
+    for _ in 0..DETECTION_ROUNDS {
+        let before = mock.requests().len();
+        ws.time(COMMANDS[0].1);
+        let log = mock.requests().split_off(before);
+        let posted = log
+            .iter()
+            .find(|r| r.method == "POST")
+            .expect("the create's POST")
+            .at_ms;
+        let seen = log
+            .iter()
+            .filter(|r| r.path.ends_with("/status"))
+            .map(|r| r.at_ms)
+            .max()
+            .expect("a status poll");
+        let healthy_at = posted + HEALTHY_AFTER.as_millis() as u64;
+        lags.push(Duration::from_millis(seen.saturating_sub(healthy_at)));
+        ws.time(COMMANDS[2].1);
+    }
+    let lag = median(lags.clone());
+    let worst = lags.iter().max().copied().unwrap_or_default();
+    let body = format!(
+        "## Healthy detection\n\n\
+         Written by `make bench` (`benches/scale.rs`): `terraform apply` of one `gcp_partner` interconnect, \
+         {DETECTION_ROUNDS} times, against a mock that turns it Healthy {} after its POST, with \
+         `poll_interval = \"{DETECTION_POLL_INTERVAL}\"` (the longest pause between polls; they start at 250 ms \
+         and double). Lag: from the moment it turned Healthy to the status poll that saw it, in the mock's \
+         log.\n\n\
+         | poll interval | median lag | worst lag | target |\n|---|---|---|---|\n\
+         | {DETECTION_POLL_INTERVAL} | {} ms | {} ms | within one poll interval |\n\n\
+         Measured on {} cores, {}.",
+        humantime::format_duration(HEALTHY_AFTER),
+        lag.as_millis(),
+        worst.as_millis(),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+    );
+    println!("{body}");
+    report::write_section("healthy", &body);
     runtime.block_on(mock.stop());
 }

@@ -4,8 +4,10 @@
 //! the floor; alternating round by round. The API economy (requests per interconnect) comes from the
 //! in-process mock's request log. Then healthy detection: a mock that turns each interconnect Healthy
 //! [`HEALTHY_AFTER`] after its create, and how long after that the provider's last status poll (the
-//! one that saw it) came, against the poll interval. Run with `make bench`; writes its sections of
-//! BENCHMARKS.md.
+//! one that saw it) came, against the poll interval. Then a list at scale: the `cni_interconnects` data
+//! source over [`LIST_SIZE`] interconnects in pages of 100, read by a provider started in debug mode
+//! (`TF_REATTACH_PROVIDERS`) so that its peak RSS can be read from `/proc`, against the same read of an
+//! empty account. Run with `make bench`; writes its sections of BENCHMARKS.md.
 
 #[path = "report.rs"]
 mod report;
@@ -26,6 +28,11 @@ const HEALTHY_AFTER: Duration = Duration::from_secs(3);
 /// The provider's `poll_interval` (the longest pause between polls) in the healthy-detection runs.
 const DETECTION_POLL_INTERVAL: &str = "1s";
 const DETECTION_ROUNDS: usize = 5;
+/// Interconnects in the list-at-scale account.
+const LIST_SIZE: usize = 10_000;
+const LIST_ROUNDS: usize = 3;
+/// An account with no interconnects: the list's baseline.
+const EMPTY_ACCOUNT: &str = "00000000000000000000000000000001";
 
 /// The three commands measured, in the order they run.
 const COMMANDS: [(&str, &[&str]); 3] = [
@@ -86,9 +93,15 @@ impl Workspace {
 
     /// Runs `args` to completion and returns its wall time; panics when it fails.
     fn time(&self, args: &[&str]) -> Duration {
+        self.time_with(args, &[])
+    }
+
+    /// [`Workspace::time`] with extra environment variables.
+    fn time_with(&self, args: &[&str], env: &[(&str, &str)]) -> Duration {
         let started = Instant::now();
         let output = Command::new(&self.terraform)
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(self.dir.path())
             .env("TF_CLI_CONFIG_FILE", self.dir.path().join("tf.rc"))
             .env("CHECKPOINT_DISABLE", "1")
@@ -212,6 +225,7 @@ fn main() {
     report::write_section("scale", &body);
     runtime.block_on(mock.stop());
     healthy_detection(&runtime, &terraform);
+    list_at_scale(&runtime, &terraform);
 }
 
 /// Creates one interconnect at a time against a mock that turns it Healthy [`HEALTHY_AFTER`] after
@@ -262,5 +276,148 @@ fn healthy_detection(runtime: &tokio::runtime::Runtime, terraform: &Path) {
     );
     println!("{body}");
     report::write_section("healthy", &body);
+    runtime.block_on(mock.stop());
+}
+
+/// A provider started in debug mode, for `TF_REATTACH_PROVIDERS`; killed on drop.
+struct DebugProvider {
+    child: std::process::Child,
+    reattach: String,
+}
+
+impl DebugProvider {
+    fn start() -> DebugProvider {
+        use std::io::{BufRead, BufReader};
+        let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/terraform-provider-cni");
+        let mut child = Command::new(binary)
+            .arg("-debug")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the provider in debug mode");
+        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let reattach = stdout
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.trim()
+                    .strip_prefix("TF_REATTACH_PROVIDERS='")
+                    .and_then(|l| l.strip_suffix('\''))
+                    .map(str::to_owned)
+            })
+            .expect("the reattach line");
+        DebugProvider { child, reattach }
+    }
+
+    /// The process's peak resident set (`VmHWM`) in kB.
+    fn peak_rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM")
+    }
+}
+
+impl Drop for DebugProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Creates `count` `gcp_partner` interconnects in `ACCOUNT` through the mock's API.
+async fn seed(mock: &MockServer, count: usize) {
+    let client = reqwest::Client::new();
+    let url = format!("{}/accounts/{ACCOUNT}/cni/interconnects", mock.base_url());
+    for n in 0..count {
+        let body = serde_json::json!({
+            "account": ACCOUNT, "type": "gcp_partner", "bandwidth": "10G",
+            "pairing_key": format!("7e51371e-72a3-40b5-b844-{n:012}/europe-west3/2"),
+        });
+        let response = client
+            .post(&url)
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .expect("seed");
+        assert!(
+            response.status().is_success(),
+            "seeding failed: {}",
+            response.status()
+        );
+    }
+}
+
+fn list_config(base_url: &str, account: &str) -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\n\n\
+         provider \"cni\" {{\n  api_token = \"{TOKEN}\"\n  base_url = \"{base_url}\"\n  account_id = \"{account}\"\n  \
+         requests_per_second = 1000\n}}\n\n\
+         data \"cni_interconnects\" \"all\" {{}}\n\n\
+         output \"count\" {{\n  value = length(data.cni_interconnects.all.interconnects)\n}}\n"
+    )
+}
+
+/// One `terraform plan` of the list through a fresh debug-mode provider: wall time and peak RSS (kB).
+fn read_list(ws: &Workspace) -> (Duration, u64) {
+    let provider = DebugProvider::start();
+    let elapsed = ws.time_with(
+        &["plan", "-input=false", "-no-color"],
+        &[("TF_REATTACH_PROVIDERS", &provider.reattach)],
+    );
+    (elapsed, provider.peak_rss_kb())
+}
+
+/// The `cni_interconnects` data source over [`LIST_SIZE`] interconnects against an empty account.
+fn list_at_scale(runtime: &tokio::runtime::Runtime, terraform: &Path) {
+    let mock = runtime.block_on(start_mock(HealthyAfter::Polls(0)));
+    runtime.block_on(seed(&mock, LIST_SIZE));
+    let full = Workspace::new(terraform, &list_config(&mock.base_url(), ACCOUNT));
+    let empty = Workspace::new(terraform, &list_config(&mock.base_url(), EMPTY_ACCOUNT));
+    let (mut base, mut cand, mut base_rss, mut cand_rss) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..LIST_ROUNDS {
+        let (t, rss) = read_list(&empty);
+        base.push(t);
+        base_rss.push(rss);
+        let (t, rss) = read_list(&full);
+        cand.push(t);
+        cand_rss.push(rss);
+    }
+    let listing = format!("/accounts/{ACCOUNT}/cni/interconnects");
+    let pages = mock
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.split('?').next() == Some(listing.as_str()))
+        .count()
+        / LIST_ROUNDS;
+    let (b, c) = (median(base), median(cand));
+    let median_kb = |mut v: Vec<u64>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let body = format!(
+        "## List at scale\n\n\
+         Written by `make bench` (`benches/scale.rs`): `terraform plan` reading `cni_interconnects` over \
+         {LIST_SIZE} interconnects (pages of 100: {pages} requests per read), against the same plan over an empty \
+         account; the provider runs in debug mode (`TF_REATTACH_PROVIDERS`), fresh for every plan, so its \
+         peak RSS is its own (`VmHWM`). Median of {LIST_ROUNDS} rounds, alternating. The provider's time is \
+         the difference between the two plans (it includes Terraform's handling of the larger value).\n\n\
+         | | empty account | {LIST_SIZE} interconnects | difference | target |\n|---|---|---|---|---|\n\
+         | plan wall time | {} | {} | {} | ≤ 1 s of provider time |\n\
+         | provider peak RSS | {:.1} MB | {:.1} MB | | ≤ 64 MB |\n\n\
+         Measured on {} cores, {}.",
+        seconds(b),
+        seconds(c),
+        seconds(c.saturating_sub(b)),
+        median_kb(base_rss) as f64 / 1000.0,
+        median_kb(cand_rss) as f64 / 1000.0,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+    );
+    println!("{body}");
+    report::write_section("list", &body);
     runtime.block_on(mock.stop());
 }

@@ -7,7 +7,9 @@
 //! one that saw it) came, against the poll interval. Then a list at scale: the `cni_interconnects` data
 //! source over [`LIST_SIZE`] interconnects in pages of 100, read by a provider started in debug mode
 //! (`TF_REATTACH_PROVIDERS`) so that its peak RSS can be read from `/proc`, against the same read of an
-//! empty account. Run with `make bench`; writes its sections of BENCHMARKS.md.
+//! empty account. Last, the API economy: the requests of one create, read and delete by endpoint, and
+//! a refresh of [`COUNT`] interconnects at the provider's default budget. Run with `make bench`;
+//! writes its sections of BENCHMARKS.md.
 
 #[path = "report.rs"]
 mod report;
@@ -133,10 +135,15 @@ fn cni_config(base_url: &str) -> String {
 }
 
 fn cni_config_with(base_url: &str, count: usize, poll_interval: &str) -> String {
+    cni_config_budget(base_url, count, poll_interval, "requests_per_second = 1000")
+}
+
+/// The interconnects' configuration with `budget` as the provider's budget line (empty: the default).
+fn cni_config_budget(base_url: &str, count: usize, poll_interval: &str, budget: &str) -> String {
     format!(
         "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\n\n\
          provider \"cni\" {{\n  api_token = \"{TOKEN}\"\n  base_url = \"{base_url}\"\n  account_id = \"{ACCOUNT}\"\n  \
-         poll_interval = \"{poll_interval}\"\n  requests_per_second = 1000\n}}\n\n\
+         poll_interval = \"{poll_interval}\"\n  {budget}\n}}\n\n\
          resource \"cni_interconnect\" \"this\" {{\n  count = {count}\n  type = \"gcp_partner\"\n  bandwidth = \"10G\"\n  \
          pairing_key = format(\"7e51371e-72a3-40b5-b844-%012d/europe-west3/2\", count.index)\n}}\n"
     )
@@ -226,6 +233,7 @@ fn main() {
     runtime.block_on(mock.stop());
     healthy_detection(&runtime, &terraform);
     list_at_scale(&runtime, &terraform);
+    api_economy(&runtime, &terraform);
 }
 
 /// Creates one interconnect at a time against a mock that turns it Healthy [`HEALTHY_AFTER`] after
@@ -419,5 +427,85 @@ fn list_at_scale(runtime: &tokio::runtime::Runtime, terraform: &Path) {
     );
     println!("{body}");
     report::write_section("list", &body);
+    runtime.block_on(mock.stop());
+}
+
+/// The requests of `log` grouped by method and endpoint (names and the account replaced), as
+/// "`GET …/interconnects/{name}` ×2" items joined by commas.
+fn by_endpoint(log: &[cni::mock::LoggedRequest]) -> String {
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for request in log {
+        let path = request.path.split('?').next().unwrap_or_default();
+        let mut parts: Vec<&str> = path.split('/').collect();
+        if let Some(i) = parts.iter().position(|p| *p == "interconnects") {
+            if parts.len() > i + 1 {
+                parts[i + 1] = "{name}";
+            }
+        }
+        let endpoint = parts.join("/").replace(ACCOUNT, "{account}");
+        *counts
+            .entry(format!("{} {endpoint}", request.method))
+            .or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|(endpoint, n)| format!("`{endpoint}` ×{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The requests one command spends, as (count, by endpoint), and its wall time.
+fn spend(mock: &MockServer, ws: &Workspace, args: &[&str]) -> (usize, String, Duration) {
+    let before = mock.requests().len();
+    let elapsed = ws.time(args);
+    let log = mock.requests().split_off(before);
+    (log.len(), by_endpoint(&log), elapsed)
+}
+
+/// One create, read and delete, then a refresh of [`COUNT`] at the default budget.
+fn api_economy(runtime: &tokio::runtime::Runtime, terraform: &Path) {
+    let mock = runtime.block_on(start_mock(HealthyAfter::Polls(0)));
+    let one = Workspace::new(terraform, &cni_config_with(&mock.base_url(), 1, "100ms"));
+    let mut rows = String::new();
+    for (label, args) in [
+        ("create (`apply`)", COMMANDS[0].1),
+        ("read (`plan -refresh-only`)", COMMANDS[1].1),
+        ("delete (`destroy`, with its refresh)", COMMANDS[2].1),
+    ] {
+        let (n, endpoints, _) = spend(&mock, &one, args);
+        rows.push_str(&format!("| {label} of 1 | {n} | {endpoints} |\n"));
+    }
+    let many = Workspace::new(terraform, &cni_config_with(&mock.base_url(), COUNT, "100ms"));
+    let (n, endpoints, _) = spend(&mock, &many, COMMANDS[0].1);
+    rows.push_str(&format!("| `apply` of {COUNT} | {n} | {endpoints} |\n"));
+    std::fs::write(
+        many.dir.path().join("main.tf"),
+        cni_config_budget(&mock.base_url(), COUNT, "100ms", ""),
+    )
+    .expect("write main.tf");
+    let (n, endpoints, refresh) = spend(&mock, &many, COMMANDS[1].1);
+    rows.push_str(&format!(
+        "| `plan -refresh-only` of {COUNT}, default budget | {n} | {endpoints} |\n"
+    ));
+    std::fs::write(
+        many.dir.path().join("main.tf"),
+        cni_config_with(&mock.base_url(), COUNT, "100ms"),
+    )
+    .expect("write main.tf");
+    many.time(COMMANDS[2].1);
+    let body = format!(
+        "## API economy\n\n\
+         Written by `make bench` (`benches/scale.rs`): the requests each command sent to the in-process mock \
+         (interconnects healthy at once), by endpoint. The API allows 1,200 requests per 5 minutes; the \
+         provider's default budget is 4 per second.\n\n\
+         | command | requests | by endpoint |\n|---|---|---|\n{rows}\n\
+         The refresh of {COUNT} at the default budget took {}.\n\n\
+         Measured on {} cores, {}.",
+        seconds(refresh),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+    );
+    println!("{body}");
+    report::write_section("economy", &body);
     runtime.block_on(mock.stop());
 }

@@ -1,8 +1,8 @@
 //! Terraform at scale, through the real CLI: `apply`, a refresh-only `plan` and `destroy` of
 //! [`COUNT`] `gcp_partner` interconnects (healthy at the first poll, `-parallelism=10`, a budget that
 //! does not limit) against the same commands over [`COUNT`] `noop_thing`s of `terraform-provider-noop`,
-//! the floor; alternating round by round. The API economy (requests per interconnect) comes from the
-//! in-process mock's request log. Then healthy detection: a mock that turns each interconnect Healthy
+//! the floor, alternating round by round, with the requests per interconnect from the in-process
+//! mock's request log. Then healthy detection: a mock that turns each interconnect Healthy
 //! [`HEALTHY_AFTER`] after its create, and how long after that the provider's last status poll (the
 //! one that saw it) came, against the poll interval. Then a list at scale: the `cni_interconnects` data
 //! source over [`LIST_SIZE`] interconnects in pages of 100, read by a provider started in debug mode
@@ -188,9 +188,18 @@ fn main() {
         assert!(needed.exists(), "{} is missing: run make bench", needed.display());
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    terraform_at_scale(&runtime, &terraform);
+    healthy_detection(&runtime, &terraform);
+    list_at_scale(&runtime, &terraform);
+    api_economy(&runtime, &terraform);
+}
+
+/// `apply`, refresh-only `plan` and `destroy` of [`COUNT`] interconnects against [`COUNT`] no-op
+/// resources, alternating.
+fn terraform_at_scale(runtime: &tokio::runtime::Runtime, terraform: &Path) {
     let mock = runtime.block_on(start_mock(HealthyAfter::Polls(0)));
-    let noop = Workspace::new(&terraform, &noop_config());
-    let cni = Workspace::new(&terraform, &cni_config(&mock.base_url()));
+    let noop = Workspace::new(terraform, &noop_config());
+    let cni = Workspace::new(terraform, &cni_config(&mock.base_url()));
 
     let mut floor: Vec<Vec<Duration>> = vec![Vec::new(); COMMANDS.len()];
     let mut provider: Vec<Vec<Duration>> = vec![Vec::new(); COMMANDS.len()];
@@ -231,9 +240,6 @@ fn main() {
     println!("{body}");
     report::write_section("scale", &body);
     runtime.block_on(mock.stop());
-    healthy_detection(&runtime, &terraform);
-    list_at_scale(&runtime, &terraform);
-    api_economy(&runtime, &terraform);
 }
 
 /// Creates one interconnect at a time against a mock that turns it Healthy [`HEALTHY_AFTER`] after

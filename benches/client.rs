@@ -57,9 +57,10 @@ async fn listing(mock: &MockServer) -> Row {
             }
             let page: Value = request.send().await.expect("send").json().await.expect("json");
             n += page["items"].as_array().map(Vec::len).unwrap_or(0);
+            // The last page says `"next": 0` or `null` (the mock's default is the documented 0).
             match page["next"].as_i64() {
-                Some(next) => cursor = Some(next),
-                None => break,
+                Some(next) if next != 0 => cursor = Some(next),
+                _ => break,
             }
         }
         assert_eq!(n, INTERCONNECTS);

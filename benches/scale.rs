@@ -135,7 +135,7 @@ fn cni_config(base_url: &str) -> String {
 }
 
 fn cni_config_with(base_url: &str, count: usize, poll_interval: &str) -> String {
-    cni_config_budget(base_url, count, poll_interval, "requests_per_second = 1000")
+    cni_config_budget(base_url, count, poll_interval, "requests_per_second = 10000")
 }
 
 /// The interconnects' configuration with `budget` as the provider's budget line (empty: the default).
@@ -229,7 +229,7 @@ fn terraform_at_scale(runtime: &tokio::runtime::Runtime, terraform: &Path) {
         "## Terraform at scale\n\n\
          Written by `make bench` (`benches/scale.rs`): Terraform 1.15.5 runs `apply`, a refresh-only `plan` and \
          `destroy` of {COUNT} `gcp_partner` interconnects (the in-process mock makes them healthy at the first \
-         poll; `-parallelism=10`; a budget of 1,000 requests per second, so the API is not the limit), against \
+         poll; `-parallelism=10`; a budget of 10,000 requests per second, the most the provider accepts, so the API is not the limit), against \
          the same commands over {COUNT} `noop_thing`s of `terraform-provider-noop`, the floor; the median of \
          {ROUNDS} rounds, alternating. Requests are counted in the mock's log (last round).\n\n\
          | command | floor median | cni median | ratio | requests to the API |\n|---|---|---|---|---|\n{rows}\n\
@@ -369,7 +369,7 @@ fn list_config(base_url: &str, account: &str) -> String {
     format!(
         "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\n\n\
          provider \"cni\" {{\n  api_token = \"{TOKEN}\"\n  base_url = \"{base_url}\"\n  account_id = \"{account}\"\n  \
-         requests_per_second = 1000\n}}\n\n\
+         requests_per_second = 10000\n}}\n\n\
          data \"cni_interconnects\" \"all\" {{}}\n\n\
          output \"count\" {{\n  value = length(data.cni_interconnects.all.interconnects)\n}}\n"
     )

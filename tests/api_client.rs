@@ -1096,3 +1096,32 @@ async fn sibling_creates_settle_before_a_lookup_and_are_never_adopted() {
     );
     assert_eq!(mock.interconnects().as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn the_creates_of_one_client_share_the_listing_taken_before_them() {
+    let mock = mock().await;
+    let api = client(&mock);
+    let requests: Vec<_> = (0..20).map(|n| gcp(200 + n, Bandwidth::G1)).collect();
+    let created = futures::future::join_all(
+        requests
+            .iter()
+            .map(|request| cni::api::create_exactly_once(&api, ACCOUNT, request, 2)),
+    )
+    .await;
+    assert!(created.iter().all(Result::is_ok));
+    assert_eq!(
+        logged(&mock, "GET", "/cni/interconnects$").len(),
+        1,
+        "twenty creates, one baseline listing"
+    );
+    assert_eq!(logged(&mock, "POST", "/cni/interconnects$").len(), 20);
+    let other = client(&mock);
+    cni::api::create_exactly_once(&other, ACCOUNT, &gcp(300, Bandwidth::G1), 2)
+        .await
+        .expect("create");
+    assert_eq!(
+        logged(&mock, "GET", "/cni/interconnects$").len(),
+        2,
+        "another client (another command) lists for itself"
+    );
+}

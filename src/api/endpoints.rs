@@ -86,7 +86,11 @@ impl Client {
         call.body = Some(Bytes::from(json));
         call.resend = Resend::OnlyIfNotProcessed;
         call.secret = body.secret();
-        self.send_json(&call).await
+        // Whatever the answer, an interconnect may have been made: the shared listing no longer holds
+        // every one.
+        let created = self.send_json(&call).await;
+        self.listings().forget(account);
+        created
     }
 
     /// `DELETE /cni/interconnects/{name}`; a 404 means it was already gone.
@@ -99,7 +103,9 @@ impl Client {
             vec![],
         );
         call.accept = "*/*";
-        match self.send(&call).await {
+        let sent = self.send(&call).await;
+        self.listings().forget(account);
+        match sent {
             Ok(_) => Ok(Deleted::Deleted),
             Err(e) if e.is_not_found() => Ok(Deleted::AlreadyGone),
             Err(e) => Err(e),

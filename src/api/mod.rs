@@ -7,6 +7,7 @@
 mod budget;
 mod endpoints;
 mod error;
+mod listing;
 pub mod models;
 mod paging;
 pub mod reconcile;
@@ -18,6 +19,7 @@ pub mod wait;
 pub use budget::{InvalidBudget, RequestBudget};
 pub use endpoints::AccountApi;
 pub use error::{ApiError, ApiMessage, Failure};
+pub use listing::MAX_LISTING_AGE;
 pub use models::{
     Bandwidth, CreateInterconnect, Facility, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page,
     Slot, SlotFilter,

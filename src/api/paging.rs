@@ -22,43 +22,79 @@ where
     F: FnMut(Option<i64>) -> Fut,
     Fut: Future<Output = Result<Page<T>, ApiError>>,
 {
-    struct Cursor {
-        next: Option<i64>,
-        seen: HashSet<i64>,
-        done: bool,
-    }
-    let start = Cursor {
-        next: None,
-        seen: HashSet::new(),
-        done: false,
-    };
-    stream::try_unfold(start, move |mut cursor| {
-        let page = (!cursor.done).then(|| fetch(cursor.next));
+    stream::try_unfold(PageCursor::default(), move |mut cursor| {
+        let page = cursor.pending().map(&mut fetch);
         async move {
             let Some(page) = page else { return Ok(None) };
             let page = page.await?;
-            match page.next.filter(|next| *next != 0) {
-                Some(next) if !cursor.seen.insert(next) => {
-                    return Err(ApiError::Pagination {
-                        operation: operation.to_owned(),
-                        cursor: next,
-                        reason: "returned the same page cursor a second time",
-                    })
-                }
-                Some(next) if cursor.seen.len() >= MAX_PAGES => {
-                    return Err(ApiError::Pagination {
-                        operation: operation.to_owned(),
-                        cursor: next,
-                        reason: "has more pages than a listing may follow",
-                    })
-                }
-                Some(next) => cursor.next = Some(next),
-                None => cursor.done = true,
-            }
+            cursor.advance(page.next).map_err(|fault| fault.of(operation))?;
             Ok(Some((stream::iter(page.items.into_iter().map(Ok)), cursor)))
         }
     })
     .try_flatten()
+}
+
+/// Where a listing stands: the cursor of its next page, every cursor followed so far, and whether the
+/// last page has come. Shared by [`paginate`] and the listings that reads share.
+#[derive(Debug, Default)]
+pub(super) struct PageCursor {
+    next: Option<i64>,
+    seen: HashSet<i64>,
+    done: bool,
+}
+
+impl PageCursor {
+    /// The cursor to fetch the next page with (`Some(None)` for the first page), or `None` once the
+    /// last page has come.
+    pub(super) fn pending(&self) -> Option<Option<i64>> {
+        (!self.done).then_some(self.next)
+    }
+
+    /// Whether the last page has come.
+    pub(super) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Moves past a page whose `next` said `next`: absent, null and 0 end the listing; a cursor seen
+    /// before, or one past [`MAX_PAGES`], is a [`CursorFault`].
+    pub(super) fn advance(&mut self, next: Option<i64>) -> Result<(), CursorFault> {
+        match next.filter(|next| *next != 0) {
+            Some(next) if !self.seen.insert(next) => Err(CursorFault {
+                cursor: next,
+                reason: "returned the same page cursor a second time",
+            }),
+            Some(next) if self.seen.len() >= MAX_PAGES => Err(CursorFault {
+                cursor: next,
+                reason: "has more pages than a listing may follow",
+            }),
+            Some(next) => {
+                self.next = Some(next);
+                Ok(())
+            }
+            None => {
+                self.done = true;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A cursor that cannot be followed.
+#[derive(Debug)]
+pub(super) struct CursorFault {
+    cursor: i64,
+    reason: &'static str,
+}
+
+impl CursorFault {
+    /// The [`ApiError::Pagination`] of `operation`.
+    pub(super) fn of(self, operation: &str) -> ApiError {
+        ApiError::Pagination {
+            operation: operation.to_owned(),
+            cursor: self.cursor,
+            reason: self.reason,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,10 +9,19 @@
 //! Creates of one process can run side by side (a redundant pair differs only in its pairing key). The
 //! [`CreateLedger`] makes sure a lookup never adopts a sibling's interconnect: it waits until every
 //! sibling `POST` in flight has settled, and skips every name a sibling created or adopted.
+//!
+//! The `gcp_partner` creates of one client (one command) share the listing taken before their `POST`s
+//! — 200 creates, one listing — as long as it is younger than [`BASELINE_MAX_AGE`]. Sharing changes
+//! nothing for siblings (their names are claimed, wherever the baseline was taken); an attachment made
+//! *outside* this process between the shared listing and a `POST` counts as new, as one made between
+//! a `POST` and its lookup always did: adopted only when it is the one candidate, listed in the error
+//! otherwise. The age bound keeps that window to a minute at most.
 
-use std::collections::HashSet;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use super::error::ApiError;
 use super::models::{CreateInterconnect, Interconnect, InterconnectFilter, TYPE_DIRECT, TYPE_GCP_PARTNER};
@@ -23,12 +32,24 @@ use super::wait::PollPauses;
 /// up, the listing being allowed to lag behind the create.
 const LOOKUPS_AFTER_SUCCESS: usize = 5;
 
-/// This process's creates: the names they made or adopted, and a gate that lets a lookup run only while
-/// no sibling `POST` is in flight.
+/// How long the listing of an account's `gcp_partner` attachments serves as the baseline of further
+/// creates before one lists again.
+pub const BASELINE_MAX_AGE: Duration = Duration::from_secs(60);
+
+/// This process's creates: the names they made or adopted, a gate that lets a lookup run only while
+/// no sibling `POST` is in flight, and the shared baseline listings.
 #[derive(Debug, Default)]
 pub struct CreateLedger {
     gate: tokio::sync::RwLock<()>,
     claimed: Mutex<HashSet<String>>,
+    gcp_baselines: tokio::sync::Mutex<HashMap<String, GcpBaseline>>,
+}
+
+/// The `gcp_partner` attachments of an account at a moment before some creates' `POST`s.
+#[derive(Debug, Clone)]
+struct GcpBaseline {
+    taken: Instant,
+    names: Arc<HashSet<String>>,
 }
 
 impl CreateLedger {
@@ -43,6 +64,36 @@ impl CreateLedger {
     /// Whether this process already created or adopted `name`.
     pub fn is_claimed(&self, name: &str) -> bool {
         self.claimed.lock().map(|c| c.contains(name)).unwrap_or(true)
+    }
+
+    /// The names of `account`'s `gcp_partner` attachments, listed before this call: the shared
+    /// listing while it is younger than [`BASELINE_MAX_AGE`], else a new one. Creates that ask at the
+    /// same time wait for the one listing.
+    async fn gcp_names_before(
+        &self,
+        client: &Client,
+        account: &str,
+    ) -> Result<Arc<HashSet<String>>, ApiError> {
+        let mut baselines = self.gcp_baselines.lock().await;
+        if let Some(shared) = baselines.get(account) {
+            if shared.taken.elapsed() < BASELINE_MAX_AGE {
+                return Ok(Arc::clone(&shared.names));
+            }
+        }
+        let taken = Instant::now();
+        let names: Arc<HashSet<String>> = Arc::new(
+            list_of_type(client, account, TYPE_GCP_PARTNER)
+                .await?
+                .into_iter()
+                .map(|ic| ic.name().to_owned())
+                .collect(),
+        );
+        let baseline = GcpBaseline {
+            taken,
+            names: Arc::clone(&names),
+        };
+        baselines.insert(account.to_owned(), baseline);
+        Ok(names)
     }
 }
 
@@ -102,7 +153,7 @@ enum Baseline {
     /// The slot was free, so whatever occupies it afterwards came from this create.
     FreeSlot { slot: String },
     /// These GCP partner interconnects existed already.
-    GcpNames(HashSet<String>),
+    GcpNames(Arc<HashSet<String>>),
 }
 
 /// What a lookup after an ambiguous create found.
@@ -297,15 +348,12 @@ impl Baseline {
                     Err(e) => Err(CreateError::Precheck(e)),
                 }
             }
-            CreateInterconnect::GcpPartner { .. } => {
-                let names = list_of_type(client, account, TYPE_GCP_PARTNER)
-                    .await
-                    .map_err(CreateError::Precheck)?
-                    .into_iter()
-                    .map(|ic| ic.name().to_owned())
-                    .collect();
-                Ok(Baseline::GcpNames(names))
-            }
+            CreateInterconnect::GcpPartner { .. } => client
+                .creates()
+                .gcp_names_before(client, account)
+                .await
+                .map(Baseline::GcpNames)
+                .map_err(CreateError::Precheck),
         }
     }
 

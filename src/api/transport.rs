@@ -15,6 +15,7 @@ use url::Url;
 
 use super::budget::{InvalidBudget, RequestBudget};
 use super::error::{ApiError, ApiMessage, Failure};
+use super::listing::SharedListings;
 use super::reconcile::CreateLedger;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::secret::Secret;
@@ -155,6 +156,7 @@ struct Inner {
     budget: RequestBudget,
     page_size: Option<u32>,
     creates: CreateLedger,
+    listings: SharedListings,
 }
 
 /// Whether a failed request may be sent again.
@@ -210,6 +212,7 @@ impl Client {
                 budget,
                 page_size: config.page_size,
                 creates: CreateLedger::default(),
+                listings: SharedListings::default(),
             }),
             cancel: config.cancel,
             deadline: None,
@@ -237,6 +240,11 @@ impl Client {
     /// The ledger of this process's creates (see [`CreateLedger`]).
     pub fn creates(&self) -> &CreateLedger {
         &self.inner.creates
+    }
+
+    /// The listings this client's reads share (see [`SharedListings`]).
+    pub(super) fn listings(&self) -> &SharedListings {
+        &self.inner.listings
     }
 
     /// The deadline every call of this handle must meet, if any.

@@ -496,3 +496,67 @@ pub fn wait_until(what: &str, limit: Duration, mut condition: impl FnMut() -> bo
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// `terraform-provider-cni -debug`: one provider process that serves every command given its
+/// `TF_REATTACH_PROVIDERS` line, as Go providers do under a debugger.
+pub struct DebugProvider {
+    child: Child,
+    /// The value of `TF_REATTACH_PROVIDERS` the provider printed.
+    pub reattach: String,
+}
+
+impl DebugProvider {
+    /// Starts the provider in debug mode and reads its reattach line.
+    pub fn start() -> DebugProvider {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-cni"))
+            .arg("-debug")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the provider in debug mode");
+        let stdout = child.stdout.take().expect("stdout");
+        let reattach = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.trim()
+                    .strip_prefix("TF_REATTACH_PROVIDERS='")
+                    .and_then(|rest| rest.strip_suffix('\''))
+                    .map(str::to_owned)
+            })
+            .expect("the reattach line");
+        DebugProvider { child, reattach }
+    }
+
+    /// Sends Ctrl-C and waits (up to 10 s) for the provider to exit.
+    pub fn interrupt(mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).expect("SIGINT");
+        wait_until(
+            "the debug provider exits on Ctrl-C",
+            Duration::from_secs(10),
+            || self.child.try_wait().ok().flatten().is_some(),
+        );
+    }
+}
+
+impl Drop for DebugProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Workspace {
+    /// Runs a Terraform command against `provider` only: an empty CLI configuration (no
+    /// dev_overrides), so Terraform finds the provider through `TF_REATTACH_PROVIDERS` alone.
+    pub fn tf_reattached(&self, provider: &DebugProvider, args: &[&str]) -> Run {
+        let rc = self.path().join("empty.tfrc");
+        std::fs::write(&rc, "").expect("write an empty CLI config");
+        let mut command = self.command(args);
+        command
+            .env("TF_CLI_CONFIG_FILE", &rc)
+            .env("TF_REATTACH_PROVIDERS", &provider.reattach);
+        Background::start(command).finish(COMMAND_LIMIT)
+    }
+}

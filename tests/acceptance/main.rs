@@ -18,6 +18,7 @@ mod plan_errors;
 mod query;
 mod release;
 mod secrets;
+mod shared_listing;
 mod wire;
 mod workflow;
 mod write_only;

@@ -2,64 +2,27 @@
 //! `TF_REATTACH_PROVIDERS`, as with Go providers; and a stored state that holds an attribute the
 //! schema no longer has, upgraded instead of refused.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
-use nix::sys::signal::{kill, Signal};
-use nix::unistd::Pid;
-
-use crate::harness::wait_until;
+use crate::harness::DebugProvider;
 use crate::lifecycle::{port, SLOT_A};
 use crate::workspace;
 
 #[test]
 fn a_provider_started_with_debug_serves_a_real_plan_through_reattach() {
     let ws = workspace!();
-    let mut provider = Command::new(env!("CARGO_BIN_EXE_terraform-provider-cni"))
-        .arg("-debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the provider in debug mode");
-    let stdout = provider.stdout.take().expect("stdout");
-    let reattach = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.trim()
-                .strip_prefix("TF_REATTACH_PROVIDERS='")
-                .and_then(|rest| rest.strip_suffix('\''))
-                .map(str::to_owned)
-        })
-        .expect("the reattach line");
-    let config: serde_json::Value = serde_json::from_str(&reattach).expect("reattach JSON");
+    let provider = DebugProvider::start();
+    let config: serde_json::Value = serde_json::from_str(&provider.reattach).expect("reattach JSON");
     assert_eq!(config["registry.terraform.io/cnilabs/cni"]["ProtocolVersion"], 6);
 
     // No dev_overrides: Terraform finds the provider only through the reattach variable.
-    let rc = ws.path().join("empty.tfrc");
-    std::fs::write(&rc, "").expect("write an empty CLI config");
     ws.config("data \"cni_slots\" \"free\" {\n  occupied = false\n}\noutput \"free\" { value = length(data.cni_slots.free.slots) }\n");
-    let run = ws
-        .command(&["plan", "-no-color"])
-        .env("TF_CLI_CONFIG_FILE", &rc)
-        .env("TF_REATTACH_PROVIDERS", &reattach)
-        .output()
-        .expect("plan");
-    let text = String::from_utf8_lossy(&run.stdout).to_string() + &String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "{text}");
-    assert!(text.contains("free = 16"), "{text}");
+    ws.tf_reattached(&provider, &["plan", "-no-color"])
+        .ok()
+        .contains(&["free = 16"]);
     assert!(
         !ws.mock.requests_matching("GET", "/cni/slots$").is_empty(),
         "the debug provider called the API"
     );
-
-    let pid = Pid::from_raw(provider.id() as i32);
-    kill(pid, Signal::SIGINT).expect("SIGINT");
-    wait_until(
-        "the debug provider exits on Ctrl-C",
-        std::time::Duration::from_secs(10),
-        || provider.try_wait().ok().flatten().is_some(),
-    );
+    provider.interrupt();
 }
 
 #[test]

@@ -238,7 +238,7 @@ impl InterconnectResource {
             );
             None
         };
-        let interconnect = match configured.client.get_interconnect(&account, &name).await {
+        let interconnect = match configured.client.read_interconnect(&account, &name).await {
             Ok(ic) => ic,
             Err(e) if e.is_not_found() && private.as_ref().is_some_and(Private::may_lag) => {
                 diag::warning(

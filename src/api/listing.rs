@@ -1,0 +1,204 @@
+//! Reads of many interconnects served by one listing of their account.
+//!
+//! Terraform refreshes every resource of a configuration at once. Instead of one `GET` per interconnect,
+//! the reads of one client (a provider is configured, and builds its client, once per command) share a
+//! listing of the account: one page of up to 100 objects instead of 100 `GET`s. The rules that keep it
+//! honest:
+//!
+//! - **Never older than the command.** The listing belongs to the client, so it is fetched during the
+//!   command that reads it; it is dropped when this client creates or deletes an interconnect of the
+//!   account, and restarted once it is older than [`MAX_LISTING_AGE`]. Interconnects have no update
+//!   endpoint: a listed object can only have gone since, never changed.
+//! - **Absence is never trusted.** A name missing from a complete listing is read with a `GET`; only that
+//!   `GET`'s 404 says it is gone.
+//! - **Never dearer than a `GET` each, by much.** A page is fetched only while the listing has cost fewer
+//!   pages than reads have come in, less one (so a command with a single read sends a single `GET`); when
+//!   the listing is not worth its next page, or a page fails, reads fall back to `GET`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::error::ApiError;
+use super::models::{Interconnect, InterconnectFilter};
+use super::paging::PageCursor;
+use super::transport::Client;
+
+/// How long a shared listing serves reads before the next read starts a new one.
+pub const MAX_LISTING_AGE: Duration = Duration::from_secs(60);
+
+/// The listings shared by the reads of one client, one per account.
+#[derive(Debug, Default)]
+pub struct SharedListings {
+    accounts: Mutex<HashMap<String, Arc<AccountListing>>>,
+}
+
+/// One account's shared listing, and what reading it has cost.
+#[derive(Debug, Default)]
+struct AccountListing {
+    /// Reads asked of this account so far.
+    reads: AtomicUsize,
+    /// The pages fetched so far, and what they held.
+    pages: tokio::sync::Mutex<Pages>,
+}
+
+/// The pages of the current listing.
+#[derive(Debug, Default)]
+struct Pages {
+    /// Every interconnect listed so far, by name.
+    items: HashMap<String, Interconnect>,
+    /// Where the listing stands.
+    cursor: PageCursor,
+    /// When its first page was asked for.
+    started: Option<Instant>,
+    /// Pages fetched over the client's life, whatever listing they belonged to.
+    fetched: usize,
+    /// A page failed: reads go to `GET` until the listing is restarted.
+    failed: bool,
+}
+
+/// What the shared listing says of one name.
+enum Listed {
+    /// Listed: here it is.
+    Found(Box<Interconnect>),
+    /// Not listed, or the listing cannot tell: read it with a `GET`.
+    AskDirectly,
+}
+
+impl SharedListings {
+    /// Drops `account`'s listing, after this client changed what it would hold.
+    pub(super) fn forget(&self, account: &str) {
+        if let Ok(mut accounts) = self.accounts.lock() {
+            accounts.remove(account);
+        }
+    }
+
+    fn account(&self, account: &str) -> Option<Arc<AccountListing>> {
+        let mut accounts = self.accounts.lock().ok()?;
+        Some(Arc::clone(accounts.entry(account.to_owned()).or_default()))
+    }
+}
+
+impl Pages {
+    fn restart_if_stale(&mut self) {
+        if self
+            .started
+            .is_some_and(|started| started.elapsed() >= MAX_LISTING_AGE)
+        {
+            *self = Pages {
+                fetched: self.fetched,
+                ..Pages::default()
+            };
+        }
+    }
+
+    /// Whether one more page is worth fetching, `reads` reads having been asked so far.
+    fn worth_a_page(&self, reads: usize) -> bool {
+        !self.failed && !self.cursor.is_done() && self.fetched + 1 < reads
+    }
+
+    async fn fetch_next(&mut self, client: &Client, account: &str) -> Result<(), ApiError> {
+        let Some(cursor) = self.cursor.pending() else {
+            return Ok(());
+        };
+        self.started.get_or_insert_with(Instant::now);
+        self.fetched += 1;
+        let page = client
+            .list_interconnects_page(account, &InterconnectFilter::default(), cursor)
+            .await?;
+        self.cursor
+            .advance(page.next)
+            .map_err(|fault| fault.of("list interconnects"))?;
+        for interconnect in page.items {
+            self.items.insert(interconnect.name().to_owned(), interconnect);
+        }
+        Ok(())
+    }
+}
+
+impl AccountListing {
+    /// Looks `name` up in the listing, fetching pages while they are worth it.
+    async fn look_up(&self, client: &Client, account: &str, name: &str) -> Listed {
+        let mut pages = self.pages.lock().await;
+        pages.restart_if_stale();
+        loop {
+            if let Some(found) = pages.items.get(name) {
+                return Listed::Found(Box::new(found.clone()));
+            }
+            if !pages.worth_a_page(self.reads.load(Ordering::SeqCst)) {
+                return Listed::AskDirectly;
+            }
+            if let Err(e) = pages.fetch_next(client, account).await {
+                tracing::info!("{e}; reading interconnects one by one instead");
+                pages.failed = true;
+            }
+        }
+    }
+}
+
+impl Client {
+    /// The interconnect `name`, for a refresh: from the listing shared by this client's reads of the
+    /// account when that saves requests, else (and always before answering 404) with a `GET`.
+    pub async fn read_interconnect(&self, account: &str, name: &str) -> Result<Interconnect, ApiError> {
+        if let Some(listing) = self.listings().account(account) {
+            listing.reads.fetch_add(1, Ordering::SeqCst);
+            if let Listed::Found(interconnect) = listing.look_up(self, account, name).await {
+                return Ok(*interconnect);
+            }
+        }
+        self.get_interconnect(account, name).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_worth_it_only_while_pages_stay_fewer_than_reads() {
+        let pages = Pages::default();
+        assert!(!pages.worth_a_page(1), "a single read is a single GET");
+        assert!(pages.worth_a_page(2));
+        let spent = Pages {
+            fetched: 4,
+            ..Pages::default()
+        };
+        assert!(!spent.worth_a_page(5));
+        assert!(spent.worth_a_page(6));
+        let failed = Pages {
+            failed: true,
+            ..Pages::default()
+        };
+        assert!(!failed.worth_a_page(100));
+    }
+
+    #[test]
+    fn a_listing_past_its_age_starts_again_and_keeps_its_cost() {
+        let Some(long_ago) = Instant::now().checked_sub(MAX_LISTING_AGE) else {
+            return;
+        };
+        let mut pages = Pages {
+            started: Some(long_ago),
+            fetched: 3,
+            failed: true,
+            ..Pages::default()
+        };
+        pages.restart_if_stale();
+        assert_eq!(pages.started, None);
+        assert!(!pages.failed);
+        assert_eq!(pages.fetched, 3);
+        assert_eq!(pages.cursor.pending(), Some(None), "from the first page");
+
+        let recent = Instant::now();
+        let mut young = Pages {
+            started: Some(recent),
+            failed: true,
+            ..Pages::default()
+        };
+        young.restart_if_stale();
+        assert!(young.failed, "a young listing stays as it is");
+    }
+}

@@ -6,11 +6,11 @@ TF_1_15_5 := $(CURDIR)/tools/bin/terraform-1.15.5
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/cnilabs/cni/$(VERSION)/linux_amd64
 
-.PHONY: help tools build demo test lint unit acceptance install bench release docs
+.PHONY: help tools build demo test lint unit acceptance bench-smoke install bench release docs
 
 help:
 	@echo "make demo     build, start cni-mock, terraform apply examples/quickstart, print outputs, destroy"
-	@echo "make test     lint, unit and integration tests, acceptance tests with Terraform 1.0.3 and 1.15.5"
+	@echo "make test     lint, unit and integration tests, acceptance tests with Terraform 1.0.3 and 1.15.5, a smoke run of the benchmarks"
 	@echo "make bench    run benches/ against same-run baselines and write BENCHMARKS.md (CNI_BASELINE_PROVIDER=<binary> adds a start-up baseline)"
 	@echo "make install  build a release binary into ~/.terraform.d/plugins for 'terraform init'"
 	@echo "make docs     regenerate docs/ from the attribute tables and templates/ (make test fails when stale)"
@@ -39,7 +39,12 @@ acceptance: tools
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TF_1_0_3) cargo test --locked --test acceptance -- --test-threads 4
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TF_1_15_5) cargo test --locked --test acceptance -- --test-threads 4
 
-test: lint unit acceptance
+# The benchmark harness at a small size with the debug builds: it must keep working, and the requests
+# spent per interconnect must not grow. Nothing is timed against a target and BENCHMARKS.md is not written.
+bench-smoke: tools
+	cargo test --locked --bench handshake --bench scale
+
+test: lint unit acceptance bench-smoke
 
 install: tools
 	cargo build --locked --release --bin terraform-provider-cni

@@ -4,6 +4,8 @@
 //! when `CNI_BASELINE_PROVIDER` names one, a baseline binary too (e.g. a build of an earlier commit;
 //! described in the table by `CNI_BASELINE_LABEL`), alternating round by round. Also records the
 //! stripped size of the release binary. Run with `make bench`; writes its section of BENCHMARKS.md.
+//! Without `--bench` (`cargo test --bench handshake`, part of `make test`) it is a smoke run of the
+//! debug builds, printed but not written.
 
 #[path = "report.rs"]
 mod report;
@@ -62,11 +64,24 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// The release binary `name`, which `make bench` builds first.
-fn release_binary(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/release")
-        .join(name);
+/// Whether this is the full run (`cargo bench` passes `--bench`) rather than a smoke run.
+fn full_run() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// The binary `name`: the release build, which `make bench` builds first, in a full run; the debug
+/// build cargo made for this target in a smoke run.
+fn binary(name: &str) -> PathBuf {
+    let debug = Path::new(env!("CARGO_BIN_EXE_terraform-provider-cni"))
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_default();
+    let dir = if full_run() {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release")
+    } else {
+        debug
+    };
+    let path = dir.join(name);
     assert!(
         path.exists(),
         "build it first: cargo build --release --bin {name} (make bench does)"
@@ -79,7 +94,7 @@ fn compare(baseline: &Path, baseline_label: &str, candidate: &Path, pem: &str) -
     let mut rows = String::new();
     for (label, client) in [("with AutoMTLS", Some(pem)), ("plaintext", None)] {
         let (mut base, mut cand) = (Vec::new(), Vec::new());
-        for _ in 0..ROUNDS {
+        for _ in 0..rounds() {
             base.push(handshake(baseline, client));
             cand.push(handshake(candidate, client));
         }
@@ -113,8 +128,8 @@ fn megabytes(bytes: u64) -> String {
 }
 
 fn main() {
-    let candidate = release_binary("terraform-provider-cni");
-    let floor = release_binary("terraform-provider-noop");
+    let candidate = binary("terraform-provider-cni");
+    let floor = binary("terraform-provider-noop");
     let pem = client_certificate();
     let mut rows = compare(
         &floor,
@@ -136,16 +151,28 @@ fn main() {
     };
     let body = format!(
         "## Start-up to the handshake line\n\n\
-         Written by `make bench` (`benches/handshake.rs`): the median of {ROUNDS} starts of each binary, \
+         Written by `make bench` (`benches/handshake.rs`): the median of {} starts of each binary, \
          alternating, from spawn to the go-plugin handshake line (release builds). The floor is \
          `terraform-provider-noop`, this project's plugin layer with one resource that does nothing \
          (target: ≤ 1.5× the floor); `CNI_BASELINE_PROVIDER` adds rows against another binary.\n\n\
          | benchmark | baseline binary | baseline median | median | ratio |\n|---|---|---|---|---|\n{rows}\n\
          {size}\n\n\
          Measured on {} cores, {}.",
+        rounds(),
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         humantime::format_rfc3339_seconds(std::time::SystemTime::now())
     );
     println!("{body}");
-    report::write_section("handshake", &body);
+    if full_run() {
+        report::write_section("handshake", &body);
+    }
+}
+
+/// Starts per binary and handshake kind: [`ROUNDS`] in a full run, 3 in a smoke run.
+fn rounds() -> usize {
+    if full_run() {
+        ROUNDS
+    } else {
+        3
+    }
 }

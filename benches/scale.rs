@@ -10,6 +10,10 @@
 //! empty account. Last, the API economy: the requests of one create, read and delete by endpoint, and
 //! a refresh of [`COUNT`] interconnects at the provider's default budget. Run with `make bench`;
 //! writes its sections of BENCHMARKS.md.
+//!
+//! Without `--bench` (`cargo test --bench scale`, part of `make test`) it is a smoke run: every
+//! measurement at a small size, with the debug binaries, once, printed but not written, so that the
+//! harness cannot rot unnoticed. Either way it fails when the requests spent per interconnect grow.
 
 #[path = "report.rs"]
 mod report;
@@ -21,7 +25,7 @@ use std::time::{Duration, Instant};
 use cni::mock::{Credentials, HealthyAfter, MockConfig, MockServer, StoreConfig};
 
 const COUNT: usize = 200;
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 const TOKEN: &str = "bench-token-0123456789";
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const TERRAFORM: &str = "tools/bin/terraform-1.15.5";
@@ -35,6 +39,63 @@ const LIST_SIZE: usize = 10_000;
 const LIST_ROUNDS: usize = 3;
 /// An account with no interconnects: the list's baseline.
 const EMPTY_ACCOUNT: &str = "00000000000000000000000000000001";
+/// The padding of a `noop_thing` that holds as many bytes of state as an interconnect does.
+const STATE_SIZED_PADDING: usize = 1_300;
+
+/// The sizes and repetitions of one run, and where the binaries are.
+#[derive(Debug, Clone)]
+struct Settings {
+    /// Interconnects (and no-op resources) per command.
+    count: usize,
+    rounds: usize,
+    detection_rounds: usize,
+    list_size: usize,
+    list_rounds: usize,
+    /// The directory holding `terraform-provider-cni` and `terraform-provider-noop`.
+    binaries: PathBuf,
+    /// Whether the figures go to BENCHMARKS.md (a full run) or only to the output (a smoke run).
+    write: bool,
+}
+
+impl Settings {
+    /// The full run under `cargo bench` (which passes `--bench`), a smoke run otherwise.
+    fn from_args() -> Settings {
+        if std::env::args().any(|a| a == "--bench") {
+            Settings {
+                count: COUNT,
+                rounds: ROUNDS,
+                detection_rounds: DETECTION_ROUNDS,
+                list_size: LIST_SIZE,
+                list_rounds: LIST_ROUNDS,
+                binaries: Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release"),
+                write: true,
+            }
+        } else {
+            let cni = Path::new(env!("CARGO_BIN_EXE_terraform-provider-cni"));
+            Settings {
+                count: 20,
+                rounds: 1,
+                detection_rounds: 1,
+                list_size: 300,
+                list_rounds: 1,
+                binaries: cni.parent().map(Path::to_owned).unwrap_or_default(),
+                write: false,
+            }
+        }
+    }
+
+    fn binary(&self, name: &str) -> PathBuf {
+        self.binaries.join(name)
+    }
+
+    /// Prints a section, and writes it to BENCHMARKS.md in a full run.
+    fn report(&self, name: &str, body: &str) {
+        println!("{body}");
+        if self.write {
+            report::write_section(name, body);
+        }
+    }
+}
 
 /// The three commands measured, in the order they run.
 const COMMANDS: [(&str, &[&str]); 3] = [
@@ -77,13 +138,12 @@ struct Workspace {
 }
 
 impl Workspace {
-    fn new(terraform: &Path, main_tf: &str) -> Workspace {
+    fn new(settings: &Settings, terraform: &Path, main_tf: &str) -> Workspace {
         let dir = tempfile::tempdir().expect("temp dir");
-        let release = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release");
         let rc = format!(
             "provider_installation {{\n  dev_overrides {{\n    \"cnilabs/cni\" = \"{0}\"\n    \
              \"cnilabs/noop\" = \"{0}\"\n  }}\n  direct {{}}\n}}\n",
-            release.display()
+            settings.binaries.display()
         );
         std::fs::write(dir.path().join("tf.rc"), rc).expect("write tf.rc");
         std::fs::write(dir.path().join("main.tf"), main_tf).expect("write main.tf");
@@ -103,13 +163,13 @@ impl Workspace {
         let started = Instant::now();
         let output = Command::new(&self.terraform)
             .args(args)
-            .envs(env.iter().copied())
             .current_dir(self.dir.path())
             .env("TF_CLI_CONFIG_FILE", self.dir.path().join("tf.rc"))
             .env("CHECKPOINT_DISABLE", "1")
             .env("TF_IN_AUTOMATION", "1")
             .env("RUST_BACKTRACE", "0")
             .env_remove("TF_LOG")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .output()
             .expect("run terraform");
@@ -123,15 +183,13 @@ impl Workspace {
     }
 }
 
-fn noop_config() -> String {
+/// `count` no-op resources, each holding `padding` more bytes of state than its name.
+fn noop_config(count: usize, padding: usize) -> String {
+    let pad = "x".repeat(padding);
     format!(
         "terraform {{\n  required_providers {{\n    noop = {{ source = \"cnilabs/noop\" }}\n  }}\n}}\n\n\
-         resource \"noop_thing\" \"this\" {{\n  count = {COUNT}\n  value = format(\"thing-%d\", count.index)\n}}\n"
+         resource \"noop_thing\" \"this\" {{\n  count = {count}\n  value = format(\"thing-%d{pad}\", count.index)\n}}\n"
     )
-}
-
-fn cni_config(base_url: &str) -> String {
-    cni_config_with(base_url, COUNT, "100ms")
 }
 
 fn cni_config_with(base_url: &str, count: usize, poll_interval: &str) -> String {
@@ -178,119 +236,235 @@ fn seconds(d: Duration) -> String {
 }
 
 fn main() {
+    let settings = Settings::from_args();
     let terraform = Path::new(env!("CARGO_MANIFEST_DIR")).join(TERRAFORM);
-    let release = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release");
     for needed in [
         terraform.clone(),
-        release.join("terraform-provider-cni"),
-        release.join("terraform-provider-noop"),
+        settings.binary("terraform-provider-cni"),
+        settings.binary("terraform-provider-noop"),
     ] {
-        assert!(needed.exists(), "{} is missing: run make bench", needed.display());
+        assert!(
+            needed.exists(),
+            "{} is missing: run make bench (or make tools)",
+            needed.display()
+        );
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    terraform_at_scale(&runtime, &terraform);
-    healthy_detection(&runtime, &terraform);
-    list_at_scale(&runtime, &terraform);
-    api_economy(&runtime, &terraform);
-}
-
-/// `apply`, refresh-only `plan` and `destroy` of [`COUNT`] interconnects against [`COUNT`] no-op
-/// resources, alternating.
-fn terraform_at_scale(runtime: &tokio::runtime::Runtime, terraform: &Path) {
-    let mock = runtime.block_on(start_mock(HealthyAfter::Polls(0)));
-    let noop = Workspace::new(terraform, &noop_config());
-    let cni = Workspace::new(terraform, &cni_config(&mock.base_url()));
-
-    let mut floor: Vec<Vec<Duration>> = vec![Vec::new(); COMMANDS.len()];
-    let mut provider: Vec<Vec<Duration>> = vec![Vec::new(); COMMANDS.len()];
-    let mut requests: Vec<usize> = vec![0; COMMANDS.len()];
-    for _ in 0..ROUNDS {
-        for (i, (_, args)) in COMMANDS.iter().enumerate() {
-            floor[i].push(noop.time(args));
-            let before = mock.requests().len();
-            provider[i].push(cni.time(args));
-            requests[i] = mock.requests().len() - before;
-        }
-    }
-
-    let mut rows = String::new();
-    for (i, (label, _)) in COMMANDS.iter().enumerate() {
-        let (b, c) = (median(floor[i].clone()), median(provider[i].clone()));
-        rows.push_str(&format!(
-            "| {label} of {COUNT} | {} | {} | {:.2} | {} ({:.2} per interconnect) |\n",
-            seconds(b),
-            seconds(c),
-            c.as_secs_f64() / b.as_secs_f64(),
-            requests[i],
-            requests[i] as f64 / COUNT as f64
-        ));
-    }
-    let body = format!(
-        "## Terraform at scale\n\n\
-         Written by `make bench` (`benches/scale.rs`): Terraform 1.15.5 runs `apply`, a refresh-only `plan` and \
-         `destroy` of {COUNT} `gcp_partner` interconnects (the in-process mock makes them healthy at the first \
-         poll; `-parallelism=10`; a budget of 10,000 requests per second, the most the provider accepts, so the API is not the limit), against \
-         the same commands over {COUNT} `noop_thing`s of `terraform-provider-noop`, the floor; the median of \
-         {ROUNDS} rounds, alternating. Requests are counted in the mock's log (last round).\n\n\
-         | command | floor median | cni median | ratio | requests to the API |\n|---|---|---|---|---|\n{rows}\n\
-         Measured on {} cores, {}.",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
-    );
-    println!("{body}");
-    report::write_section("scale", &body);
-    runtime.block_on(mock.stop());
-}
-
-/// Creates one interconnect at a time against a mock that turns it Healthy [`HEALTHY_AFTER`] after
-/// its POST, and reads from the mock's log when the status poll that saw it came.
-fn healthy_detection(runtime: &tokio::runtime::Runtime, terraform: &Path) {
-    let mock = runtime.block_on(start_mock(HealthyAfter::Elapsed(HEALTHY_AFTER)));
-    let ws = Workspace::new(
+    let bench = Bench {
+        settings,
         terraform,
-        &cni_config_with(&mock.base_url(), 1, DETECTION_POLL_INTERVAL),
-    );
-    let mut lags = Vec::new();
-    for _ in 0..DETECTION_ROUNDS {
-        let before = mock.requests().len();
-        ws.time(COMMANDS[0].1);
-        let log = mock.requests().split_off(before);
-        let posted = log
+        runtime,
+    };
+    bench.terraform_at_scale();
+    bench.healthy_detection();
+    bench.list_at_scale();
+    bench.api_economy();
+}
+
+/// One run: its settings, the Terraform CLI, and the runtime of the in-process mocks.
+struct Bench {
+    settings: Settings,
+    terraform: PathBuf,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+fn now() -> humantime::Rfc3339Timestamp {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+}
+
+/// One command's figures: wall times of the floor, the floor with an interconnect's state size, and
+/// the provider; the provider's and the floor's CPU time; the requests the provider sent.
+#[derive(Default)]
+struct CommandFigures {
+    floor: Vec<Duration>,
+    sized_floor: Vec<Duration>,
+    cni: Vec<Duration>,
+    floor_cpu: Duration,
+    cni_cpu: Duration,
+    requests: usize,
+}
+
+impl Bench {
+    /// `apply`, refresh-only `plan` and `destroy` of `count` interconnects against `count` no-op
+    /// resources (and no-op resources holding as much state as an interconnect), alternating; then
+    /// one more round through debug-mode providers for their CPU time.
+    fn terraform_at_scale(&self) {
+        let count = self.settings.count;
+        let mock = self.runtime.block_on(start_mock(HealthyAfter::Polls(0)));
+        let noop = Workspace::new(&self.settings, &self.terraform, &noop_config(count, 0));
+        let sized = Workspace::new(
+            &self.settings,
+            &self.terraform,
+            &noop_config(count, STATE_SIZED_PADDING),
+        );
+        let cni = Workspace::new(
+            &self.settings,
+            &self.terraform,
+            &cni_config_with(&mock.base_url(), count, "100ms"),
+        );
+        let mut figures: Vec<CommandFigures> = COMMANDS.iter().map(|_| CommandFigures::default()).collect();
+        for _ in 0..self.settings.rounds {
+            for (i, (_, args)) in COMMANDS.iter().enumerate() {
+                figures[i].floor.push(noop.time(args));
+                figures[i].sized_floor.push(sized.time(args));
+                let before = mock.requests().len();
+                figures[i].cni.push(cni.time(args));
+                figures[i].requests = mock.requests().len() - before;
+            }
+        }
+        for (i, (_, args)) in COMMANDS.iter().enumerate() {
+            figures[i].floor_cpu = cpu_of(&noop, &self.settings.binary("terraform-provider-noop"), args);
+            figures[i].cni_cpu = cpu_of(&cni, &self.settings.binary("terraform-provider-cni"), args);
+        }
+        self.check_economy(&figures);
+        let state_bytes = |ws: &Workspace| {
+            ws.time(COMMANDS[0].1);
+            let bytes = std::fs::metadata(ws.dir.path().join("terraform.tfstate")).map_or(0, |m| m.len());
+            ws.time(COMMANDS[2].1);
+            bytes as usize / count
+        };
+        let (noop_bytes, sized_bytes, cni_bytes) =
+            (state_bytes(&noop), state_bytes(&sized), state_bytes(&cni));
+        let rows: String = COMMANDS
             .iter()
-            .find(|r| r.method == "POST")
-            .expect("the create's POST")
-            .at_ms;
-        let seen = log
-            .iter()
-            .filter(|r| r.path.ends_with("/status"))
-            .map(|r| r.at_ms)
-            .max()
-            .expect("a status poll");
-        let healthy_at = posted + HEALTHY_AFTER.as_millis() as u64;
-        lags.push(Duration::from_millis(seen.saturating_sub(healthy_at)));
-        ws.time(COMMANDS[2].1);
+            .zip(&figures)
+            .map(|((label, _), f)| scale_row(label, count, f))
+            .collect();
+        let body = format!(
+            "## Terraform at scale\n\n\
+             Written by `make bench` (`benches/scale.rs`): Terraform 1.15.5 runs `apply`, a refresh-only `plan` \
+             and `destroy` of {count} `gcp_partner` interconnects (the in-process mock makes them healthy at the \
+             first poll; `-parallelism=10`; a budget of 10,000 requests per second, the most the provider accepts, \
+             so the API is not the limit), against the same commands over {count} `noop_thing`s of \
+             `terraform-provider-noop`, the floor (target: ≤ 1.15× the floor). A second floor holds as many bytes \
+             of state per resource as an interconnect does ({sized_bytes} B against {cni_bytes} B; the plain \
+             floor's is {noop_bytes} B): Terraform writes the whole state file after each resource it applies, \
+             so a command's cost grows with the state it keeps, whichever provider made it. The median of \
+             {rounds} rounds, alternating. CPU time is the provider process's own (`utime` + `stime` from \
+             `/proc`), in one more run of each command through a provider started in debug mode. Requests are \
+             counted in the mock's log (last round).\n\n\
+             | command | floor | floor, same state size | cni | ratio to the floor | ratio to the same-size floor | provider CPU, floor / cni | requests to the API |\n\
+             |---|---|---|---|---|---|---|---|\n{rows}\n\
+             Measured on {} cores, {}.",
+            cores(),
+            now(),
+            rounds = self.settings.rounds,
+        );
+        self.settings.report("scale", &body);
+        self.runtime.block_on(mock.stop());
     }
-    let lag = median(lags.clone());
-    let worst = lags.iter().max().copied().unwrap_or_default();
-    let body = format!(
+
+    /// Fails when a command spends more requests than its share: a create is a `POST` and a status
+    /// read plus a shared listing; a refresh is a status read plus a shared listing.
+    fn check_economy(&self, figures: &[CommandFigures]) {
+        let count = self.settings.count;
+        let listing = count.div_ceil(100) + 1;
+        let (apply, refresh) = (figures[0].requests, figures[1].requests);
+        assert!(
+            apply <= 2 * count + listing,
+            "apply of {count} sent {apply} requests"
+        );
+        assert!(
+            refresh <= count + listing,
+            "refresh of {count} sent {refresh} requests"
+        );
+    }
+}
+
+fn scale_row(label: &str, count: usize, f: &CommandFigures) -> String {
+    let (floor, sized, cni) = (
+        median(f.floor.clone()),
+        median(f.sized_floor.clone()),
+        median(f.cni.clone()),
+    );
+    format!(
+        "| {label} of {count} | {} | {} | {} | {:.2} | {:.2} | {} ms / {} ms | {} ({:.2} per interconnect) |\n",
+        seconds(floor),
+        seconds(sized),
+        seconds(cni),
+        cni.as_secs_f64() / floor.as_secs_f64(),
+        cni.as_secs_f64() / sized.as_secs_f64(),
+        f.floor_cpu.as_millis(),
+        f.cni_cpu.as_millis(),
+        f.requests,
+        f.requests as f64 / count as f64
+    )
+}
+
+/// The CPU time a fresh debug-mode `binary` spends serving `args` in `ws`.
+fn cpu_of(ws: &Workspace, binary: &Path, args: &[&str]) -> Duration {
+    let provider = DebugProvider::start(binary);
+    let empty_rc = ws.dir.path().join("empty.tfrc");
+    std::fs::write(&empty_rc, "").expect("write an empty CLI config");
+    let before = provider.cpu_time();
+    ws.time_with(
+        args,
+        &[
+            ("TF_REATTACH_PROVIDERS", &provider.reattach),
+            ("TF_CLI_CONFIG_FILE", &empty_rc.to_string_lossy()),
+        ],
+    );
+    provider.cpu_time().saturating_sub(before)
+}
+
+impl Bench {
+    /// Creates one interconnect at a time against a mock that turns it Healthy [`HEALTHY_AFTER`] after
+    /// its POST, and reads from the mock's log when the status poll that saw it came.
+    fn healthy_detection(&self) {
+        let mock = self
+            .runtime
+            .block_on(start_mock(HealthyAfter::Elapsed(HEALTHY_AFTER)));
+        let ws = Workspace::new(
+            &self.settings,
+            &self.terraform,
+            &cni_config_with(&mock.base_url(), 1, DETECTION_POLL_INTERVAL),
+        );
+        let mut lags = Vec::new();
+        for _ in 0..self.settings.detection_rounds {
+            let before = mock.requests().len();
+            ws.time(COMMANDS[0].1);
+            let log = mock.requests().split_off(before);
+            let posted = log
+                .iter()
+                .find(|r| r.method == "POST")
+                .expect("the create's POST")
+                .at_ms;
+            let seen = log
+                .iter()
+                .filter(|r| r.path.ends_with("/status"))
+                .map(|r| r.at_ms)
+                .max()
+                .expect("a status poll");
+            let healthy_at = posted + HEALTHY_AFTER.as_millis() as u64;
+            lags.push(Duration::from_millis(seen.saturating_sub(healthy_at)));
+            ws.time(COMMANDS[2].1);
+        }
+        let lag = median(lags.clone());
+        let worst = lags.iter().max().copied().unwrap_or_default();
+        let body = format!(
         "## Healthy detection\n\n\
          Written by `make bench` (`benches/scale.rs`): `terraform apply` of one `gcp_partner` interconnect, \
-         {DETECTION_ROUNDS} times, against a mock that turns it Healthy {} after its POST, with \
+         {} times, against a mock that turns it Healthy {} after its POST, with \
          `poll_interval = \"{DETECTION_POLL_INTERVAL}\"` (the longest pause between polls; they start at 250 ms \
          and double). Lag: from the moment it turned Healthy to the status poll that saw it, in the mock's \
          log.\n\n\
          | poll interval | median lag | worst lag | target |\n|---|---|---|---|\n\
          | {DETECTION_POLL_INTERVAL} | {} ms | {} ms | within one poll interval |\n\n\
          Measured on {} cores, {}.",
+        self.settings.detection_rounds,
         humantime::format_duration(HEALTHY_AFTER),
         lag.as_millis(),
         worst.as_millis(),
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        cores(),
+        now()
     );
-    println!("{body}");
-    report::write_section("healthy", &body);
-    runtime.block_on(mock.stop());
+        self.settings.report("healthy", &body);
+        self.runtime.block_on(mock.stop());
+    }
 }
 
 /// A provider started in debug mode, for `TF_REATTACH_PROVIDERS`; killed on drop.
@@ -300,9 +474,8 @@ struct DebugProvider {
 }
 
 impl DebugProvider {
-    fn start() -> DebugProvider {
+    fn start(binary: &Path) -> DebugProvider {
         use std::io::{BufRead, BufReader};
-        let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/terraform-provider-cni");
         let mut child = Command::new(binary)
             .arg("-debug")
             .stdout(Stdio::piped())
@@ -321,6 +494,26 @@ impl DebugProvider {
             })
             .expect("the reattach line");
         DebugProvider { child, reattach }
+    }
+
+    /// The CPU time the process has used so far, in user and kernel mode, every thread included.
+    fn cpu_time(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).expect("stat");
+        // The fields after the command name (which may hold spaces) end with ')'; utime and stime are
+        // the 14th and 15th fields of the line, the 12th and 13th after the name.
+        let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
+        let ticks: u64 = after_name
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .filter_map(|t| t.parse::<u64>().ok())
+            .sum();
+        let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+            .ok()
+            .flatten()
+            .filter(|hz| *hz > 0)
+            .unwrap_or(100) as u64;
+        Duration::from_millis(ticks * 1000 / per_second)
     }
 
     /// The process's peak resident set (`VmHWM`) in kB.
@@ -376,8 +569,8 @@ fn list_config(base_url: &str, account: &str) -> String {
 }
 
 /// One `terraform plan` of the list through a fresh debug-mode provider: wall time and peak RSS (kB).
-fn read_list(ws: &Workspace) -> (Duration, u64) {
-    let provider = DebugProvider::start();
+fn read_list(settings: &Settings, ws: &Workspace) -> (Duration, u64) {
+    let provider = DebugProvider::start(&settings.binary("terraform-provider-cni"));
     let elapsed = ws.time_with(
         &["plan", "-input=false", "-no-color"],
         &[("TF_REATTACH_PROVIDERS", &provider.reattach)],
@@ -385,41 +578,51 @@ fn read_list(ws: &Workspace) -> (Duration, u64) {
     (elapsed, provider.peak_rss_kb())
 }
 
-/// The `cni_interconnects` data source over [`LIST_SIZE`] interconnects against an empty account.
-fn list_at_scale(runtime: &tokio::runtime::Runtime, terraform: &Path) {
-    let mock = runtime.block_on(start_mock(HealthyAfter::Polls(0)));
-    runtime.block_on(seed(&mock, LIST_SIZE));
-    let full = Workspace::new(terraform, &list_config(&mock.base_url(), ACCOUNT));
-    let empty = Workspace::new(terraform, &list_config(&mock.base_url(), EMPTY_ACCOUNT));
-    let (mut base, mut cand, mut base_rss, mut cand_rss) = (vec![], vec![], vec![], vec![]);
-    for _ in 0..LIST_ROUNDS {
-        let (t, rss) = read_list(&empty);
-        base.push(t);
-        base_rss.push(rss);
-        let (t, rss) = read_list(&full);
-        cand.push(t);
-        cand_rss.push(rss);
-    }
-    let listing = format!("/accounts/{ACCOUNT}/cni/interconnects");
-    let pages = mock
-        .requests()
-        .iter()
-        .filter(|r| r.method == "GET" && r.path.split('?').next() == Some(listing.as_str()))
-        .count()
-        / LIST_ROUNDS;
-    let (b, c) = (median(base), median(cand));
-    let median_kb = |mut v: Vec<u64>| {
-        v.sort();
-        v[v.len() / 2]
-    };
-    let body = format!(
+impl Bench {
+    /// The `cni_interconnects` data source over [`LIST_SIZE`] interconnects against an empty account.
+    fn list_at_scale(&self) {
+        let (list_size, list_rounds) = (self.settings.list_size, self.settings.list_rounds);
+        let mock = self.runtime.block_on(start_mock(HealthyAfter::Polls(0)));
+        self.runtime.block_on(seed(&mock, list_size));
+        let full = Workspace::new(
+            &self.settings,
+            &self.terraform,
+            &list_config(&mock.base_url(), ACCOUNT),
+        );
+        let empty = Workspace::new(
+            &self.settings,
+            &self.terraform,
+            &list_config(&mock.base_url(), EMPTY_ACCOUNT),
+        );
+        let (mut base, mut cand, mut base_rss, mut cand_rss) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..list_rounds {
+            let (t, rss) = read_list(&self.settings, &empty);
+            base.push(t);
+            base_rss.push(rss);
+            let (t, rss) = read_list(&self.settings, &full);
+            cand.push(t);
+            cand_rss.push(rss);
+        }
+        let listing = format!("/accounts/{ACCOUNT}/cni/interconnects");
+        let pages = mock
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path.split('?').next() == Some(listing.as_str()))
+            .count()
+            / list_rounds;
+        let (b, c) = (median(base), median(cand));
+        let median_kb = |mut v: Vec<u64>| {
+            v.sort();
+            v[v.len() / 2]
+        };
+        let body = format!(
         "## List at scale\n\n\
          Written by `make bench` (`benches/scale.rs`): `terraform plan` reading `cni_interconnects` over \
-         {LIST_SIZE} interconnects (pages of 100: {pages} requests per read), against the same plan over an empty \
+         {list_size} interconnects (pages of 100: {pages} requests per read), against the same plan over an empty \
          account; the provider runs in debug mode (`TF_REATTACH_PROVIDERS`), fresh for every plan, so its \
-         peak RSS is its own (`VmHWM`). Median of {LIST_ROUNDS} rounds, alternating. The provider's time is \
+         peak RSS is its own (`VmHWM`). Median of {list_rounds} rounds, alternating. The provider's time is \
          the difference between the two plans (it includes Terraform's handling of the larger value).\n\n\
-         | | empty account | {LIST_SIZE} interconnects | difference | target |\n|---|---|---|---|---|\n\
+         | | empty account | {list_size} interconnects | difference | target |\n|---|---|---|---|---|\n\
          | plan wall time | {} | {} | {} | ≤ 1 s of provider time |\n\
          | provider peak RSS | {:.1} MB | {:.1} MB | | ≤ 64 MB |\n\n\
          Measured on {} cores, {}.",
@@ -428,12 +631,12 @@ fn list_at_scale(runtime: &tokio::runtime::Runtime, terraform: &Path) {
         seconds(c.saturating_sub(b)),
         median_kb(base_rss) as f64 / 1000.0,
         median_kb(cand_rss) as f64 / 1000.0,
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        cores(),
+        now()
     );
-    println!("{body}");
-    report::write_section("list", &body);
-    runtime.block_on(mock.stop());
+        self.settings.report("list", &body);
+        self.runtime.block_on(mock.stop());
+    }
 }
 
 /// The requests of `log` grouped by method and endpoint (names and the account replaced), as
@@ -468,50 +671,60 @@ fn spend(mock: &MockServer, ws: &Workspace, args: &[&str]) -> (usize, String, Du
     (log.len(), by_endpoint(&log), elapsed)
 }
 
-/// One create, read and delete, then a refresh of [`COUNT`] at the default budget.
-fn api_economy(runtime: &tokio::runtime::Runtime, terraform: &Path) {
-    let mock = runtime.block_on(start_mock(HealthyAfter::Polls(0)));
-    let one = Workspace::new(terraform, &cni_config_with(&mock.base_url(), 1, "100ms"));
-    let mut rows = String::new();
-    for (label, args) in [
-        ("create (`apply`)", COMMANDS[0].1),
-        ("read (`plan -refresh-only`)", COMMANDS[1].1),
-        ("delete (`destroy`, with its refresh)", COMMANDS[2].1),
-    ] {
-        let (n, endpoints, _) = spend(&mock, &one, args);
-        rows.push_str(&format!("| {label} of 1 | {n} | {endpoints} |\n"));
-    }
-    let many = Workspace::new(terraform, &cni_config_with(&mock.base_url(), COUNT, "100ms"));
-    let (n, endpoints, _) = spend(&mock, &many, COMMANDS[0].1);
-    rows.push_str(&format!("| `apply` of {COUNT} | {n} | {endpoints} |\n"));
-    std::fs::write(
-        many.dir.path().join("main.tf"),
-        cni_config_budget(&mock.base_url(), COUNT, "100ms", ""),
-    )
-    .expect("write main.tf");
-    let (n, endpoints, refresh) = spend(&mock, &many, COMMANDS[1].1);
-    rows.push_str(&format!(
-        "| `plan -refresh-only` of {COUNT}, default budget | {n} | {endpoints} |\n"
-    ));
-    std::fs::write(
-        many.dir.path().join("main.tf"),
-        cni_config_with(&mock.base_url(), COUNT, "100ms"),
-    )
-    .expect("write main.tf");
-    many.time(COMMANDS[2].1);
-    let body = format!(
-        "## API economy\n\n\
+impl Bench {
+    /// One create, read and delete, then a refresh of [`COUNT`] at the default budget.
+    fn api_economy(&self) {
+        let count = self.settings.count;
+        let mock = self.runtime.block_on(start_mock(HealthyAfter::Polls(0)));
+        let one = Workspace::new(
+            &self.settings,
+            &self.terraform,
+            &cni_config_with(&mock.base_url(), 1, "100ms"),
+        );
+        let mut rows = String::new();
+        for (label, args) in [
+            ("create (`apply`)", COMMANDS[0].1),
+            ("read (`plan -refresh-only`)", COMMANDS[1].1),
+            ("delete (`destroy`, with its refresh)", COMMANDS[2].1),
+        ] {
+            let (n, endpoints, _) = spend(&mock, &one, args);
+            rows.push_str(&format!("| {label} of 1 | {n} | {endpoints} |\n"));
+        }
+        let many = Workspace::new(
+            &self.settings,
+            &self.terraform,
+            &cni_config_with(&mock.base_url(), count, "100ms"),
+        );
+        let (n, endpoints, _) = spend(&mock, &many, COMMANDS[0].1);
+        rows.push_str(&format!("| `apply` of {count} | {n} | {endpoints} |\n"));
+        std::fs::write(
+            many.dir.path().join("main.tf"),
+            cni_config_budget(&mock.base_url(), count, "100ms", ""),
+        )
+        .expect("write main.tf");
+        let (n, endpoints, refresh) = spend(&mock, &many, COMMANDS[1].1);
+        rows.push_str(&format!(
+            "| `plan -refresh-only` of {count}, default budget | {n} | {endpoints} |\n"
+        ));
+        std::fs::write(
+            many.dir.path().join("main.tf"),
+            cni_config_with(&mock.base_url(), count, "100ms"),
+        )
+        .expect("write main.tf");
+        many.time(COMMANDS[2].1);
+        let body = format!(
+            "## API economy\n\n\
          Written by `make bench` (`benches/scale.rs`): the requests each command sent to the in-process mock \
          (interconnects healthy at once), by endpoint. The API allows 1,200 requests per 5 minutes; the \
          provider's default budget is 4 per second.\n\n\
          | command | requests | by endpoint |\n|---|---|---|\n{rows}\n\
-         The refresh of {COUNT} at the default budget took {}.\n\n\
+         The refresh of {count} at the default budget took {}.\n\n\
          Measured on {} cores, {}.",
-        seconds(refresh),
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
-    );
-    println!("{body}");
-    report::write_section("economy", &body);
-    runtime.block_on(mock.stop());
+            seconds(refresh),
+            cores(),
+            now()
+        );
+        self.settings.report("economy", &body);
+        self.runtime.block_on(mock.stop());
+    }
 }

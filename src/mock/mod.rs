@@ -116,6 +116,9 @@ async fn accept_loop(listener: TcpListener, app: axum::Router, shutdown: Cancell
                 }
             },
         };
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::warn!("could not set TCP_NODELAY: {e}");
+        }
         let app = app.clone();
         let shutdown = shutdown.clone();
         tokio::spawn(async move {

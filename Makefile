@@ -56,6 +56,7 @@ install: tools
 # binary> adds a comparison with that binary too (benches/handshake.rs).
 bench: tools
 	cargo build --locked --release --bin terraform-provider-cni --bin terraform-provider-noop
+	bash scripts/build-go-floor.sh
 	cargo bench --locked --bench client
 	cargo bench --locked --bench handshake
 	cargo bench --locked --bench scale

@@ -137,13 +137,28 @@ fn main() {
         &candidate,
         &pem,
     );
+    let go_floor = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/go-floor/terraform-provider-gofloor");
+    let go_floor = (full_run() && go_floor.exists()).then_some(go_floor);
+    if let Some(go) = &go_floor {
+        rows.push_str(&compare(
+            go,
+            "`terraform-provider-gofloor` (the same resource in Go: go-plugin 1.0.1, grpc-go), release",
+            &candidate,
+            &pem,
+        ));
+    }
     if let Some(baseline) = std::env::var_os("CNI_BASELINE_PROVIDER").map(PathBuf::from) {
         let label = std::env::var("CNI_BASELINE_LABEL").unwrap_or_else(|_| baseline.display().to_string());
         rows.push_str(&compare(&baseline, &label, &candidate, &pem));
     }
+    let go_size = go_floor
+        .as_deref()
+        .and_then(stripped_size)
+        .map(|g| format!(", the Go floor: {}", megabytes(g)))
+        .unwrap_or_default();
     let size = match (stripped_size(&candidate), stripped_size(&floor)) {
         (Some(c), Some(f)) => format!(
-            "Stripped release binary: {} (`terraform-provider-noop`: {}; target ≤ 10 MB).",
+            "Stripped release binary: {} (`terraform-provider-noop`: {}{go_size}; target ≤ 10 MB).",
             megabytes(c),
             megabytes(f)
         ),
@@ -154,7 +169,9 @@ fn main() {
          Written by `make bench` (`benches/handshake.rs`): the median of {} starts of each binary, \
          alternating, from spawn to the go-plugin handshake line (release builds). The floor is \
          `terraform-provider-noop`, this project's plugin layer with one resource that does nothing \
-         (target: ≤ 1.5× the floor); `CNI_BASELINE_PROVIDER` adds rows against another binary.\n\n\
+         (target: ≤ 1.5× the floor). The Go floor is the same resource served the way Go providers are \
+         (`benches/go-floor/`, built by `scripts/build-go-floor.sh`; its go-plugin makes a P-521 key for \
+         AutoMTLS at start, as Terraform's Go providers do); `CNI_BASELINE_PROVIDER` adds rows against another binary.\n\n\
          | benchmark | baseline binary | baseline median | median | ratio |\n|---|---|---|---|---|\n{rows}\n\
          {size}\n\n\
          Measured on {} cores, {}.",

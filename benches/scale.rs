@@ -39,8 +39,10 @@ const LIST_SIZE: usize = 10_000;
 const LIST_ROUNDS: usize = 3;
 /// An account with no interconnects: the list's baseline.
 const EMPTY_ACCOUNT: &str = "00000000000000000000000000000001";
+/// The Go provider floor, built by `scripts/build-go-floor.sh` (`make bench`).
+const GO_FLOOR: &str = "target/go-floor/terraform-provider-gofloor";
 /// The padding of a `noop_thing` that holds as many bytes of state as an interconnect does.
-const STATE_SIZED_PADDING: usize = 1_300;
+const STATE_SIZED_PADDING: usize = 1_160;
 
 /// The sizes and repetitions of one run, and where the binaries are.
 #[derive(Debug, Clone)]
@@ -53,6 +55,8 @@ struct Settings {
     list_rounds: usize,
     /// The directory holding `terraform-provider-cni` and `terraform-provider-noop`.
     binaries: PathBuf,
+    /// The Go floor (`scripts/build-go-floor.sh`), in a full run where it was built.
+    go_floor: Option<PathBuf>,
     /// Whether the figures go to BENCHMARKS.md (a full run) or only to the output (a smoke run).
     write: bool,
 }
@@ -68,6 +72,8 @@ impl Settings {
                 list_size: LIST_SIZE,
                 list_rounds: LIST_ROUNDS,
                 binaries: Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release"),
+                go_floor: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(GO_FLOOR))
+                    .filter(|path| path.exists()),
                 write: true,
             }
         } else {
@@ -79,6 +85,7 @@ impl Settings {
                 list_size: 300,
                 list_rounds: 1,
                 binaries: cni.parent().map(Path::to_owned).unwrap_or_default(),
+                go_floor: None,
                 write: false,
             }
         }
@@ -140,10 +147,16 @@ struct Workspace {
 impl Workspace {
     fn new(settings: &Settings, terraform: &Path, main_tf: &str) -> Workspace {
         let dir = tempfile::tempdir().expect("temp dir");
+        let go_floor = settings
+            .go_floor
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(&settings.binaries);
         let rc = format!(
             "provider_installation {{\n  dev_overrides {{\n    \"cnilabs/cni\" = \"{0}\"\n    \
-             \"cnilabs/noop\" = \"{0}\"\n  }}\n  direct {{}}\n}}\n",
-            settings.binaries.display()
+             \"cnilabs/noop\" = \"{0}\"\n    \"cnilabs/gofloor\" = \"{1}\"\n  }}\n  direct {{}}\n}}\n",
+            settings.binaries.display(),
+            go_floor.display()
         );
         std::fs::write(dir.path().join("tf.rc"), rc).expect("write tf.rc");
         std::fs::write(dir.path().join("main.tf"), main_tf).expect("write main.tf");
@@ -183,12 +196,22 @@ impl Workspace {
     }
 }
 
-/// `count` no-op resources, each holding `padding` more bytes of state than its name.
+/// `count` no-op resources, each holding `padding` more bytes of state than its name. Padding is
+/// marked sensitive, so that Terraform keeps it in state without printing it in the plan (an
+/// interconnect's plan shows its few configured arguments and "known after apply").
 fn noop_config(count: usize, padding: usize) -> String {
-    let pad = "x".repeat(padding);
+    noop_config_from("cnilabs/noop", count, padding)
+}
+
+/// [`noop_config`] with `noop_thing` served by the provider `source`.
+fn noop_config_from(source: &str, count: usize, padding: usize) -> String {
+    let value = match padding {
+        0 => "format(\"thing-%d\", count.index)".to_owned(),
+        n => format!("sensitive(format(\"thing-%d{}\", count.index))", "x".repeat(n)),
+    };
     format!(
-        "terraform {{\n  required_providers {{\n    noop = {{ source = \"cnilabs/noop\" }}\n  }}\n}}\n\n\
-         resource \"noop_thing\" \"this\" {{\n  count = {count}\n  value = format(\"thing-%d{pad}\", count.index)\n}}\n"
+        "terraform {{\n  required_providers {{\n    noop = {{ source = \"{source}\" }}\n  }}\n}}\n\n\
+         resource \"noop_thing\" \"this\" {{\n  count = {count}\n  value = {value}\n}}\n"
     )
 }
 
@@ -281,6 +304,7 @@ fn now() -> humantime::Rfc3339Timestamp {
 #[derive(Default)]
 struct CommandFigures {
     floor: Vec<Duration>,
+    go_floor: Vec<Duration>,
     sized_floor: Vec<Duration>,
     cni: Vec<Duration>,
     floor_cpu: Duration,
@@ -306,10 +330,20 @@ impl Bench {
             &self.terraform,
             &cni_config_with(&mock.base_url(), count, "100ms"),
         );
+        let go = self.settings.go_floor.as_ref().map(|_| {
+            Workspace::new(
+                &self.settings,
+                &self.terraform,
+                &noop_config_from("cnilabs/gofloor", count, 0),
+            )
+        });
         let mut figures: Vec<CommandFigures> = COMMANDS.iter().map(|_| CommandFigures::default()).collect();
         for _ in 0..self.settings.rounds {
             for (i, (_, args)) in COMMANDS.iter().enumerate() {
                 figures[i].floor.push(noop.time(args));
+                if let Some(go) = &go {
+                    figures[i].go_floor.push(go.time(args));
+                }
                 figures[i].sized_floor.push(sized.time(args));
                 let before = mock.requests().len();
                 figures[i].cni.push(cni.time(args));
@@ -329,10 +363,15 @@ impl Bench {
         };
         let (noop_bytes, sized_bytes, cni_bytes) =
             (state_bytes(&noop), state_bytes(&sized), state_bytes(&cni));
-        let rows: String = COMMANDS
+        let times: String = COMMANDS
             .iter()
             .zip(&figures)
-            .map(|((label, _), f)| scale_row(label, count, f))
+            .map(|((label, _), f)| time_row(label, count, f))
+            .collect();
+        let costs: String = COMMANDS
+            .iter()
+            .zip(&figures)
+            .map(|((label, _), f)| cost_row(label, count, f))
             .collect();
         let body = format!(
             "## Terraform at scale\n\n\
@@ -340,15 +379,19 @@ impl Bench {
              and `destroy` of {count} `gcp_partner` interconnects (the in-process mock makes them healthy at the \
              first poll; `-parallelism=10`; a budget of 10,000 requests per second, the most the provider accepts, \
              so the API is not the limit), against the same commands over {count} `noop_thing`s of \
-             `terraform-provider-noop`, the floor (target: ≤ 1.15× the floor). A second floor holds as many bytes \
-             of state per resource as an interconnect does ({sized_bytes} B against {cni_bytes} B; the plain \
-             floor's is {noop_bytes} B): Terraform writes the whole state file after each resource it applies, \
-             so a command's cost grows with the state it keeps, whichever provider made it. The median of \
-             {rounds} rounds, alternating. CPU time is the provider process's own (`utime` + `stime` from \
-             `/proc`), in one more run of each command through a provider started in debug mode. Requests are \
-             counted in the mock's log (last round).\n\n\
-             | command | floor | floor, same state size | cni | ratio to the floor | ratio to the same-size floor | provider CPU, floor / cni | requests to the API |\n\
-             |---|---|---|---|---|---|---|---|\n{rows}\n\
+             `terraform-provider-noop`, the floor of this project's stack (target: ≤ 1.15× the floor). The Go \
+             floor is the same resource in Go (`benches/go-floor/`: go-plugin 1.0.1, grpc-go 1.33, Go 1.19, \
+             Debian's packages; `scripts/build-go-floor.sh`; \"–\" where it could not be built). The same-size \
+             floor is the plain floor holding as many bytes of state per resource as an interconnect does \
+             ({sized_bytes} B against {cni_bytes} B, padding marked sensitive so that the plan does not print it; \
+             the plain floor's is {noop_bytes} B): Terraform writes the whole state file after each resource it \
+             applies or destroys, so a command's cost grows with the state it keeps, whichever provider made it. \
+             The median of {rounds} rounds, alternating.\n\n\
+             | command | floor | Go floor | floor, same state size | cni | cni ÷ floor | cni ÷ same-size floor |\n\
+             |---|---|---|---|---|---|---|\n{times}\n\
+             The provider's own CPU time (`utime` + `stime` from `/proc`, one more run of each command through a \
+             provider started in debug mode), and the requests it sent (the mock's log, last round):\n\n\
+             | command | CPU, floor | CPU, cni | requests to the API |\n|---|---|---|---|\n{costs}\n\
              Measured on {} cores, {}.",
             cores(),
             now(),
@@ -375,19 +418,29 @@ impl Bench {
     }
 }
 
-fn scale_row(label: &str, count: usize, f: &CommandFigures) -> String {
+fn time_row(label: &str, count: usize, f: &CommandFigures) -> String {
     let (floor, sized, cni) = (
         median(f.floor.clone()),
         median(f.sized_floor.clone()),
         median(f.cni.clone()),
     );
+    let go = match f.go_floor.is_empty() {
+        true => "–".to_owned(),
+        false => seconds(median(f.go_floor.clone())),
+    };
     format!(
-        "| {label} of {count} | {} | {} | {} | {:.2} | {:.2} | {} ms / {} ms | {} ({:.2} per interconnect) |\n",
+        "| {label} of {count} | {} | {go} | {} | {} | {:.2} | {:.2} |\n",
         seconds(floor),
         seconds(sized),
         seconds(cni),
         cni.as_secs_f64() / floor.as_secs_f64(),
         cni.as_secs_f64() / sized.as_secs_f64(),
+    )
+}
+
+fn cost_row(label: &str, count: usize, f: &CommandFigures) -> String {
+    format!(
+        "| {label} of {count} | {} ms | {} ms | {} ({:.2} per interconnect) |\n",
         f.floor_cpu.as_millis(),
         f.cni_cpu.as_millis(),
         f.requests,

@@ -139,3 +139,26 @@ async fn a_listing_that_fails_falls_back_to_one_get_each() {
         "one GET per interconnect once the listing failed"
     );
 }
+
+#[tokio::test]
+async fn a_few_reads_in_a_large_account_cost_no_more_than_two_requests_each() {
+    let mock = mock().await;
+    let names = seed(&mock, 500).await;
+    let before = mock.requests().len();
+    let api = client(&mock);
+    // The last three made are on the last of ten pages: the listing must not chase them there.
+    let wanted = &names[names.len() - 3..];
+    let read = read_all(&api, wanted).await;
+    assert!(read.iter().all(Result::is_ok), "{read:?}");
+    let sent = &mock.requests()[before..];
+    let pages = sent
+        .iter()
+        .filter(|r| r.path.ends_with("/cni/interconnects"))
+        .count();
+    assert!(pages <= 2, "{pages} pages for three reads");
+    assert!(
+        sent.len() <= 2 * wanted.len(),
+        "{} requests for three reads",
+        sent.len()
+    );
+}

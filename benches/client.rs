@@ -121,12 +121,7 @@ fn report(rows: &[Row]) -> String {
             r.candidate_time.as_secs_f64() * 1e3
         );
     }
-    let _ = writeln!(
-        out,
-        "\nMeasured on {} cores, {}.",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
-    );
+    let _ = writeln!(out, "\n{}", report::measured_on());
     out
 }
 

@@ -174,10 +174,9 @@ fn main() {
          AutoMTLS at start, as Terraform's Go providers do); `CNI_BASELINE_PROVIDER` adds rows against another binary.\n\n\
          | benchmark | baseline binary | baseline median | median | ratio |\n|---|---|---|---|---|\n{rows}\n\
          {size}\n\n\
-         Measured on {} cores, {}.",
+         {}",
         rounds(),
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        report::measured_on()
     );
     println!("{body}");
     if full_run() {

@@ -291,14 +291,6 @@ struct Bench {
     runtime: tokio::runtime::Runtime,
 }
 
-fn cores() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
-}
-
-fn now() -> humantime::Rfc3339Timestamp {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now())
-}
-
 /// One command's figures: wall times of the floor, the floor with an interconnect's state size, and
 /// the provider; the provider's and the floor's CPU time; the requests the provider sent.
 #[derive(Default)]
@@ -392,9 +384,8 @@ impl Bench {
              The provider's own CPU time (`utime` + `stime` from `/proc`, one more run of each command through a \
              provider started in debug mode), and the requests it sent (the mock's log, last round):\n\n\
              | command | CPU, floor | CPU, cni | requests to the API |\n|---|---|---|---|\n{costs}\n\
-             Measured on {} cores, {}.",
-            cores(),
-            now(),
+             {}",
+            report::measured_on(),
             rounds = self.settings.rounds,
         );
         self.settings.report("scale", &body);
@@ -507,13 +498,12 @@ impl Bench {
          log.\n\n\
          | poll interval | median lag | worst lag | target |\n|---|---|---|---|\n\
          | {DETECTION_POLL_INTERVAL} | {} ms | {} ms | within one poll interval |\n\n\
-         Measured on {} cores, {}.",
+         {}",
         self.settings.detection_rounds,
         humantime::format_duration(HEALTHY_AFTER),
         lag.as_millis(),
         worst.as_millis(),
-        cores(),
-        now()
+        report::measured_on()
     );
         self.settings.report("healthy", &body);
         self.runtime.block_on(mock.stop());
@@ -678,14 +668,13 @@ impl Bench {
          | | empty account | {list_size} interconnects | difference | target |\n|---|---|---|---|---|\n\
          | plan wall time | {} | {} | {} | ≤ 1 s of provider time |\n\
          | provider peak RSS | {:.1} MB | {:.1} MB | | ≤ 64 MB |\n\n\
-         Measured on {} cores, {}.",
+         {}",
         seconds(b),
         seconds(c),
         seconds(c.saturating_sub(b)),
         median_kb(base_rss) as f64 / 1000.0,
         median_kb(cand_rss) as f64 / 1000.0,
-        cores(),
-        now()
+        report::measured_on()
     );
         self.settings.report("list", &body);
         self.runtime.block_on(mock.stop());
@@ -772,10 +761,9 @@ impl Bench {
          provider's default budget is 4 per second.\n\n\
          | command | requests | by endpoint |\n|---|---|---|\n{rows}\n\
          The refresh of {count} at the default budget took {}.\n\n\
-         Measured on {} cores, {}.",
+         {}",
             seconds(refresh),
-            cores(),
-            now()
+            report::measured_on()
         );
         self.settings.report("economy", &body);
         self.runtime.block_on(mock.stop());

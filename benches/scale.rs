@@ -173,6 +173,17 @@ impl Workspace {
 
     /// [`Workspace::time`] with extra environment variables.
     fn time_with(&self, args: &[&str], env: &[(&str, &str)]) -> Duration {
+        self.measure_with(args, env).0
+    }
+
+    /// Runs `args` to completion: its wall time, and the CPU time of the whole command (Terraform and
+    /// every provider process it started and waited for).
+    fn measure(&self, args: &[&str]) -> (Duration, Duration) {
+        self.measure_with(args, &[])
+    }
+
+    fn measure_with(&self, args: &[&str], env: &[(&str, &str)]) -> (Duration, Duration) {
+        let cpu_before = children_cpu();
         let started = Instant::now();
         let output = Command::new(&self.terraform)
             .args(args)
@@ -192,8 +203,18 @@ impl Workspace {
             "terraform {args:?} failed:\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
-        elapsed
+        (elapsed, children_cpu().saturating_sub(cpu_before))
     }
+}
+
+/// The CPU time (user and system) of every child process this one has waited for, theirs included.
+fn children_cpu() -> Duration {
+    use nix::sys::resource::{getrusage, UsageWho};
+    let Ok(usage) = getrusage(UsageWho::RUSAGE_CHILDREN) else {
+        return Duration::ZERO;
+    };
+    let seconds = |t: nix::sys::time::TimeVal| Duration::new(t.tv_sec() as u64, t.tv_usec() as u32 * 1000);
+    seconds(usage.user_time()) + seconds(usage.system_time())
 }
 
 /// `count` no-op resources, each holding `padding` more bytes of state than its name. Padding is
@@ -299,6 +320,8 @@ struct CommandFigures {
     go_floor: Vec<Duration>,
     sized_floor: Vec<Duration>,
     cni: Vec<Duration>,
+    /// CPU time of the whole command (Terraform and its providers): floor, same-size floor, cni.
+    command_cpu: [Vec<Duration>; 3],
     floor_cpu: Duration,
     cni_cpu: Duration,
     requests: usize,
@@ -332,14 +355,21 @@ impl Bench {
         let mut figures: Vec<CommandFigures> = COMMANDS.iter().map(|_| CommandFigures::default()).collect();
         for _ in 0..self.settings.rounds {
             for (i, (_, args)) in COMMANDS.iter().enumerate() {
-                figures[i].floor.push(noop.time(args));
+                let f = &mut figures[i];
+                let (wall, cpu) = noop.measure(args);
+                f.floor.push(wall);
+                f.command_cpu[0].push(cpu);
                 if let Some(go) = &go {
-                    figures[i].go_floor.push(go.time(args));
+                    f.go_floor.push(go.time(args));
                 }
-                figures[i].sized_floor.push(sized.time(args));
+                let (wall, cpu) = sized.measure(args);
+                f.sized_floor.push(wall);
+                f.command_cpu[1].push(cpu);
                 let before = mock.requests().len();
-                figures[i].cni.push(cni.time(args));
-                figures[i].requests = mock.requests().len() - before;
+                let (wall, cpu) = cni.measure(args);
+                f.cni.push(wall);
+                f.command_cpu[2].push(cpu);
+                f.requests = mock.requests().len() - before;
             }
         }
         for (i, (_, args)) in COMMANDS.iter().enumerate() {
@@ -381,9 +411,12 @@ impl Bench {
              The median of {rounds} rounds, alternating.\n\n\
              | command | floor | Go floor | floor, same state size | cni | cni ÷ floor | cni ÷ same-size floor |\n\
              |---|---|---|---|---|---|---|\n{times}\n\
-             The provider's own CPU time (`utime` + `stime` from `/proc`, one more run of each command through a \
-             provider started in debug mode), and the requests it sent (the mock's log, last round):\n\n\
-             | command | CPU, floor | CPU, cni | requests to the API |\n|---|---|---|---|\n{costs}\n\
+             Where the time goes: the CPU time of each whole command (Terraform and the provider processes it \
+             started, from `getrusage`; median), the provider's own share of it (`utime` + `stime` from `/proc`, \
+             one more run of each command through a provider started in debug mode), and the requests the \
+             provider sent (the mock's log, last round; the in-process mock's CPU is in none of these):\n\n\
+             | command | command CPU: floor | same-size floor | cni | provider CPU: floor | cni | requests to the API |\n\
+             |---|---|---|---|---|---|---|\n{costs}\n\
              {}",
             report::measured_on(),
             rounds = self.settings.rounds,
@@ -430,8 +463,12 @@ fn time_row(label: &str, count: usize, f: &CommandFigures) -> String {
 }
 
 fn cost_row(label: &str, count: usize, f: &CommandFigures) -> String {
+    let command_cpu = |i: usize| median(f.command_cpu[i].clone()).as_millis();
     format!(
-        "| {label} of {count} | {} ms | {} ms | {} ({:.2} per interconnect) |\n",
+        "| {label} of {count} | {} ms | {} ms | {} ms | {} ms | {} ms | {} ({:.2} per interconnect) |\n",
+        command_cpu(0),
+        command_cpu(1),
+        command_cpu(2),
         f.floor_cpu.as_millis(),
         f.cni_cpu.as_millis(),
         f.requests,

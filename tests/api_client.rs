@@ -1125,3 +1125,35 @@ async fn the_creates_of_one_client_share_the_listing_taken_before_them() {
         "another client (another command) lists for itself"
     );
 }
+
+#[tokio::test]
+async fn a_create_that_ends_not_knowing_what_it_made_drops_the_shared_baseline() {
+    let mock = mock().await;
+    let api = client(&mock);
+    let list = "/cni/interconnects$";
+    cni::api::create_exactly_once(&api, ACCOUNT, &gcp(400, Bandwidth::G1), 2)
+        .await
+        .expect("the first create takes the shared baseline");
+    let server_error = FaultAction::Status {
+        status: 500,
+        retry_after: None,
+    };
+    mock.add_fault(fault("POST", list, 1, Phase::Before, server_error.clone()))
+        .expect("fault");
+    mock.add_fault(fault("GET", list, 4, Phase::Before, server_error))
+        .expect("fault");
+    let unresolved = cni::api::create_exactly_once(&api, ACCOUNT, &gcp(401, Bandwidth::G1), 2)
+        .await
+        .expect_err("the create's outcome is unknown and the lookup fails");
+    assert!(unresolved.may_have_created(), "{unresolved}");
+    let listings = logged(&mock, "GET", list).len();
+
+    cni::api::create_exactly_once(&api, ACCOUNT, &gcp(402, Bandwidth::G1), 2)
+        .await
+        .expect("the next create");
+    assert_eq!(
+        logged(&mock, "GET", list).len(),
+        listings + 1,
+        "the next create listed again instead of using the baseline from before the unknown create"
+    );
+}

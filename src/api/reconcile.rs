@@ -15,7 +15,9 @@
 //! nothing for siblings (their names are claimed, wherever the baseline was taken); an attachment made
 //! *outside* this process between the shared listing and a `POST` counts as new, as one made between
 //! a `POST` and its lookup always did: adopted only when it is the one candidate, listed in the error
-//! otherwise. The age bound keeps that window to a minute at most.
+//! otherwise. The age bound keeps that window to a minute at most. A create that ends without knowing
+//! what it made drops the shared baseline, so that whatever it may have made counts as existing for
+//! the creates after it, as it did before the baseline was shared.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -64,6 +66,11 @@ impl CreateLedger {
     /// Whether this process already created or adopted `name`.
     pub fn is_claimed(&self, name: &str) -> bool {
         self.claimed.lock().map(|c| c.contains(name)).unwrap_or(true)
+    }
+
+    /// Drops `account`'s shared baseline, so that the next create lists again.
+    async fn forget_baseline(&self, account: &str) {
+        self.gcp_baselines.lock().await.remove(account);
     }
 
     /// The names of `account`'s `gcp_partner` attachments, listed before this call: the shared
@@ -148,6 +155,18 @@ pub enum CreateError {
     Precheck(ApiError),
 }
 
+impl CreateError {
+    /// Whether an interconnect may exist because of this create although none is in hand.
+    pub fn may_have_created(&self) -> bool {
+        matches!(
+            self,
+            CreateError::Unresolved { .. }
+                | CreateError::AcceptedButNotFound { .. }
+                | CreateError::Ambiguous { .. }
+        )
+    }
+}
+
 /// What existed before the `POST`, to tell afterwards which interconnect the `POST` made.
 enum Baseline {
     /// The slot was free, so whatever occupies it afterwards came from this create.
@@ -167,6 +186,23 @@ enum Found {
 /// times) only after making sure an earlier one did not take effect. Every call is bounded by the
 /// client's deadline ([`Client::until`]).
 pub async fn create_exactly_once(
+    client: &Client,
+    account: &str,
+    request: &CreateInterconnect,
+    attempts: usize,
+) -> Result<Created, CreateError> {
+    let outcome = create_with_lookups(client, account, request, attempts).await;
+    if let Err(e) = &outcome {
+        if e.may_have_created() {
+            // What this create may have made is claimed by nobody: later creates of the run must
+            // count it as existing, so they list again instead of using the shared baseline.
+            client.creates().forget_baseline(account).await;
+        }
+    }
+    outcome
+}
+
+async fn create_with_lookups(
     client: &Client,
     account: &str,
     request: &CreateInterconnect,

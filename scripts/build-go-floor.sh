@@ -21,8 +21,11 @@ if ((${#missing[@]})); then
     exit 0
   fi
   echo "build-go-floor: installing ${missing[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null \
-    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
+  install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
+  if ! install && ! { apt-get update -q >/dev/null && install; }; then
+    echo "build-go-floor: could not install ${missing[*]}: no Go floor" >&2
+    exit 0
+  fi
 fi
 
 work=$(mktemp -d)

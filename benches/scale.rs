@@ -18,6 +18,10 @@
 #[path = "report.rs"]
 mod report;
 
+#[path = "../tests/support/debug_provider.rs"]
+mod debug_provider;
+use debug_provider::DebugProvider;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -353,6 +357,10 @@ impl Bench {
             )
         });
         let mut figures: Vec<CommandFigures> = COMMANDS.iter().map(|_| CommandFigures::default()).collect();
+        let state_bytes = |ws: &Workspace| {
+            std::fs::metadata(ws.dir.path().join("terraform.tfstate")).map_or(0, |m| m.len()) as usize / count
+        };
+        let mut bytes_per_resource = [0; 3];
         for _ in 0..self.settings.rounds {
             for (i, (_, args)) in COMMANDS.iter().enumerate() {
                 let f = &mut figures[i];
@@ -370,6 +378,9 @@ impl Bench {
                 f.cni.push(wall);
                 f.command_cpu[2].push(cpu);
                 f.requests = mock.requests().len() - before;
+                if i == 0 {
+                    bytes_per_resource = [state_bytes(&noop), state_bytes(&sized), state_bytes(&cni)];
+                }
             }
         }
         for (i, (_, args)) in COMMANDS.iter().enumerate() {
@@ -377,14 +388,7 @@ impl Bench {
             figures[i].cni_cpu = cpu_of(&cni, &self.settings.binary("terraform-provider-cni"), args);
         }
         self.check_economy(&figures);
-        let state_bytes = |ws: &Workspace| {
-            ws.time(COMMANDS[0].1);
-            let bytes = std::fs::metadata(ws.dir.path().join("terraform.tfstate")).map_or(0, |m| m.len());
-            ws.time(COMMANDS[2].1);
-            bytes as usize / count
-        };
-        let (noop_bytes, sized_bytes, cni_bytes) =
-            (state_bytes(&noop), state_bytes(&sized), state_bytes(&cni));
+        let [noop_bytes, sized_bytes, cni_bytes] = bytes_per_resource;
         let times: String = COMMANDS
             .iter()
             .zip(&figures)
@@ -527,55 +531,27 @@ impl Bench {
         let lag = median(lags.clone());
         let worst = lags.iter().max().copied().unwrap_or_default();
         let body = format!(
-        "## Healthy detection\n\n\
-         Written by `make bench` (`benches/scale.rs`): `terraform apply` of one `gcp_partner` interconnect, \
-         {} times, against a mock that turns it Healthy {} after its POST, with \
-         `poll_interval = \"{DETECTION_POLL_INTERVAL}\"` (the longest pause between polls; they start at 250 ms \
-         and double). Lag: from the moment it turned Healthy to the status poll that saw it, in the mock's \
-         log.\n\n\
-         | poll interval | median lag | worst lag | target |\n|---|---|---|---|\n\
-         | {DETECTION_POLL_INTERVAL} | {} ms | {} ms | within one poll interval |\n\n\
-         {}",
-        self.settings.detection_rounds,
-        humantime::format_duration(HEALTHY_AFTER),
-        lag.as_millis(),
-        worst.as_millis(),
-        report::measured_on()
-    );
+            "## Healthy detection\n\n\
+             Written by `make bench` (`benches/scale.rs`): `terraform apply` of one `gcp_partner` interconnect, \
+             {} times, against a mock that turns it Healthy {} after its POST, with \
+             `poll_interval = \"{DETECTION_POLL_INTERVAL}\"` (the longest pause between polls; they start at 250 ms \
+             and double). Lag: from the moment it turned Healthy to the status poll that saw it, in the mock's \
+             log.\n\n\
+             | poll interval | median lag | worst lag | target |\n|---|---|---|---|\n\
+             | {DETECTION_POLL_INTERVAL} | {} ms | {} ms | within one poll interval |\n\n\
+             {}",
+            self.settings.detection_rounds,
+            humantime::format_duration(HEALTHY_AFTER),
+            lag.as_millis(),
+            worst.as_millis(),
+            report::measured_on()
+        );
         self.settings.report("healthy", &body);
         self.runtime.block_on(mock.stop());
     }
 }
 
-/// A provider started in debug mode, for `TF_REATTACH_PROVIDERS`; killed on drop.
-struct DebugProvider {
-    child: std::process::Child,
-    reattach: String,
-}
-
 impl DebugProvider {
-    fn start(binary: &Path) -> DebugProvider {
-        use std::io::{BufRead, BufReader};
-        let mut child = Command::new(binary)
-            .arg("-debug")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the provider in debug mode");
-        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-        let reattach = stdout
-            .lines()
-            .map_while(Result::ok)
-            .find_map(|line| {
-                line.trim()
-                    .strip_prefix("TF_REATTACH_PROVIDERS='")
-                    .and_then(|l| l.strip_suffix('\''))
-                    .map(str::to_owned)
-            })
-            .expect("the reattach line");
-        DebugProvider { child, reattach }
-    }
-
     /// The CPU time the process has used so far, in user and kernel mode, every thread included.
     fn cpu_time(&self) -> Duration {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).expect("stat");
@@ -604,13 +580,6 @@ impl DebugProvider {
             .find_map(|l| l.strip_prefix("VmHWM:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .expect("VmHWM")
-    }
-}
-
-impl Drop for DebugProvider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -696,23 +665,23 @@ impl Bench {
             v[v.len() / 2]
         };
         let body = format!(
-        "## List at scale\n\n\
-         Written by `make bench` (`benches/scale.rs`): `terraform plan` reading `cni_interconnects` over \
-         {list_size} interconnects (pages of 100: {pages} requests per read), against the same plan over an empty \
-         account; the provider runs in debug mode (`TF_REATTACH_PROVIDERS`), fresh for every plan, so its \
-         peak RSS is its own (`VmHWM`). Median of {list_rounds} rounds, alternating. The provider's time is \
-         the difference between the two plans (it includes Terraform's handling of the larger value).\n\n\
-         | | empty account | {list_size} interconnects | difference | target |\n|---|---|---|---|---|\n\
-         | plan wall time | {} | {} | {} | ≤ 1 s of provider time |\n\
-         | provider peak RSS | {:.1} MB | {:.1} MB | | ≤ 64 MB |\n\n\
-         {}",
-        seconds(b),
-        seconds(c),
-        seconds(c.saturating_sub(b)),
-        median_kb(base_rss) as f64 / 1000.0,
-        median_kb(cand_rss) as f64 / 1000.0,
-        report::measured_on()
-    );
+            "## List at scale\n\n\
+             Written by `make bench` (`benches/scale.rs`): `terraform plan` reading `cni_interconnects` over \
+             {list_size} interconnects (pages of 100: {pages} requests per read), against the same plan over an empty \
+             account; the provider runs in debug mode (`TF_REATTACH_PROVIDERS`), fresh for every plan, so its \
+             peak RSS is its own (`VmHWM`). Median of {list_rounds} rounds, alternating. The provider's time is \
+             the difference between the two plans (it includes Terraform's handling of the larger value).\n\n\
+             | | empty account | {list_size} interconnects | difference | target |\n|---|---|---|---|---|\n\
+             | plan wall time | {} | {} | {} | ≤ 1 s of provider time |\n\
+             | provider peak RSS | {:.1} MB | {:.1} MB | | ≤ 64 MB |\n\n\
+             {}",
+            seconds(b),
+            seconds(c),
+            seconds(c.saturating_sub(b)),
+            median_kb(base_rss) as f64 / 1000.0,
+            median_kb(cand_rss) as f64 / 1000.0,
+            report::measured_on()
+        );
         self.settings.report("list", &body);
         self.runtime.block_on(mock.stop());
     }

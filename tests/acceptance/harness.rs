@@ -497,35 +497,14 @@ pub fn wait_until(what: &str, limit: Duration, mut condition: impl FnMut() -> bo
     }
 }
 
-/// `terraform-provider-cni -debug`: one provider process that serves every command given its
-/// `TF_REATTACH_PROVIDERS` line, as Go providers do under a debugger.
-pub struct DebugProvider {
-    child: Child,
-    /// The value of `TF_REATTACH_PROVIDERS` the provider printed.
-    pub reattach: String,
-}
+#[path = "../support/debug_provider.rs"]
+mod debug_provider;
+pub use debug_provider::DebugProvider;
 
 impl DebugProvider {
-    /// Starts the provider in debug mode and reads its reattach line.
-    pub fn start() -> DebugProvider {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-cni"))
-            .arg("-debug")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the provider in debug mode");
-        let stdout = child.stdout.take().expect("stdout");
-        let reattach = BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find_map(|line| {
-                line.trim()
-                    .strip_prefix("TF_REATTACH_PROVIDERS='")
-                    .and_then(|rest| rest.strip_suffix('\''))
-                    .map(str::to_owned)
-            })
-            .expect("the reattach line");
-        DebugProvider { child, reattach }
+    /// Starts `terraform-provider-cni -debug`.
+    pub fn start_cni() -> DebugProvider {
+        DebugProvider::start(Path::new(env!("CARGO_BIN_EXE_terraform-provider-cni")))
     }
 
     /// Sends Ctrl-C and waits (up to 10 s) for the provider to exit.
@@ -537,13 +516,6 @@ impl DebugProvider {
             Duration::from_secs(10),
             || self.child.try_wait().ok().flatten().is_some(),
         );
-    }
-}
-
-impl Drop for DebugProvider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

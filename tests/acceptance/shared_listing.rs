@@ -81,7 +81,7 @@ fn a_refresh_reads_one_listing_and_believes_a_404_only_from_a_get() {
 #[test]
 fn a_provider_serving_several_commands_lists_again_for_each() {
     let ws = workspace!();
-    let provider = DebugProvider::start();
+    let provider = DebugProvider::start_cni();
     ws.config(&six_attachments());
     ws.tf_reattached(
         &provider,

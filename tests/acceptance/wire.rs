@@ -9,7 +9,7 @@ use crate::workspace;
 #[test]
 fn a_provider_started_with_debug_serves_a_real_plan_through_reattach() {
     let ws = workspace!();
-    let provider = DebugProvider::start();
+    let provider = DebugProvider::start_cni();
     let config: serde_json::Value = serde_json::from_str(&provider.reattach).expect("reattach JSON");
     assert_eq!(config["registry.terraform.io/cnilabs/cni"]["ProtocolVersion"], 6);
 

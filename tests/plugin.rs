@@ -230,15 +230,16 @@ async fn stop_provider_and_state_upgrades_over_the_wire() {
         "status": "Pending", "attribute_removed_long_ago": "x",
         "timeouts": {"create": null, "delete": null}
     });
+    let request = |version| pb::upgrade_resource_state::Request {
+        type_name: "cni_interconnect".into(),
+        version,
+        raw_state: Some(pb::RawState {
+            json: old.to_string().into_bytes(),
+            flatmap: Default::default(),
+        }),
+    };
     let upgraded = client
-        .upgrade_resource_state(pb::upgrade_resource_state::Request {
-            type_name: "cni_interconnect".into(),
-            version: 1,
-            raw_state: Some(pb::RawState {
-                json: old.to_string().into_bytes(),
-                flatmap: Default::default(),
-            }),
-        })
+        .upgrade_resource_state(request(1))
         .await
         .expect("upgrade")
         .into_inner();
@@ -253,14 +254,7 @@ async fn stop_provider_and_state_upgrades_over_the_wire() {
     );
 
     let newer = client
-        .upgrade_resource_state(pb::upgrade_resource_state::Request {
-            type_name: "cni_interconnect".into(),
-            version: 99,
-            raw_state: Some(pb::RawState {
-                json: old.to_string().into_bytes(),
-                flatmap: Default::default(),
-            }),
-        })
+        .upgrade_resource_state(request(99))
         .await
         .expect("answered")
         .into_inner();

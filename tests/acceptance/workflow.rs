@@ -62,13 +62,7 @@ fn the_workflow_example_applies_writes_the_loa_and_waits_for_the_cross_connect()
     assert!(!ok && early.contains("not Healthy yet"), "{early}");
 
     // The cross-connect is installed: the port comes up, and the next apply lets the dependants in.
-    let control = ws.mock.base_url.replace("/client/v4", "/__mock");
-    let installed = reqwest::blocking::Client::new()
-        .put(format!("{control}/interconnects/{port}/status"))
-        .json(&json!({"state": "Healthy"}))
-        .send()
-        .expect("set the status");
-    assert_eq!(installed.status().as_u16(), 204);
+    ws.mock.set_status(&port, json!({"state": "Healthy"}));
     terraform(&[
         "apply",
         "-auto-approve",

@@ -75,6 +75,26 @@ impl Client {
         account: &str,
         body: &CreateInterconnect,
     ) -> Result<Interconnect, ApiError> {
+        self.post_interconnect(account, body, Resend::OnlyIfNotProcessed).await
+    }
+
+    /// `POST /cni/interconnects`, one attempt whose request budget the caller has taken
+    /// ([`Client::take_budget`]): for a caller that retries by itself, outside the lock it holds while
+    /// the request is in flight.
+    pub(super) async fn create_interconnect_once(
+        &self,
+        account: &str,
+        body: &CreateInterconnect,
+    ) -> Result<Interconnect, ApiError> {
+        self.post_interconnect(account, body, Resend::Once).await
+    }
+
+    async fn post_interconnect(
+        &self,
+        account: &str,
+        body: &CreateInterconnect,
+        resend: Resend,
+    ) -> Result<Interconnect, ApiError> {
         let operation = "create interconnect".to_string();
         let json = serde_json::to_vec(body).map_err(|e| ApiError::Decode {
             operation: operation.clone(),
@@ -84,7 +104,7 @@ impl Client {
         })?;
         let mut call = self.json_call(operation, Method::POST, account, vec!["interconnects"], vec![]);
         call.body = Some(Bytes::from(json));
-        call.resend = Resend::OnlyIfNotProcessed;
+        call.resend = resend;
         call.secret = body.secret();
         // Whatever the answer, an interconnect may have been made: the shared listing no longer holds
         // every one.

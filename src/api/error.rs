@@ -208,6 +208,26 @@ impl ApiError {
         }
     }
 
+    /// What the API said, without the call and status: its messages, or the start of the body.
+    pub fn messages_text(&self) -> String {
+        let failure = match self {
+            ApiError::NotFound(f)
+            | ApiError::NotTheApi(f)
+            | ApiError::Unauthorized(f)
+            | ApiError::BadRequest(f) => f,
+            ApiError::RateLimited { failure, .. }
+            | ApiError::Server { failure, .. }
+            | ApiError::Redirected { failure, .. } => failure,
+            other => return other.to_string(),
+        };
+        let said: Vec<&str> = failure.messages.iter().map(|m| m.message.as_str()).collect();
+        match (said.is_empty(), &failure.body_excerpt) {
+            (false, _) => said.join("; "),
+            (true, Some(body)) => body.clone(),
+            (true, None) => String::new(),
+        }
+    }
+
     /// Whether this is a 404.
     pub fn is_not_found(&self) -> bool {
         matches!(self, ApiError::NotFound(_))

@@ -20,6 +20,7 @@
 //! the creates after it, as it did before the baseline was shared.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -30,20 +31,90 @@ use super::models::{CreateInterconnect, Interconnect, InterconnectFilter, TYPE_D
 use super::transport::Client;
 use super::wait::PollPauses;
 
-/// How many times a create that certainly happened (2xx, unreadable answer) is looked for before giving
-/// up, the listing being allowed to lag behind the create.
-const LOOKUPS_AFTER_SUCCESS: usize = 5;
+/// How long a lookup may go on for a create that certainly happened (2xx with an unreadable answer,
+/// or a retry refused because an earlier attempt made it) when the handle has no deadline of its own.
+const PROVEN_LOOKUP_LIMIT: Duration = Duration::from_secs(300);
 
-/// How long the listing of an account's `gcp_partner` attachments serves as the baseline of further
-/// creates before one lists again.
+/// How long after the baseline listing a lookup may still tell "new" attachments from old ones: an
+/// attachment made outside this process between the listing and the lookup counts as new, so the
+/// window is bounded, measured at the lookup (requests queued behind the budget do not stretch it).
 pub const BASELINE_MAX_AGE: Duration = Duration::from_secs(60);
 
-/// This process's creates: the names they made or adopted, a gate that lets a lookup run only while
-/// no sibling `POST` is in flight, and the shared baseline listings.
+/// How old a shared baseline may be when a create starts and still serve it: half the window, so
+/// that the `POST` and its lookup have the other half.
+const BASELINE_REUSE_AGE: Duration = Duration::from_secs(30);
+
+/// What a create whose outcome is unknown could have made: the slot it asked for, or the region and
+/// bandwidth of the attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Signature {
+    Slot(String),
+    Gcp { region: Option<String>, bandwidth: String },
+}
+
+impl Signature {
+    fn of(request: &CreateInterconnect) -> Self {
+        match request {
+            CreateInterconnect::Direct { slot_id, .. } => Signature::Slot(slot_id.to_string().to_ascii_lowercase()),
+            CreateInterconnect::GcpPartner {
+                bandwidth,
+                pairing_key,
+                ..
+            } => Signature::Gcp {
+                region: pairing_key_region(pairing_key.expose()).map(str::to_ascii_lowercase),
+                bandwidth: bandwidth.as_str().to_ascii_uppercase(),
+            },
+        }
+    }
+
+    /// Whether one object could be what either create made.
+    fn overlaps(&self, other: &Signature) -> bool {
+        match (self, other) {
+            (Signature::Slot(a), Signature::Slot(b)) => a == b,
+            (
+                Signature::Gcp {
+                    region: ra,
+                    bandwidth: ba,
+                },
+                Signature::Gcp {
+                    region: rb,
+                    bandwidth: bb,
+                },
+            ) => ba == bb && (ra.is_none() || rb.is_none() || ra == rb),
+            _ => false,
+        }
+    }
+}
+
+/// Where a create whose outcome was unknown stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unsettled {
+    /// It may or may not have made something, and is still finding out (it may send its `POST` again).
+    Unknown,
+    /// A retry refused as "slot occupied" or "key used" (or an accepted, unreadable answer) proves it made
+    /// something, not yet told apart.
+    ProvenMade,
+    /// It ended without knowing what it made: whatever it may have made stays unclaimed.
+    Abandoned,
+}
+
+/// A create whose outcome this process does not know.
+#[derive(Debug, Clone)]
+struct UnsettledCreate {
+    account: String,
+    signature: Signature,
+    state: Unsettled,
+}
+
+/// This process's creates: the names they made or adopted (per account), the creates whose outcome is
+/// unknown, a gate that lets a lookup run only while no sibling `POST` is in flight, and the shared
+/// baseline listings.
 #[derive(Debug, Default)]
 pub struct CreateLedger {
     gate: tokio::sync::RwLock<()>,
-    claimed: Mutex<HashSet<String>>,
+    claimed: Mutex<HashSet<(String, String)>>,
+    unsettled: Mutex<HashMap<u64, UnsettledCreate>>,
+    next_ticket: AtomicU64,
     gcp_baselines: tokio::sync::Mutex<HashMap<String, GcpBaseline>>,
 }
 
@@ -55,17 +126,43 @@ struct GcpBaseline {
 }
 
 impl CreateLedger {
-    /// Records that this process created or adopted `name`; `false` if it already had.
-    pub fn claim(&self, name: &str) -> bool {
+    /// Records that this process created or adopted `name` in `account`; `false` if it already had.
+    pub fn claim(&self, account: &str, name: &str) -> bool {
         self.claimed
             .lock()
-            .map(|mut c| c.insert(name.to_owned()))
+            .map(|mut c| c.insert((account.to_owned(), name.to_owned())))
             .unwrap_or(false)
     }
 
-    /// Whether this process already created or adopted `name`.
-    pub fn is_claimed(&self, name: &str) -> bool {
-        self.claimed.lock().map(|c| c.contains(name)).unwrap_or(true)
+    /// Whether this process already created or adopted `name` in `account`.
+    pub fn is_claimed(&self, account: &str, name: &str) -> bool {
+        self.claimed
+            .lock()
+            .map(|c| c.contains(&(account.to_owned(), name.to_owned())))
+            .unwrap_or(true)
+    }
+
+    fn ticket(&self, account: &str, request: &CreateInterconnect) -> Ticket<'_> {
+        Ticket {
+            ledger: self,
+            id: self.next_ticket.fetch_add(1, Ordering::SeqCst),
+            account: account.to_owned(),
+            signature: Signature::of(request),
+        }
+    }
+
+    /// Where the other unsettled creates that could have made what `ticket`'s create made stand.
+    fn rivals(&self, ticket: &Ticket<'_>) -> Vec<Unsettled> {
+        let Ok(unsettled) = self.unsettled.lock() else {
+            return vec![Unsettled::Abandoned];
+        };
+        unsettled
+            .iter()
+            .filter(|(id, other)| {
+                **id != ticket.id && other.account == ticket.account && other.signature.overlaps(&ticket.signature)
+            })
+            .map(|(_, other)| other.state)
+            .collect()
     }
 
     /// Drops `account`'s shared baseline, so that the next create lists again.
@@ -73,18 +170,14 @@ impl CreateLedger {
         self.gcp_baselines.lock().await.remove(account);
     }
 
-    /// The names of `account`'s `gcp_partner` attachments, listed before this call: the shared
-    /// listing while it is younger than [`BASELINE_MAX_AGE`], else a new one. Creates that ask at the
-    /// same time wait for the one listing.
-    async fn gcp_names_before(
-        &self,
-        client: &Client,
-        account: &str,
-    ) -> Result<Arc<HashSet<String>>, ApiError> {
+    /// The `gcp_partner` attachments of `account`, listed before this call: the shared listing while
+    /// it is younger than [`BASELINE_REUSE_AGE`], else a new one. Creates that ask at the same time wait
+    /// for the one listing.
+    async fn gcp_names_before(&self, client: &Client, account: &str) -> Result<GcpBaseline, ApiError> {
         let mut baselines = self.gcp_baselines.lock().await;
         if let Some(shared) = baselines.get(account) {
-            if shared.taken.elapsed() < BASELINE_MAX_AGE {
-                return Ok(Arc::clone(&shared.names));
+            if shared.taken.elapsed() < BASELINE_REUSE_AGE {
+                return Ok(shared.clone());
             }
         }
         let taken = Instant::now();
@@ -95,12 +188,50 @@ impl CreateLedger {
                 .map(|ic| ic.name().to_owned())
                 .collect(),
         );
-        let baseline = GcpBaseline {
-            taken,
-            names: Arc::clone(&names),
-        };
-        baselines.insert(account.to_owned(), baseline);
-        Ok(names)
+        let baseline = GcpBaseline { taken, names };
+        baselines.insert(account.to_owned(), baseline.clone());
+        Ok(baseline)
+    }
+}
+
+/// One create's entry in the ledger's unsettled creates: written when its outcome becomes unknown,
+/// removed once it knows what it made, left as [`Unsettled::Abandoned`] when it ends without knowing.
+struct Ticket<'a> {
+    ledger: &'a CreateLedger,
+    id: u64,
+    account: String,
+    signature: Signature,
+}
+
+impl Ticket<'_> {
+    fn mark(&self, state: Unsettled) {
+        if let Ok(mut unsettled) = self.ledger.unsettled.lock() {
+            unsettled.insert(
+                self.id,
+                UnsettledCreate {
+                    account: self.account.clone(),
+                    signature: self.signature.clone(),
+                    state,
+                },
+            );
+        }
+    }
+
+    /// The create knows what it made (or that it made nothing): it is no one's rival any more.
+    fn settle(&self) {
+        if let Ok(mut unsettled) = self.ledger.unsettled.lock() {
+            unsettled.remove(&self.id);
+        }
+    }
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut unsettled) = self.ledger.unsettled.lock() {
+            if let Some(entry) = unsettled.get_mut(&self.id) {
+                entry.state = Unsettled::Abandoned;
+            }
+        }
     }
 }
 
@@ -135,20 +266,35 @@ pub enum CreateError {
         /// The lookup's error.
         lookup: ApiError,
     },
-    /// The API accepted the create (2xx) but its answer was unreadable, and no new interconnect could be
-    /// told apart as the one it made. The create is not sent again.
-    #[error("{cause}; the API accepted the create, but the interconnect it made was not found, so the create was not sent again")]
-    AcceptedButNotFound {
-        /// The unreadable answer.
+    /// The create's outcome stayed unknown through every attempt, and no interconnect it may have made
+    /// was found.
+    #[error("{cause}; the create's outcome stayed unknown through every attempt and no interconnect it may have made was found, so it was not sent again")]
+    Unconfirmed {
+        /// The last attempt's error.
         cause: ApiError,
     },
-    /// The create's outcome is unknown and several new interconnects could be the one it made.
-    #[error("{cause}; several new interconnects match it ({}), so none was adopted", candidates.join(", "))]
+    /// The API accepted the create (2xx, unreadable answer), or refused a retry because an earlier
+    /// attempt had made the interconnect; it did not show in a listing before the create timeout.
+    #[error("{cause}; {proof}, so the interconnect exists ({what}), but it did not show in the account's listing before the create timeout")]
+    MadeButNotFound {
+        /// The error of the attempt that made it.
+        cause: ApiError,
+        /// What proves it was made.
+        proof: String,
+        /// What identifies it: its slot, or the region and bandwidth of the attachment.
+        what: String,
+    },
+    /// The create's outcome is unknown and several new interconnects could be the one it made, or one
+    /// could be but another create of this process (or anyone, in the time since the baseline) could
+    /// have made it.
+    #[error("{cause}; {} could be the one it made ({}), so none was adopted{}", if candidates.len() == 1 { "a new interconnect" } else { "several new interconnects match it and each" }, candidates.join(", "), why.iter().map(|w| format!("; {w}")).collect::<String>())]
     Ambiguous {
         /// The create's error.
         cause: ApiError,
         /// The names that match.
         candidates: Vec<String>,
+        /// Why they cannot be told apart (and how loosely they matched).
+        why: Vec<String>,
     },
     /// Reading the situation before the create failed; nothing was sent.
     #[error("{0}")]
@@ -161,7 +307,8 @@ impl CreateError {
         matches!(
             self,
             CreateError::Unresolved { .. }
-                | CreateError::AcceptedButNotFound { .. }
+                | CreateError::Unconfirmed { .. }
+                | CreateError::MadeButNotFound { .. }
                 | CreateError::Ambiguous { .. }
         )
     }
@@ -172,19 +319,34 @@ enum Baseline {
     /// The slot was free, so whatever occupies it afterwards came from this create.
     FreeSlot { slot: String },
     /// These GCP partner interconnects existed already.
-    GcpNames(Arc<HashSet<String>>),
+    GcpNames(GcpBaseline),
 }
 
-/// What a lookup after an ambiguous create found.
+/// Interconnects that are new since the baseline and match the request, and how loosely they match.
+struct Candidates {
+    items: Vec<Interconnect>,
+    loose: Vec<String>,
+}
+
+/// What a lookup after an unknown outcome found.
 enum Found {
+    /// The one interconnect this create made, now claimed.
     One(Box<Interconnect>),
+    /// Nothing that this create could have made.
     Nothing,
-    Several(Vec<String>),
+    /// A candidate that an unsettled sibling could have made too: only sending the `POST` again tells
+    /// (the API refuses it if an earlier attempt made the interconnect).
+    AskTheApi,
+    /// This create made something, and a sibling still finding out could have made a candidate: wait
+    /// for it.
+    WaitForRivals,
+    /// Candidates that cannot be told apart, and why.
+    Several(Vec<String>, Vec<String>),
 }
 
 /// Creates the interconnect `request` describes, sending the `POST` again (at most `attempts` more
-/// times) only after making sure an earlier one did not take effect. Every call is bounded by the
-/// client's deadline ([`Client::until`]).
+/// times) only after making sure an earlier one did not take effect, or when only the API can tell.
+/// Every call is bounded by the client's deadline ([`Client::until`]).
 pub async fn create_exactly_once(
     client: &Client,
     account: &str,
@@ -209,138 +371,208 @@ async fn create_with_lookups(
     attempts: usize,
 ) -> Result<Created, CreateError> {
     let baseline = Baseline::take(client, account, request).await?;
+    let ticket = client.creates().ticket(account, request);
     let mut lost: Option<ApiError> = None;
     for _ in 0..=attempts {
-        let cause = match post_and_claim(client, account, request).await {
+        let cause = match post_and_claim(client, account, request, &ticket).await {
             Ok(interconnect) => {
+                ticket.settle();
                 return Ok(Created {
                     interconnect,
                     recovered_from: lost,
-                })
+                });
             }
             Err(e) if e.outcome_unknown() => e,
-            // Refused now, after an earlier attempt whose outcome was unknown: the refusal (slot
-            // occupied, pairing key used) may come from that attempt having taken effect.
-            Err(refused) => return settle_refusal(client, account, request, &baseline, lost, refused).await,
+            Err(refused) => match lost {
+                None => return Err(CreateError::NotCreated(refused)),
+                // Refused now, after an earlier attempt whose outcome was unknown: the refusal (slot
+                // occupied, pairing key used) proves that attempt made the interconnect.
+                Some(earlier) => {
+                    ticket.mark(Unsettled::ProvenMade);
+                    let proof = format!(
+                        "sending the create again was refused ({}), which proves an earlier attempt made it",
+                        refused_briefly(&refused)
+                    );
+                    return settle_proven(client, account, request, &baseline, &ticket, earlier, proof).await;
+                }
+            },
         };
-        tracing::warn!(
-            "{cause}: the create may or may not have happened; looking for it before anything else"
-        );
-        match look_for_it(client, account, request, &baseline, &cause).await {
+        if cause.succeeded_unreadably() {
+            ticket.mark(Unsettled::ProvenMade);
+            let proof = "the API accepted the create".to_owned();
+            return settle_proven(client, account, request, &baseline, &ticket, cause, proof).await;
+        }
+        tracing::warn!("{cause}: the create may or may not have happened; looking for it before anything else");
+        match look_once_uninterrupted(client, account, request, &baseline, &ticket, false).await {
             Ok(Found::One(interconnect)) => {
-                tracing::warn!(
-                    "found {} created by the lost request; adopting it",
-                    interconnect.name()
-                );
+                tracing::warn!("found {} created by the lost request; adopting it", interconnect.name());
+                ticket.settle();
                 return Ok(Created {
                     interconnect: *interconnect,
                     recovered_from: Some(cause),
                 });
             }
-            Ok(Found::Nothing) if cause.succeeded_unreadably() => {
-                return Err(CreateError::AcceptedButNotFound { cause })
-            }
             Ok(Found::Nothing) => {
-                tracing::warn!("no interconnect was created by the lost request; sending the create again");
-                lost = Some(cause);
+                tracing::warn!("no interconnect was created by the lost request; sending the create again")
             }
-            Ok(Found::Several(candidates)) => return Err(CreateError::Ambiguous { cause, candidates }),
+            Ok(Found::AskTheApi | Found::WaitForRivals) => tracing::warn!(
+                "another create of this run whose outcome is also unknown could have made what was found; \
+                 sending the create again, which the API refuses if an earlier attempt made it"
+            ),
+            Ok(Found::Several(candidates, why)) => return Err(CreateError::Ambiguous { cause, candidates, why }),
             Err(lookup) => return Err(CreateError::Unresolved { cause, lookup }),
         }
+        lost = Some(cause);
     }
-    Err(CreateError::NotCreated(lost.unwrap_or(ApiError::Cancelled {
-        operation: "create interconnect".into(),
-    })))
+    Err(match lost {
+        Some(cause) => CreateError::Unconfirmed { cause },
+        None => CreateError::NotCreated(ApiError::Cancelled {
+            operation: "create interconnect".into(),
+        }),
+    })
+}
+
+/// A short form of a refusal, for the proof it gives.
+fn refused_briefly(refused: &ApiError) -> String {
+    match refused.status() {
+        Some(status) => format!("HTTP {status}: {}", refused.messages_text()),
+        None => refused.to_string(),
+    }
 }
 
 /// Sends the `POST` while holding the ledger's gate open for reading, so that no lookup runs while it is
-/// in flight; a created name is claimed before the gate is released.
+/// in flight; a created name is claimed, or an unknown outcome recorded, before the gate is released.
+/// A `POST` that certainly did not reach the API (429, connection refused) is sent again, after the
+/// pause it asks for, **outside** the gate: no sibling's lookup waits out a `Retry-After`.
 async fn post_and_claim(
     client: &Client,
     account: &str,
     request: &CreateInterconnect,
+    ticket: &Ticket<'_>,
 ) -> Result<Interconnect, ApiError> {
     let ledger = client.creates();
-    let _in_flight = ledger.gate.read().await;
-    let created = client.create_interconnect(account, request).await?;
-    ledger.claim(created.name());
-    Ok(created)
-}
-
-/// A refused create after an earlier ambiguous one: adopts what that earlier one made, if it is found;
-/// otherwise the refusal stands.
-async fn settle_refusal(
-    client: &Client,
-    account: &str,
-    request: &CreateInterconnect,
-    baseline: &Baseline,
-    lost: Option<ApiError>,
-    refused: ApiError,
-) -> Result<Created, CreateError> {
-    let Some(earlier) = lost else {
-        return Err(CreateError::NotCreated(refused));
-    };
-    match look_for_it(client, account, request, baseline, &earlier).await {
-        Ok(Found::One(interconnect)) => {
-            tracing::warn!(
-                "the create was refused ({refused}), because an earlier attempt had made {}; adopting it",
-                interconnect.name()
-            );
-            Ok(Created {
-                interconnect: *interconnect,
-                recovered_from: Some(earlier),
-            })
+    let mut backoff = backon::BackoffBuilder::build(client.retry_policy().backoff());
+    loop {
+        client.take_budget("create interconnect").await?;
+        let outcome = {
+            let _in_flight = ledger.gate.read().await;
+            let outcome = client.create_interconnect_once(account, request).await;
+            match &outcome {
+                Ok(created) => {
+                    ledger.claim(account, created.name());
+                }
+                Err(e) if e.outcome_unknown() => ticket.mark(Unsettled::Unknown),
+                Err(_) => {}
+            }
+            outcome
+        };
+        let error = match outcome {
+            Err(e) if e.certainly_not_processed() => e,
+            other => return other,
+        };
+        let Some(backoff_delay) = backoff.next() else {
+            return Err(error);
+        };
+        let delay = error.retry_after().unwrap_or(backoff_delay);
+        if client.remaining().is_some_and(|left| delay >= left) {
+            return Err(ApiError::OutOfTime {
+                operation: "create interconnect".into(),
+                reason: format!(
+                    "{error}; not retried: waiting {} would pass the create timeout",
+                    humantime::format_duration(Duration::from_millis(delay.as_millis() as u64))
+                ),
+            });
         }
-        Ok(Found::Nothing) => Err(CreateError::NotCreated(refused)),
-        Ok(Found::Several(candidates)) => Err(CreateError::Ambiguous {
-            cause: earlier,
-            candidates,
-        }),
-        Err(lookup) => Err(CreateError::Unresolved {
-            cause: earlier,
-            lookup,
-        }),
+        tracing::warn!(
+            "{error}; retrying in {}",
+            humantime::format_duration(Duration::from_millis(delay.as_millis() as u64))
+        );
+        if !client.pause(delay).await {
+            return Err(ApiError::Cancelled {
+                operation: "create interconnect".into(),
+            });
+        }
     }
 }
 
-/// Looks for the interconnect an ambiguous create may have made, once every sibling `POST` in flight
-/// has settled. The lookup is not interrupted by a cancellation (what it finds must reach the state),
-/// only by the client's deadline. A create that certainly happened is looked for a few times, in case
-/// the listing lags behind it.
-async fn look_for_it(
+/// A create that certainly made an interconnect: looks for it until the create timeout (the listing
+/// may lag), adopting it once no unsettled sibling could have made it. Never says nothing was made.
+async fn settle_proven(
     client: &Client,
     account: &str,
     request: &CreateInterconnect,
     baseline: &Baseline,
-    cause: &ApiError,
-) -> Result<Found, ApiError> {
+    ticket: &Ticket<'_>,
+    cause: ApiError,
+    proof: String,
+) -> Result<Created, CreateError> {
     let client = client.uninterruptible();
-    let tries = if cause.succeeded_unreadably() {
-        LOOKUPS_AFTER_SUCCESS
-    } else {
-        1
-    };
+    let client = client.until(Instant::now() + PROVEN_LOOKUP_LIMIT);
     let mut pauses = PollPauses::up_to(Duration::from_secs(4));
-    for attempt in 1..=tries {
-        let found = look_once(&client, account, request, baseline).await?;
-        if !matches!(found, Found::Nothing) || attempt == tries {
-            return Ok(found);
+    loop {
+        match look_once(&client, account, request, baseline, ticket, true).await {
+            Ok(Found::One(interconnect)) => {
+                tracing::warn!("found {}, which an earlier attempt of this create made; adopting it", interconnect.name());
+                ticket.settle();
+                return Ok(Created {
+                    interconnect: *interconnect,
+                    recovered_from: Some(cause),
+                });
+            }
+            Ok(Found::Several(candidates, why)) => return Err(CreateError::Ambiguous { cause, candidates, why }),
+            Ok(Found::Nothing | Found::AskTheApi | Found::WaitForRivals) => {}
+            Err(ApiError::OutOfTime { .. }) => break,
+            Err(lookup) => return Err(CreateError::Unresolved { cause, lookup }),
         }
         let pause = pauses.next().unwrap_or(Duration::from_secs(1));
-        match client.deadline() {
-            Some(deadline) if tokio::time::Instant::now() + pause >= deadline => return Ok(found),
-            _ => tokio::time::sleep(pause).await,
+        if client.remaining().is_some_and(|left| pause >= left) {
+            break;
         }
+        tokio::time::sleep(pause).await;
     }
-    Ok(Found::Nothing)
+    Err(CreateError::MadeButNotFound {
+        cause,
+        proof,
+        what: request_description(request),
+    })
+}
+
+/// What identifies the interconnect a request makes, for an error.
+fn request_description(request: &CreateInterconnect) -> String {
+    match request {
+        CreateInterconnect::Direct { slot_id, .. } => format!("a direct port on slot {slot_id}"),
+        CreateInterconnect::GcpPartner {
+            bandwidth,
+            pairing_key,
+            ..
+        } => match pairing_key_region(pairing_key.expose()) {
+            Some(region) => format!("a {} gcp_partner attachment in {region}, made with this pairing key", bandwidth.as_str()),
+            None => format!("a {} gcp_partner attachment made with this pairing key", bandwidth.as_str()),
+        },
+    }
+}
+
+/// [`look_once`] on a handle deaf to cancellation: what it finds must reach the state.
+async fn look_once_uninterrupted(
+    client: &Client,
+    account: &str,
+    request: &CreateInterconnect,
+    baseline: &Baseline,
+    ticket: &Ticket<'_>,
+    proven: bool,
+) -> Result<Found, ApiError> {
+    look_once(&client.uninterruptible(), account, request, baseline, ticket, proven).await
 }
 
 /// One lookup, with the gate closed: siblings in flight have settled and none starts meanwhile.
+/// `proven`: this create certainly made something.
 async fn look_once(
     client: &Client,
     account: &str,
     request: &CreateInterconnect,
     baseline: &Baseline,
+    ticket: &Ticket<'_>,
+    proven: bool,
 ) -> Result<Found, ApiError> {
     let ledger = client.creates();
     let out_of_time = || ApiError::OutOfTime {
@@ -353,17 +585,49 @@ async fn look_once(
             .map_err(|_| out_of_time())?,
         None => ledger.gate.write().await,
     };
-    let mut candidates = baseline.new_matches(client, account, request).await?;
-    candidates.retain(|ic| !ledger.is_claimed(ic.name()));
-    Ok(match candidates.len() {
-        0 => Found::Nothing,
-        1 => {
-            let interconnect = candidates.remove(0);
-            ledger.claim(interconnect.name());
-            Found::One(Box::new(interconnect))
+    let Candidates { mut items, loose } = baseline.new_matches(client, account, request).await?;
+    items.retain(|ic| !ledger.is_claimed(account, ic.name()));
+    let names = || items.iter().map(|ic| ic.name().to_owned()).collect::<Vec<_>>();
+    let mut why = loose;
+    if let Some(age) = baseline.too_old() {
+        if items.is_empty() {
+            return Ok(Found::Nothing);
         }
-        _ => Found::Several(candidates.iter().map(|ic| ic.name().to_owned()).collect()),
-    })
+        why.push(format!(
+            "the listing that tells new attachments from old ones was taken {} before this lookup, more than the {} within which an attachment made outside this run can be told apart",
+            humantime::format_duration(Duration::from_secs(age.as_secs())),
+            humantime::format_duration(BASELINE_MAX_AGE)
+        ));
+        return Ok(Found::Several(names(), why));
+    }
+    let rivals = ledger.rivals(ticket);
+    if rivals.is_empty() {
+        return Ok(match items.len() {
+            0 => Found::Nothing,
+            1 => {
+                let interconnect = items.remove(0);
+                ledger.claim(account, interconnect.name());
+                Found::One(Box::new(interconnect))
+            }
+            _ => Found::Several(names(), why),
+        });
+    }
+    if items.is_empty() {
+        return Ok(Found::Nothing);
+    }
+    if !proven {
+        return Ok(Found::AskTheApi);
+    }
+    if rivals.contains(&Unsettled::Unknown) {
+        return Ok(Found::WaitForRivals);
+    }
+    why.push(format!(
+        "{} other create{} of this run whose outcome is unknown could have made {}",
+        rivals.len(),
+        if rivals.len() == 1 { "" } else { "s" },
+        if items.len() == 1 { "it" } else { "them" }
+    ));
+    Ok(Found::Several(names(), why))
 }
 
 impl Baseline {
@@ -393,21 +657,33 @@ impl Baseline {
         }
     }
 
+    /// How long ago the baseline was taken, when that is longer than [`BASELINE_MAX_AGE`] (a free
+    /// slot is checked right before the create and needs no bound).
+    fn too_old(&self) -> Option<Duration> {
+        match self {
+            Baseline::GcpNames(baseline) => Some(baseline.taken.elapsed()).filter(|age| *age > BASELINE_MAX_AGE),
+            Baseline::FreeSlot { .. } => None,
+        }
+    }
+
     /// Interconnects that exist now, did not before, and match the request (type included, whatever
-    /// the listing's filter did).
+    /// the listing's filter did), with a note for each way the match had to be loosened.
     async fn new_matches(
         &self,
         client: &Client,
         account: &str,
         request: &CreateInterconnect,
-    ) -> Result<Vec<Interconnect>, ApiError> {
+    ) -> Result<Candidates, ApiError> {
         match (self, request) {
-            (Baseline::FreeSlot { slot }, _) => Ok(list_of_type(client, account, TYPE_DIRECT)
-                .await?
-                .into_iter()
-                .filter(|ic| ic.kind() == TYPE_DIRECT)
-                .filter(|ic| ic.slot_id().is_some_and(|s| s.eq_ignore_ascii_case(slot)))
-                .collect()),
+            (Baseline::FreeSlot { slot }, _) => Ok(Candidates {
+                items: list_of_type(client, account, TYPE_DIRECT)
+                    .await?
+                    .into_iter()
+                    .filter(|ic| ic.kind() == TYPE_DIRECT)
+                    .filter(|ic| ic.slot_id().is_some_and(|s| s.eq_ignore_ascii_case(slot)))
+                    .collect(),
+                loose: Vec::new(),
+            }),
             (
                 Baseline::GcpNames(before),
                 CreateInterconnect::GcpPartner {
@@ -417,11 +693,11 @@ impl Baseline {
                 },
             ) => {
                 let region = pairing_key_region(pairing_key.expose());
-                Ok(list_of_type(client, account, TYPE_GCP_PARTNER)
+                let items: Vec<Interconnect> = list_of_type(client, account, TYPE_GCP_PARTNER)
                     .await?
                     .into_iter()
                     .filter(|ic| ic.kind() == TYPE_GCP_PARTNER)
-                    .filter(|ic| !before.contains(ic.name()))
+                    .filter(|ic| !before.names.contains(ic.name()))
                     .filter(|ic| {
                         ic.speed()
                             .is_none_or(|s| s.eq_ignore_ascii_case(bandwidth.as_str()))
@@ -430,9 +706,20 @@ impl Baseline {
                         (Some(wanted), Some(found)) => wanted.eq_ignore_ascii_case(found),
                         _ => true,
                     })
-                    .collect())
+                    .collect();
+                let mut loose = Vec::new();
+                if items.iter().any(|ic| ic.speed().is_none()) {
+                    loose.push("the API did not report the bandwidth of some of them, so any bandwidth matched".to_owned());
+                }
+                if region.is_none() {
+                    loose.push("the pairing key has no readable region, so any region matched".to_owned());
+                }
+                Ok(Candidates { items, loose })
             }
-            (Baseline::GcpNames(_), CreateInterconnect::Direct { .. }) => Ok(Vec::new()),
+            (Baseline::GcpNames(_), CreateInterconnect::Direct { .. }) => Ok(Candidates {
+                items: Vec::new(),
+                loose: Vec::new(),
+            }),
         }
     }
 }

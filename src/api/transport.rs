@@ -166,6 +166,9 @@ pub(super) enum Resend {
     Idempotent,
     /// Not idempotent (POST): retry only what certainly did not reach the API; never abandoned mid-flight.
     OnlyIfNotProcessed,
+    /// Not idempotent, and the caller retries itself (outside any lock it holds around the attempt):
+    /// one attempt, whose request budget the caller has already taken.
+    Once,
 }
 
 /// One API call, described once and sent as often as the retry rules allow.
@@ -308,6 +311,7 @@ impl Client {
         let retry_if: fn(&ApiError) -> bool = match call.resend {
             Resend::Idempotent => ApiError::is_retryable,
             Resend::OnlyIfNotProcessed => ApiError::certainly_not_processed,
+            Resend::Once => |_| false,
         };
         let out_of_time = std::sync::Mutex::new(None::<String>);
         let result = (|| self.attempt(call))
@@ -365,14 +369,10 @@ impl Client {
             reason: "the operation's timeout ran out".to_owned(),
         };
         let deadline = self.deadline.unwrap_or_else(far_future);
-        if tokio::time::Instant::now() >= deadline {
+        if call.resend != Resend::Once {
+            self.take_budget(&call.operation).await?;
+        } else if tokio::time::Instant::now() >= deadline {
             return Err(out_of_time());
-        }
-        tokio::select! {
-            biased;
-            _ = self.cancel.cancelled() => return Err(cancelled()),
-            _ = tokio::time::sleep_until(deadline) => return Err(out_of_time()),
-            _ = self.inner.budget.acquire() => {}
         }
         let exchange = self.exchange(call);
         match call.resend {
@@ -382,8 +382,49 @@ impl Client {
                 _ = tokio::time::sleep_until(deadline) => Err(out_of_time()),
                 result = exchange => result,
             },
-            Resend::OnlyIfNotProcessed => exchange.await,
+            Resend::OnlyIfNotProcessed | Resend::Once => exchange.await,
         }
+    }
+
+    /// Waits until one more request fits in the shared budget and takes it; ends early on cancellation
+    /// or at the handle's deadline.
+    pub(super) async fn take_budget(&self, operation: &str) -> Result<(), ApiError> {
+        let deadline = self.deadline.unwrap_or_else(far_future);
+        if tokio::time::Instant::now() >= deadline {
+            return Err(ApiError::OutOfTime {
+                operation: operation.to_owned(),
+                reason: "the operation's timeout ran out".to_owned(),
+            });
+        }
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(ApiError::Cancelled {
+                operation: operation.to_owned(),
+            }),
+            _ = tokio::time::sleep_until(deadline) => Err(ApiError::OutOfTime {
+                operation: operation.to_owned(),
+                reason: "the operation's timeout ran out".to_owned(),
+            }),
+            _ = self.inner.budget.acquire() => Ok(()),
+        }
+    }
+
+    /// The retry settings of this client.
+    pub(super) fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    /// Sleeps `delay` unless the handle is cancelled first; `false` when it was.
+    pub(super) async fn pause(&self, delay: Duration) -> bool {
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => true,
+            _ = self.cancel.cancelled() => false,
+        }
+    }
+
+    /// How long is left before the handle's deadline (`None`: no deadline).
+    pub(super) fn remaining(&self) -> Option<Duration> {
+        self.time_left()
     }
 
     async fn exchange(&self, call: &Call<'_>) -> Result<Reply, ApiError> {

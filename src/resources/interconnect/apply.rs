@@ -337,7 +337,7 @@ fn create_failure_detail(e: &api::CreateError, account: &str) -> String {
         }
         api::CreateError::SlotUnavailable { .. } => format!("{e}.\n\nNo interconnect was created."),
         api::CreateError::Ambiguous { candidates, .. } => format!(
-            "{e}.\n\nOne of them is the interconnect this create made, but nothing tells which. Find yours \
+            "{e}.\n\nOne of them may be the interconnect this create made, but nothing tells which. Find yours \
              (its region, bandwidth and GCP pairing) and import it instead of applying again, for example:\n{}",
             candidates
                 .iter()
@@ -345,7 +345,11 @@ fn create_failure_detail(e: &api::CreateError, account: &str) -> String {
                 .collect::<Vec<_>>()
                 .join("\n")
         ),
-        api::CreateError::Unresolved { .. } | api::CreateError::AcceptedButNotFound { .. } => format!(
+        api::CreateError::MadeButNotFound { .. } => format!(
+            "{e}.\n\nDo not apply again before importing it: once the cni_interconnects data source (or terraform query) \
+             shows it, run `terraform import <this resource's address> {account}/<name>`."
+        ),
+        api::CreateError::Unresolved { .. } | api::CreateError::Unconfirmed { .. } => format!(
             "{e}.\n\nAn interconnect may have been created. List them with the cni_interconnects data source and \
              import the right one with `terraform import <address> {account}/<name>` before applying again, or delete it."
         ),

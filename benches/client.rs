@@ -138,6 +138,7 @@ async fn main() {
         },
         rate_limit: None,
         accounts: Vec::new(),
+        chaos: None,
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
         .await

@@ -268,6 +268,7 @@ async fn start_mock(healthy_after: HealthyAfter) -> MockServer {
         },
         rate_limit: None,
         accounts: Vec::new(),
+        chaos: None,
     };
     MockServer::start("127.0.0.1:0".parse().expect("address"), config)
         .await

@@ -318,6 +318,7 @@ async fn locks_a_credential_out_when_it_exceeds_the_rate_limit() {
             lockout: Duration::from_secs(120),
         }),
         accounts: Vec::new(),
+        chaos: None,
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
         .await
@@ -664,6 +665,7 @@ async fn unknown_accounts_get_the_apis_answers() {
             key_email: None,
         },
         accounts: vec![ACCOUNT.to_owned()],
+        chaos: None,
         ..Default::default()
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)

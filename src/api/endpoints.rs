@@ -6,7 +6,7 @@ use futures::{Stream, TryStreamExt};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::Method;
 
-use super::error::ApiError;
+use super::error::{ApiError, Failure};
 use super::models::{
     CreateInterconnect, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page, Slot, SlotFilter,
 };
@@ -64,7 +64,48 @@ impl Client {
             vec!["interconnects", name],
             vec![],
         );
-        self.send_json(&call).await
+        let got = self.send_json(&call).await;
+        self.confirmed(account, name, got).await
+    }
+
+    /// A 404 without the API's JSON envelope proves nothing by itself (the API documents no body for
+    /// its 404s, and a proxy or a wrong `base_url` path answers 404 too): it becomes the API's own
+    /// [`ApiError::NotFound`] only when a successful JSON listing of the account, taken after it, also
+    /// lacks the name. Anything else passes through.
+    async fn confirmed<T>(
+        &self,
+        account: &str,
+        name: &str,
+        answer: Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let failure = match answer {
+            Err(ApiError::NotTheApi(failure)) => failure,
+            other => return other,
+        };
+        match self
+            .all_interconnects(account, &InterconnectFilter::default())
+            .await
+        {
+            Ok(listed) if !listed.iter().any(|ic| ic.name() == name) => {
+                tracing::info!("{failure}: the account's listing lacks {name:?} too, so it is gone");
+                Err(ApiError::NotFound(Failure {
+                    body_excerpt: Some(format!(
+                        "{} (the account's listing lacks it too)",
+                        failure
+                            .body_excerpt
+                            .as_deref()
+                            .filter(|b| !b.is_empty())
+                            .unwrap_or("no JSON body")
+                    )),
+                    ..failure
+                }))
+            }
+            Ok(_) => Err(ApiError::NotTheApi(failure)),
+            Err(listing) => {
+                tracing::info!("{failure}; listing the account to confirm it failed too: {listing}");
+                Err(ApiError::NotTheApi(failure))
+            }
+        }
     }
 
     /// `POST /cni/interconnects`. Sent again only when it certainly did not reach the API (429, connection
@@ -75,7 +116,8 @@ impl Client {
         account: &str,
         body: &CreateInterconnect,
     ) -> Result<Interconnect, ApiError> {
-        self.post_interconnect(account, body, Resend::OnlyIfNotProcessed).await
+        self.post_interconnect(account, body, Resend::OnlyIfNotProcessed)
+            .await
     }
 
     /// `POST /cni/interconnects`, one attempt whose request budget the caller has taken
@@ -125,7 +167,7 @@ impl Client {
         call.accept = "*/*";
         let sent = self.send(&call).await;
         self.listings().forget(account);
-        match sent {
+        match self.confirmed(account, name, sent).await {
             Ok(_) => Ok(Deleted::Deleted),
             Err(e) if e.is_not_found() => Ok(Deleted::AlreadyGone),
             Err(e) => Err(e),
@@ -145,7 +187,8 @@ impl Client {
             vec!["interconnects", name, "status"],
             vec![],
         );
-        self.send_json(&call).await
+        let status = self.send_json(&call).await;
+        self.confirmed(account, name, status).await
     }
 
     /// `GET /cni/interconnects/{name}/loa`: the Letter of Authorization, generated anew on each call.

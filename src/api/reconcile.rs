@@ -49,13 +49,18 @@ const BASELINE_REUSE_AGE: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Signature {
     Slot(String),
-    Gcp { region: Option<String>, bandwidth: String },
+    Gcp {
+        region: Option<String>,
+        bandwidth: String,
+    },
 }
 
 impl Signature {
     fn of(request: &CreateInterconnect) -> Self {
         match request {
-            CreateInterconnect::Direct { slot_id, .. } => Signature::Slot(slot_id.to_string().to_ascii_lowercase()),
+            CreateInterconnect::Direct { slot_id, .. } => {
+                Signature::Slot(slot_id.to_string().to_ascii_lowercase())
+            }
             CreateInterconnect::GcpPartner {
                 bandwidth,
                 pairing_key,
@@ -159,7 +164,9 @@ impl CreateLedger {
         unsettled
             .iter()
             .filter(|(id, other)| {
-                **id != ticket.id && other.account == ticket.account && other.signature.overlaps(&ticket.signature)
+                **id != ticket.id
+                    && other.account == ticket.account
+                    && other.signature.overlaps(&ticket.signature)
             })
             .map(|(_, other)| other.state)
             .collect()
@@ -402,10 +409,15 @@ async fn create_with_lookups(
             let proof = "the API accepted the create".to_owned();
             return settle_proven(client, account, request, &baseline, &ticket, cause, proof).await;
         }
-        tracing::warn!("{cause}: the create may or may not have happened; looking for it before anything else");
+        tracing::warn!(
+            "{cause}: the create may or may not have happened; looking for it before anything else"
+        );
         match look_once_uninterrupted(client, account, request, &baseline, &ticket, false).await {
             Ok(Found::One(interconnect)) => {
-                tracing::warn!("found {} created by the lost request; adopting it", interconnect.name());
+                tracing::warn!(
+                    "found {} created by the lost request; adopting it",
+                    interconnect.name()
+                );
                 ticket.settle();
                 return Ok(Created {
                     interconnect: *interconnect,
@@ -419,7 +431,13 @@ async fn create_with_lookups(
                 "another create of this run whose outcome is also unknown could have made what was found; \
                  sending the create again, which the API refuses if an earlier attempt made it"
             ),
-            Ok(Found::Several(candidates, why)) => return Err(CreateError::Ambiguous { cause, candidates, why }),
+            Ok(Found::Several(candidates, why)) => {
+                return Err(CreateError::Ambiguous {
+                    cause,
+                    candidates,
+                    why,
+                })
+            }
             Err(lookup) => return Err(CreateError::Unresolved { cause, lookup }),
         }
         lost = Some(cause);
@@ -512,14 +530,23 @@ async fn settle_proven(
     loop {
         match look_once(&client, account, request, baseline, ticket, true).await {
             Ok(Found::One(interconnect)) => {
-                tracing::warn!("found {}, which an earlier attempt of this create made; adopting it", interconnect.name());
+                tracing::warn!(
+                    "found {}, which an earlier attempt of this create made; adopting it",
+                    interconnect.name()
+                );
                 ticket.settle();
                 return Ok(Created {
                     interconnect: *interconnect,
                     recovered_from: Some(cause),
                 });
             }
-            Ok(Found::Several(candidates, why)) => return Err(CreateError::Ambiguous { cause, candidates, why }),
+            Ok(Found::Several(candidates, why)) => {
+                return Err(CreateError::Ambiguous {
+                    cause,
+                    candidates,
+                    why,
+                })
+            }
             Ok(Found::Nothing | Found::AskTheApi | Found::WaitForRivals) => {}
             Err(ApiError::OutOfTime { .. }) => break,
             Err(lookup) => return Err(CreateError::Unresolved { cause, lookup }),
@@ -546,8 +573,14 @@ fn request_description(request: &CreateInterconnect) -> String {
             pairing_key,
             ..
         } => match pairing_key_region(pairing_key.expose()) {
-            Some(region) => format!("a {} gcp_partner attachment in {region}, made with this pairing key", bandwidth.as_str()),
-            None => format!("a {} gcp_partner attachment made with this pairing key", bandwidth.as_str()),
+            Some(region) => format!(
+                "a {} gcp_partner attachment in {region}, made with this pairing key",
+                bandwidth.as_str()
+            ),
+            None => format!(
+                "a {} gcp_partner attachment made with this pairing key",
+                bandwidth.as_str()
+            ),
         },
     }
 }
@@ -561,7 +594,15 @@ async fn look_once_uninterrupted(
     ticket: &Ticket<'_>,
     proven: bool,
 ) -> Result<Found, ApiError> {
-    look_once(&client.uninterruptible(), account, request, baseline, ticket, proven).await
+    look_once(
+        &client.uninterruptible(),
+        account,
+        request,
+        baseline,
+        ticket,
+        proven,
+    )
+    .await
 }
 
 /// One lookup, with the gate closed: siblings in flight have settled and none starts meanwhile.
@@ -661,7 +702,9 @@ impl Baseline {
     /// slot is checked right before the create and needs no bound).
     fn too_old(&self) -> Option<Duration> {
         match self {
-            Baseline::GcpNames(baseline) => Some(baseline.taken.elapsed()).filter(|age| *age > BASELINE_MAX_AGE),
+            Baseline::GcpNames(baseline) => {
+                Some(baseline.taken.elapsed()).filter(|age| *age > BASELINE_MAX_AGE)
+            }
             Baseline::FreeSlot { .. } => None,
         }
     }
@@ -709,7 +752,10 @@ impl Baseline {
                     .collect();
                 let mut loose = Vec::new();
                 if items.iter().any(|ic| ic.speed().is_none()) {
-                    loose.push("the API did not report the bandwidth of some of them, so any bandwidth matched".to_owned());
+                    loose.push(
+                        "the API did not report the bandwidth of some of them, so any bandwidth matched"
+                            .to_owned(),
+                    );
                 }
                 if region.is_none() {
                     loose.push("the pairing key has no readable region, so any region matched".to_owned());

@@ -576,14 +576,17 @@ fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error>
 }
 
 fn classify_failure(call: &Call<'_>, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
-    let messages = api_messages(body)
+    // The whole body is scrubbed before anything is taken from it or cut: an echo of the secret
+    // anywhere in it, in any encoding, never reaches a message.
+    let body = scrubbed_body(call.secret, body);
+    let messages = api_messages(body.as_bytes())
         .into_iter()
         .map(|m| ApiMessage {
             code: m.code,
             message: scrub(call.secret, &m.message),
         })
         .collect::<Vec<_>>();
-    let body_excerpt = messages.is_empty().then(|| scrub(call.secret, &excerpt(body)));
+    let body_excerpt = messages.is_empty().then(|| excerpt(body.as_bytes()));
     let failure = Failure {
         operation: call.operation.clone(),
         status: status.as_u16(),
@@ -596,7 +599,7 @@ fn classify_failure(call: &Call<'_>, status: StatusCode, headers: &HeaderMap, bo
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
     match status.as_u16() {
-        404 if came_from_the_api(headers, body) => ApiError::NotFound(failure),
+        404 if came_from_the_api(headers, body.as_bytes()) => ApiError::NotFound(failure),
         404 => ApiError::NotTheApi(failure),
         300..=399 => ApiError::Redirected {
             failure,
@@ -628,13 +631,53 @@ fn came_from_the_api(headers: &HeaderMap, body: &[u8]) -> bool {
     !html && value.is_object() && !routing
 }
 
-/// The `errors[]` of a Cloudflare error envelope, read leniently.
+/// An error body as text with every form of `secret` scrubbed: a JSON body is decoded first (so that no
+/// escape hides the secret) and written back compactly; any other body is read as text.
+fn scrubbed_body(secret: Option<&Secret>, body: &[u8]) -> String {
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            if let Some(secret) = secret {
+                scrub_strings(&mut value, secret);
+            }
+            value.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    scrub(secret, &text)
+}
+
+/// Scrubs `secret` from every string (and object key) of a JSON value.
+fn scrub_strings(value: &mut serde_json::Value, secret: &Secret) {
+    match value {
+        serde_json::Value::String(s) => *s = secret.scrub(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| scrub_strings(v, secret)),
+        serde_json::Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (key, mut v) in entries {
+                scrub_strings(&mut v, secret);
+                map.insert(secret.scrub(&key), v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The messages of an error body, read leniently: the `errors[]` of Cloudflare's envelope, else a
+/// top-level `message` or `error` string.
 fn api_messages(body: &[u8]) -> Vec<ApiMessage> {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
         return Vec::new();
     };
     let Some(errors) = value.get("errors").and_then(|e| e.as_array()) else {
-        return Vec::new();
+        return ["message", "error"]
+            .iter()
+            .filter_map(|field| value.get(*field).and_then(|m| m.as_str()))
+            .take(1)
+            .map(|message| ApiMessage {
+                code: 0,
+                message: message.to_owned(),
+            })
+            .collect();
     };
     errors
         .iter()

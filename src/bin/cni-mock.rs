@@ -5,7 +5,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use cni::mock::{Credentials, EndOfList, HealthyAfter, MockConfig, MockServer, RateLimit, StoreConfig};
+use cni::mock::{
+    ChaosSpec, Credentials, EndOfList, HealthyAfter, MockConfig, MockServer, NotFoundBody, RateLimit,
+    StoreConfig,
+};
 
 /// The account the documentation's examples use, served by default.
 const DEFAULT_ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -61,6 +64,27 @@ struct Args {
     /// or `null`.
     #[arg(long, default_value = "zero")]
     end_of_list: EndOfList,
+    /// Listing lag: a new interconnect is left out of the first N listings that would show it.
+    #[arg(long, default_value_t = 0)]
+    list_lag: u32,
+    /// Pairing keys are single-use, as Google's are: a key once used is refused even after the
+    /// attachment made with it is deleted.
+    #[arg(long)]
+    single_use_keys: bool,
+    /// Count interconnect names per account, so that two accounts can each have `icon-000001`.
+    #[arg(long)]
+    names_per_account: bool,
+    /// The body of a 404 for an object that does not exist: `json` (Cloudflare's envelope), `text`
+    /// (a plain-text line) or `empty` (the API documents no body for its 404s).
+    #[arg(long, default_value = "json")]
+    not_found_body: NotFoundBody,
+    /// Random faults on this share (0 to 1) of API requests: 429, 502, 503 and dropped connections
+    /// before the work, 500 and dropped connections after it. Also `PUT /__mock/chaos`.
+    #[arg(long, default_value_t = 0.0)]
+    chaos: f64,
+    /// The seed of --chaos: the same seed draws the same faults in the same order.
+    #[arg(long, default_value_t = 0)]
+    chaos_seed: u64,
     /// How many GETs still see an interconnect after its DELETE (asynchronous deletion).
     #[arg(long, default_value_t = 0)]
     delete_lag: u32,
@@ -106,7 +130,15 @@ impl Args {
                 read_lag: self.read_lag,
                 omit_gcp_speed: self.omit_gcp_speed,
                 end_of_list: self.end_of_list,
+                list_lag: self.list_lag,
+                single_use_keys: self.single_use_keys,
+                names_per_account: self.names_per_account,
+                not_found_body: self.not_found_body,
             },
+            chaos: (self.chaos > 0.0).then_some(ChaosSpec {
+                rate: self.chaos,
+                seed: self.chaos_seed,
+            }),
             accounts: if self.any_account {
                 Vec::new()
             } else {

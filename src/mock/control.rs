@@ -165,9 +165,71 @@ struct Limiter {
     rejected: u64,
 }
 
+/// Random faults on every API request, drawn from a seeded generator so that a run can be replayed.
+#[derive(Debug)]
+struct Chaos {
+    rate: f64,
+    rng: rand::rngs::StdRng,
+}
+
+/// Settings of the random faults (`PUT /__mock/chaos`, `--chaos` and `--chaos-seed`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChaosSpec {
+    /// The share of API requests that get a fault, from 0 to 1.
+    pub rate: f64,
+    /// The generator's seed: the same seed draws the same faults in the same order.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+/// The faults chaos draws from, evenly: refusals before the work (429, 502, 503, a dropped connection)
+/// and lost answers after it (500, a dropped connection).
+fn chaos_menu(pick: u32) -> FaultSpec {
+    let (phase, action) = match pick % 6 {
+        0 => (
+            Phase::Before,
+            FaultAction::Status {
+                status: 429,
+                retry_after: Some(0),
+            },
+        ),
+        1 => (
+            Phase::Before,
+            FaultAction::Status {
+                status: 502,
+                retry_after: None,
+            },
+        ),
+        2 => (
+            Phase::Before,
+            FaultAction::Status {
+                status: 503,
+                retry_after: None,
+            },
+        ),
+        3 => (Phase::Before, FaultAction::Drop),
+        4 => (
+            Phase::After,
+            FaultAction::Status {
+                status: 500,
+                retry_after: None,
+            },
+        ),
+        _ => (Phase::After, FaultAction::Drop),
+    };
+    FaultSpec {
+        method: None,
+        path: None,
+        count: 1,
+        phase,
+        action,
+    }
+}
+
 /// The mock's shared state.
 #[derive(Debug)]
 pub struct Shared {
+    chaos: Mutex<Option<Chaos>>,
     started: Instant,
     store: Mutex<Store>,
     faults: Mutex<Vec<ActiveFault>>,
@@ -184,6 +246,7 @@ impl Shared {
     /// Shared state around `store`.
     pub fn new(store: Store, rate_limit: Option<RateLimit>) -> Self {
         Shared {
+            chaos: Mutex::new(None),
             started: Instant::now(),
             store: Mutex::new(store),
             faults: Mutex::new(Vec::new()),
@@ -216,6 +279,28 @@ impl Shared {
             remaining,
         });
         Ok(())
+    }
+
+    /// Starts (or, with a rate of 0, stops) random faults on every API request.
+    pub fn set_chaos(&self, spec: ChaosSpec) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&spec.rate) {
+            return Err(format!("rate {} is not between 0 and 1", spec.rate));
+        }
+        *lock(&self.chaos) = (spec.rate > 0.0).then(|| Chaos {
+            rate: spec.rate,
+            rng: rand::SeedableRng::seed_from_u64(spec.seed),
+        });
+        Ok(())
+    }
+
+    /// A random fault for this request, when chaos is on and the draw says so.
+    pub fn chaos_fault(&self) -> Option<FaultSpec> {
+        use rand::Rng;
+        let mut chaos = lock(&self.chaos);
+        let chaos = chaos.as_mut()?;
+        let strikes = chaos.rng.random_bool(chaos.rate);
+        let pick: u32 = chaos.rng.random();
+        strikes.then(|| chaos_menu(pick))
     }
 
     /// Takes one strike of the first fault matching the request, if any.
@@ -320,6 +405,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/__mock/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
         )
+        .route("/__mock/chaos", put(set_chaos).delete(stop_chaos))
         .route("/__mock/interconnects", get(list_interconnects))
         .route(
             "/__mock/interconnects/{name}",
@@ -357,6 +443,22 @@ async fn add_fault(State(s): State<Arc<Shared>>, body: axum::body::Bytes) -> Res
         Ok(()) => StatusCode::CREATED.into_response(),
         Err(e) => (StatusCode::BAD_REQUEST, format!("invalid fault: {e}")).into_response(),
     }
+}
+
+async fn set_chaos(State(s): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let spec = match serde_json::from_slice::<ChaosSpec>(&body) {
+        Ok(spec) => spec,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("invalid chaos: {e}")).into_response(),
+    };
+    match s.set_chaos(spec) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, format!("invalid chaos: {e}")).into_response(),
+    }
+}
+
+async fn stop_chaos(State(s): State<Arc<Shared>>) -> StatusCode {
+    *lock(&s.chaos) = None;
+    StatusCode::NO_CONTENT
 }
 
 async fn clear_faults(State(s): State<Arc<Shared>>) -> StatusCode {

@@ -19,9 +19,9 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
-pub use control::{fingerprint, FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
+pub use control::{fingerprint, ChaosSpec, FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
 pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
-pub use store::{EndOfList, HealthyAfter, MockStatus, StoreConfig, BANDWIDTHS, FIRST_SLOT_ID};
+pub use store::{EndOfList, HealthyAfter, MockStatus, NotFoundBody, StoreConfig, BANDWIDTHS, FIRST_SLOT_ID};
 
 use control::Shared;
 use routes::ConnectionKill;
@@ -38,6 +38,8 @@ pub struct MockConfig {
     pub rate_limit: Option<RateLimit>,
     /// The accounts the credentials may use; any well-formed (32-hex) account when empty.
     pub accounts: Vec<String>,
+    /// Random faults from the start, if any.
+    pub chaos: Option<ChaosSpec>,
 }
 
 /// A running mock.
@@ -54,6 +56,11 @@ impl MockServer {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(Store::new(config.store), config.rate_limit));
+        if let Some(chaos) = config.chaos {
+            shared
+                .set_chaos(chaos)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        }
         let app = routes::router(shared.clone(), config.credentials, config.accounts)
             .merge(control::router(shared.clone()));
         let shutdown = CancellationToken::new();

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::control::{fingerprint, FaultAction, FaultSpec, LoggedRequest, Phase, Shared};
 use super::envelope::{code, ApiFailure};
-use super::store::SlotQuery;
+use super::store::{NotFoundBody, SlotQuery};
 
 /// Where the API lives on the mock.
 pub const BASE_PATH: &str = "/client/v4";
@@ -169,8 +169,14 @@ async fn guarded(
     if let Err(failure) = check_account(&state.accounts, path) {
         return (Some(failure.into_response()), None);
     }
-    let Some(fault) = state.shared.take_fault(method.as_str(), path) else {
-        return (Some(next.run(request).await), None);
+    let fault = state
+        .shared
+        .take_fault(method.as_str(), path)
+        .or_else(|| state.shared.chaos_fault());
+    let Some(fault) = fault else {
+        let not_found_body = state.shared.store().not_found_body();
+        let response = next.run(request).await;
+        return (Some(with_not_found_body(response, not_found_body).await), None);
     };
     let label = Some(serde_json::to_string(&fault.action).unwrap_or_default());
     let response = match fault.phase {
@@ -178,6 +184,36 @@ async fn guarded(
         Phase::After => strike_after(&fault, next.run(request).await).await,
     };
     (response, label)
+}
+
+/// A handler's 404 for a missing object, with the body the mock is set to give such answers (the API
+/// documents none). Routing errors keep their envelope.
+async fn with_not_found_body(response: Response, body: NotFoundBody) -> Response {
+    if response.status() != StatusCode::NOT_FOUND || body == NotFoundBody::Json {
+        return response;
+    }
+    let (parts, original) = response.into_parts();
+    let bytes = axum::body::to_bytes(original, MAX_BODY_BYTES)
+        .await
+        .unwrap_or_default();
+    let routing = serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .and_then(|v| v["errors"][0]["code"].as_i64())
+        .is_some_and(|c| c == code::NO_ROUTE);
+    if routing {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let mut plain = match body {
+        NotFoundBody::Text => (StatusCode::NOT_FOUND, "404 page not found\n").into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    };
+    if body == NotFoundBody::Text {
+        plain.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+    }
+    plain
 }
 
 async fn strike_before(fault: &FaultSpec, request: Request, next: Next) -> Option<Response> {

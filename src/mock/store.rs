@@ -95,6 +95,41 @@ pub struct StoreConfig {
     pub omit_gcp_speed: bool,
     /// What `next` says on the last page of a listing.
     pub end_of_list: EndOfList,
+    /// Listing lag: a new interconnect is left out of the first N listings that would show it.
+    pub list_lag: u32,
+    /// Whether a pairing key, once used, can never be used again (as Google's are), even after the
+    /// attachment made with it is deleted. Off: a key serves one attachment at a time.
+    pub single_use_keys: bool,
+    /// Whether names are counted per account (so two accounts can each have `icon-000001`) instead of
+    /// across the whole mock.
+    pub names_per_account: bool,
+    /// The body of a 404 for an object that does not exist.
+    pub not_found_body: NotFoundBody,
+}
+
+/// The body of the API's 404s: the API documents none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NotFoundBody {
+    /// Cloudflare's JSON error envelope.
+    #[default]
+    Json,
+    /// A plain-text line (`text/plain`).
+    Text,
+    /// No body at all.
+    Empty,
+}
+
+impl std::str::FromStr for NotFoundBody {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "json" => Ok(NotFoundBody::Json),
+            "text" => Ok(NotFoundBody::Text),
+            "empty" => Ok(NotFoundBody::Empty),
+            other => Err(format!("{other:?} is none of \"json\", \"text\", \"empty\"")),
+        }
+    }
 }
 
 /// What `next` holds on the last page of a listing.
@@ -130,6 +165,10 @@ impl Default for StoreConfig {
             read_lag: 0,
             omit_gcp_speed: false,
             end_of_list: EndOfList::default(),
+            list_lag: 0,
+            single_use_keys: false,
+            names_per_account: false,
+            not_found_body: NotFoundBody::default(),
         }
     }
 }
@@ -170,6 +209,8 @@ struct Record {
     deleting: Option<u32>,
     /// Reads that still answer 404 (read-after-write lag).
     unseen_reads: u32,
+    /// Listings that still leave it out (listing lag).
+    unlisted: u32,
 }
 
 /// The mock's data.
@@ -177,6 +218,10 @@ struct Record {
 pub struct Store {
     config: StoreConfig,
     next_seq: u64,
+    /// The last name number given in each account (with `names_per_account`).
+    names_given: std::collections::HashMap<String, u64>,
+    /// Every pairing key ever used (with `single_use_keys`).
+    used_keys: std::collections::HashSet<String>,
     interconnects: BTreeMap<u64, Record>,
     slots: Vec<SlotRecord>,
 }
@@ -244,27 +289,49 @@ impl Store {
         Store {
             config,
             next_seq: 1,
+            names_given: Default::default(),
+            used_keys: Default::default(),
             interconnects: BTreeMap::new(),
             slots,
         }
     }
 
-    /// `GET /interconnects`: filtered, in creation order, one page from `cursor`.
+    /// The body of a 404 for an object that does not exist.
+    pub fn not_found_body(&self) -> NotFoundBody {
+        self.config.not_found_body
+    }
+
+    /// `GET /interconnects`: filtered, in creation order, one page from `cursor`. A new interconnect
+    /// within its listing lag is left out (and the listing counted).
     pub fn list_interconnects(
-        &self,
+        &mut self,
         account: &str,
         site: Option<&str>,
         kind: Option<&str>,
         cursor: Option<u64>,
         limit: Option<usize>,
     ) -> Value {
+        let wanted = |store: &Store, r: &Record| {
+            r.account == account
+                && kind.is_none_or(|k| r.kind_name() == k)
+                && site.is_none_or(|s| store.site_of(r) == Some(s))
+        };
+        let lagging: Vec<u64> = self
+            .interconnects
+            .range(cursor.unwrap_or(0)..)
+            .filter(|(_, r)| r.unlisted > 0 && wanted(self, r))
+            .map(|(seq, _)| *seq)
+            .collect();
         let matching = self
             .interconnects
             .range(cursor.unwrap_or(0)..)
-            .filter(|(_, r)| r.account == account)
-            .filter(|(_, r)| kind.is_none_or(|k| r.kind_name() == k))
-            .filter(|(_, r)| site.is_none_or(|s| self.site_of(r) == Some(s)));
+            .filter(|(_, r)| r.unlisted == 0 && wanted(self, r));
         let (items, next) = self.page(matching, limit, |(_, r)| self.render(r));
+        for seq in lagging {
+            if let Some(record) = self.interconnects.get_mut(&seq) {
+                record.unlisted -= 1;
+            }
+        }
         self.list_body(items, next)
     }
 
@@ -337,7 +404,19 @@ impl Store {
         };
         let seq = self.next_seq;
         self.next_seq += 1;
-        let name = format!("icon-{seq:06}");
+        let number = if self.config.names_per_account {
+            let given = self.names_given.entry(account.to_owned()).or_default();
+            *given += 1;
+            *given
+        } else {
+            seq
+        };
+        let name = format!("icon-{number:06}");
+        if let Kind::GcpPartner { pairing_key, .. } = &kind {
+            if self.config.single_use_keys {
+                self.used_keys.insert(pairing_key.clone());
+            }
+        }
         if let Kind::Direct { slot, .. } = &kind {
             self.slots[*slot].occupant = Some((account.to_owned(), name.clone()));
         }
@@ -352,6 +431,7 @@ impl Store {
             last_status: MockStatus::named("Pending"),
             deleting: None,
             unseen_reads: self.config.read_lag,
+            unlisted: self.config.list_lag,
         };
         let rendered = self.render(&record);
         self.interconnects.insert(seq, record);
@@ -428,6 +508,12 @@ impl Store {
             return Err(ApiFailure::bad_request(
                 code::PAIRING_KEY_USED,
                 "pairing_key: an existing interconnect already uses this pairing key",
+            ));
+        }
+        if self.used_keys.contains(pairing_key) {
+            return Err(ApiFailure::bad_request(
+                code::PAIRING_KEY_USED,
+                "pairing_key: this pairing key has already been used; GCP pairing keys are single-use, create a new VLAN attachment for a new key",
             ));
         }
         Ok(Kind::GcpPartner {
@@ -559,6 +645,12 @@ impl Store {
                     );
                     obj.insert("status_polls".into(), json!(r.polls));
                     obj.insert("deleting".into(), json!(r.deleting.is_some()));
+                    if let Kind::GcpPartner { pairing_key, .. } = &r.kind {
+                        obj.insert(
+                            "pairing_key_fingerprint".into(),
+                            json!(super::control::fingerprint(pairing_key)),
+                        );
+                    }
                 }
                 v
             })

@@ -83,7 +83,11 @@ fn several_candidates_are_named_with_how_to_import_them() {
     assert_eq!(ws.mock.interconnects().len(), 2);
     // Each create, not knowing whether its twin made what it sees, asks the API once more: both are
     // refused (each key was used), which proves each made one, but not which.
-    assert_eq!(ws.mock.creates(), 4, "each create was sent again once, to learn what only the API knows");
+    assert_eq!(
+        ws.mock.creates(),
+        4,
+        "each create was sent again once, to learn what only the API knows"
+    );
     assert!(ws.addresses().is_empty(), "neither was guessed");
 }
 

@@ -25,6 +25,7 @@ pub async fn mock_with(store: StoreConfig) -> MockServer {
         store,
         rate_limit: None,
         accounts: Vec::new(),
+        chaos: None,
     };
     MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
         .await

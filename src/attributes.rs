@@ -59,7 +59,8 @@ pub enum Compare {
     Uuid,
     /// Case does not matter (`10g` is `10G`); a value the API never reported (null) is adopted.
     Speed,
-    /// Needed only to create: adding or dropping it changes nothing; only a different value replaces.
+    /// Needed only to create: adding or dropping it changes nothing; only a different value replaces,
+    /// or one not known at plan time where a value was known before (it may turn out different).
     CreateOnly,
 }
 
@@ -72,7 +73,7 @@ impl Compare {
             (Compare::Uuid | Compare::Speed, Value::Value(b), Value::Value(a)) => !b.eq_ignore_ascii_case(a),
             (Compare::Uuid | Compare::Speed, Value::Null, _) => false,
             (Compare::Uuid | Compare::Speed, b, a) => b != a,
-            (Compare::CreateOnly, Value::Value(_), Value::Value(_)) => true,
+            (Compare::CreateOnly, Value::Value(_), Value::Value(_) | Value::Unknown) => true,
             (Compare::CreateOnly, _, _) => false,
         }
     }
@@ -281,6 +282,16 @@ mod tests {
         assert!(!Compare::CreateOnly.replaces(&v("k"), &Value::Null));
         assert!(!Compare::CreateOnly.replaces(&Value::Null, &v("k")));
         assert!(Compare::CreateOnly.replaces(&v("k"), &v("other")));
+        // Unknown at plan time where a value was known: it may turn out different, so the plan says
+        // "replace" and stays what apply does.
+        assert!(Compare::CreateOnly.replaces(&v("k"), &Value::Unknown));
+        assert!(
+            !Compare::CreateOnly.replaces(&Value::Null, &Value::Unknown),
+            "adding a key after import"
+        );
+        for rule in [Compare::Exact, Compare::Uuid, Compare::Speed] {
+            assert!(rule.replaces(&v("k"), &Value::Unknown), "{rule:?}");
+        }
     }
 
     #[derive(Serialize, Default)]

@@ -21,7 +21,12 @@ pub fn registry(cancel: CancellationToken) -> Registry {
             Typed::new(InterconnectResource::new(state.clone()))
                 .with_write_only(interconnect::write_only_attributes())
                 .with_identity(interconnect::identity())
-                .with_config_generator(interconnect::generated_config),
+                .with_config_generator({
+                    let context = state.clone();
+                    std::sync::Arc::new(move |stored| {
+                        interconnect::generated_config(stored, &context.default_account())
+                    })
+                }),
         ) as Box<dyn ResourceHandler>,
     )]);
     let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([

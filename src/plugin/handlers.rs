@@ -194,7 +194,7 @@ pub struct Typed<T> {
 }
 
 /// From a stored object (JSON) to the configuration that adopts it: only what a user writes.
-pub type ConfigGenerator = fn(serde_json::Value) -> serde_json::Value;
+pub type ConfigGenerator = std::sync::Arc<dyn Fn(serde_json::Value) -> serde_json::Value + Send + Sync>;
 
 impl<T> Typed<T> {
     /// Serves `inner`.
@@ -427,7 +427,7 @@ where
     }
 
     fn generate_config(&self, diags: &mut Diagnostics, state: Dynamic<'_>) -> Option<Vec<u8>> {
-        let generator = self.generator?;
+        let generator = self.generator.clone()?;
         let schema = self.inner.schema(diags)?;
         let stored: serde_json::Value = if is_null(state) {
             serde_json::Value::Object(Default::default())

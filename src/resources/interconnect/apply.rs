@@ -4,7 +4,9 @@ use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 use tokio::time::Instant;
 
-use super::{unix_ms, InterconnectResource, InterconnectState, Private, TYPE_DIRECT, TYPE_GCP_PARTNER};
+use super::{
+    key_digest, unix_ms, InterconnectResource, InterconnectState, Private, TYPE_DIRECT, TYPE_GCP_PARTNER,
+};
 use crate::api::{
     self, create_exactly_once, wait_for_healthy, wait_until_gone, CreateInterconnect, Deleted,
     InterconnectStatus, Secret, WaitError, READ_AFTER_WRITE_GRACE,
@@ -110,6 +112,10 @@ impl InterconnectResource {
         let private = Private {
             created_at_unix_ms,
             seen: state.status.is_value(),
+            pairing_key_sha256: match &request {
+                CreateInterconnect::GcpPartner { pairing_key, .. } => Some(key_digest(pairing_key.expose())),
+                CreateInterconnect::Direct { .. } => None,
+            },
         };
         Some((state, private))
     }

@@ -178,13 +178,18 @@ impl ListHandler for InterconnectList {
 }
 
 /// The configuration that adopts an existing interconnect: only what a user writes (`type`, then
-/// `slot_id` and `speed` for a port, or `bandwidth` for an attachment); never computed values or keys.
-pub fn generated_config(state: Json) -> Json {
+/// `slot_id` and `speed` for a port, or `bandwidth` for an attachment), and `account_id` when it is not
+/// `provider_account` (a list over another account); never computed values or keys.
+pub fn generated_config(state: Json, provider_account: &Value<String>) -> Json {
     let pick = |name: &str| state.get(name).cloned().unwrap_or(Json::Null);
     let mut config = json!({
         "type": pick("type"),
         "timeouts": {"create": null, "delete": null},
     });
+    let account = state.get("account_id").and_then(Json::as_str);
+    if account.is_some_and(|a| provider_account.as_ref_option().is_none_or(|p| p != a)) {
+        config["account_id"] = pick("account_id");
+    }
     match state.get("type").and_then(Json::as_str) {
         Some(TYPE_DIRECT) => {
             config["slot_id"] = pick("slot_id");

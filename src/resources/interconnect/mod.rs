@@ -29,6 +29,7 @@ use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
 use crate::attributes::{self, Attr, Compare, Kind, Replaces, Role};
 use crate::context::ProviderContext;
+use crate::diag;
 use crate::plugin::handlers::Identity;
 use crate::tf_types::{
     parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ITEM_FIELDS,
@@ -38,7 +39,10 @@ pub use apply::create_request;
 pub use import::parse_import_id;
 pub(crate) use list::LIST_ATTRIBUTES;
 pub use list::{generated_config, InterconnectList};
-pub use plan::{default_wait, plan_change, plan_new};
+pub use plan::{
+    configured_key, default_wait, pairing_key_verdict, plan_change, plan_new, reuses_its_key,
+    single_use_key_warning, KeyVerdict,
+};
 pub use validate::validate_config;
 
 /// The attributes a configuration sets, or that only `cni_interconnect` has; the computed ones it
@@ -264,6 +268,17 @@ pub struct Private {
     /// Whether a read by name (status or GET) has found it since.
     #[serde(default)]
     pub seen: bool,
+    /// The SHA-256 (hex) of the pairing key the attachment was created with (or that the configuration
+    /// gave it after an import), whichever argument carried it: a different key by any route replaces
+    /// it, the same key moved from `pairing_key` to `pairing_key_wo` does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairing_key_sha256: Option<String>,
+}
+
+/// The SHA-256 of a pairing key, in hex.
+pub fn key_digest(key: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(key.as_bytes()))
 }
 
 fn unix_ms() -> Option<u64> {
@@ -334,14 +349,41 @@ impl Resource for InterconnectResource {
 
     async fn plan_update<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
-        let (planned, replace) = plan_change(&prior, proposed, &config, &self.provider.default_account());
+        let (mut planned, mut replace) =
+            plan_change(&prior, proposed, &config, &self.provider.default_account());
+        let known_key = private.as_ref().and_then(|p| p.pairing_key_sha256.as_deref());
+        match pairing_key_verdict(&prior, &planned, &config, known_key) {
+            KeyVerdict::Same | KeyVerdict::Untold => {}
+            KeyVerdict::Replace(path) => {
+                if replace.is_empty() {
+                    planned.mark_computed_unknown();
+                    if config.speed.is_null() {
+                        planned.speed = Value::Unknown;
+                    }
+                }
+                if !replace.contains(&path) {
+                    replace.push(path);
+                }
+            }
+            KeyVerdict::NeedsVersionBump => diag::warning(
+                diags,
+                "pairing_key_wo changed without pairing_key_wo_version",
+                "The write-only pairing key differs from the one this attachment was created with, but \
+                 pairing_key_wo_version did not change, so nothing is planned. Change pairing_key_wo_version \
+                 to create the attachment anew with the new key.",
+                diag::attr("pairing_key_wo_version"),
+            ),
+        }
+        if !replace.is_empty() && reuses_its_key(&prior, &config, known_key) {
+            single_use_key_warning(diags);
+        }
         Some((planned, private, replace))
     }
 
@@ -373,13 +415,18 @@ impl Resource for InterconnectResource {
         _diags: &mut Diagnostics,
         _prior: Self::State<'a>,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         // Only wait_for_healthy, skip_destroy, timeouts (and values adopted after an import) change in
-        // place: none of them exists in the API.
-        Some((planned, private))
+        // place: none of them exists in the API. A key given after an import is remembered, so that a
+        // different one later replaces the attachment whichever argument carries it.
+        let mut private = private.unwrap_or_default();
+        if private.pairing_key_sha256.is_none() {
+            private.pairing_key_sha256 = configured_key(&config).map(key_digest);
+        }
+        Some((planned, Some(private)))
     }
 
     async fn destroy<'a>(

@@ -4,8 +4,8 @@ use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::validate::required_for;
-use super::{attribute_table, InterconnectState, TYPE_GCP_PARTNER};
-use crate::attributes::replacements;
+use super::{attribute_table, key_digest, InterconnectState, TYPE_GCP_PARTNER};
+use crate::attributes::{replacements, string_value, values_of};
 use crate::diag;
 use crate::tf_types::effective_account;
 
@@ -93,4 +93,90 @@ pub fn plan_change(
         }
     }
     (planned, replace)
+}
+
+/// The pairing key the configuration gives, by either argument, when it is known.
+pub fn configured_key(config: &InterconnectState) -> Option<&str> {
+    match (&config.pairing_key_wo, &config.pairing_key) {
+        (Value::Value(key), _) | (_, Value::Value(key)) => Some(key.as_str()),
+        _ => None,
+    }
+}
+
+/// What the key the configuration gives says about an existing attachment.
+#[derive(Debug, PartialEq, Eq)]
+pub enum KeyVerdict {
+    /// The same key (or no key, or nothing known to compare with).
+    Same,
+    /// Nothing can be told: no key known for the attachment, or none configured.
+    Untold,
+    /// A different key, or one not known at plan time: the attachment is created anew. The path is an
+    /// attribute whose planned value differs from the state's, as Terraform requires of a replacement.
+    Replace(AttributePath),
+    /// A different write-only key with the same version: nothing in the plan can show the change.
+    NeedsVersionBump,
+}
+
+/// Compares the key the configuration gives — through `pairing_key` or `pairing_key_wo`, whichever —
+/// with the one the attachment was made with (`known_key`, a digest from private state).
+pub fn pairing_key_verdict(
+    prior: &InterconnectState,
+    planned: &InterconnectState,
+    config: &InterconnectState,
+    known_key: Option<&str>,
+) -> KeyVerdict {
+    let Some(known_key) = known_key else {
+        return KeyVerdict::Untold;
+    };
+    let differs = match (&config.pairing_key_wo, &config.pairing_key) {
+        (Value::Value(key), _) | (Value::Null, Value::Value(key)) => key_digest(key) != known_key,
+        // An unknown key: `pairing_key`'s own rule replaces; a write-only one changes only with its
+        // version (an ephemeral value may be unknown at every plan).
+        _ => return KeyVerdict::Untold,
+    };
+    if !differs {
+        return KeyVerdict::Same;
+    }
+    let changed = |name: &str| {
+        let (before, after) = (values_of(prior), values_of(planned));
+        string_value(&before, name) != string_value(&after, name)
+    };
+    ["pairing_key", "pairing_key_wo_version"]
+        .into_iter()
+        .find(|name| changed(name))
+        .map(|name| KeyVerdict::Replace(AttributePath::new(name)))
+        .unwrap_or(KeyVerdict::NeedsVersionBump)
+}
+
+/// Whether a replacement of a `gcp_partner` attachment would create the new one with the key the old
+/// one was made with.
+pub fn reuses_its_key(
+    prior: &InterconnectState,
+    config: &InterconnectState,
+    known_key: Option<&str>,
+) -> bool {
+    let is_gcp = prior.kind.as_ref_option().is_some_and(|k| k == TYPE_GCP_PARTNER);
+    let same_key = match (
+        configured_key(config),
+        known_key,
+        prior.pairing_key.as_ref_option(),
+    ) {
+        (Some(key), Some(known), _) => key_digest(key) == known,
+        (Some(key), None, Some(before)) => key == before,
+        _ => false,
+    };
+    is_gcp && same_key
+}
+
+/// The warning for a replacement that would reuse a single-use GCP pairing key.
+pub fn single_use_key_warning(diags: &mut Diagnostics) {
+    diag::warning(
+        diags,
+        "This replacement reuses the attachment's pairing key",
+        "Google pairing keys are single-use: the new attachment would be created with the key the current \
+         one was made with, and the API refuses a key that was used once. Terraform deletes the current \
+         attachment first, so the create would then fail and leave none. Create a new VLAN attachment in \
+         Google Cloud and give its pairing key before applying.",
+        diag::attr("pairing_key"),
+    );
 }

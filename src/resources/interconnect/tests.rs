@@ -488,3 +488,55 @@ fn bumping_the_write_only_keys_version_replaces_and_adding_one_does_not() {
         "adopting a version after an import replaces nothing: {replace:?}"
     );
 }
+
+#[test]
+fn generated_config_names_the_account_only_when_it_is_not_the_providers() {
+    let stored = serde_json::json!({"type": "gcp_partner", "bandwidth": "1G", "account_id": "acc-b", "name": "icon-1"});
+    let other = generated_config(stored.clone(), &v("acc-a"));
+    assert_eq!(other["account_id"], "acc-b");
+    let same = generated_config(stored.clone(), &v("acc-b"));
+    assert!(same.get("account_id").is_none(), "{same}");
+    let unset = generated_config(stored, &Value::Null);
+    assert_eq!(
+        unset["account_id"], "acc-b",
+        "no provider account: the block must say it"
+    );
+}
+
+#[test]
+fn a_different_key_by_any_route_replaces_and_the_same_key_moved_does_not() {
+    let k1 = "7e51371e-72a3-40b5-b844-000000000001/us-east4/1";
+    let k2 = "7e51371e-72a3-40b5-b844-000000000002/us-east4/1";
+    let digest = key_digest(k1);
+    let mut prior = applied(gcp());
+    prior.pairing_key = v(k1);
+    let mut moved = prior.clone();
+    moved.pairing_key = Value::Null;
+    moved.pairing_key_wo = v(k1);
+    moved.pairing_key_wo_version = Value::Value(Number(1.0));
+    let mut planned = moved.clone();
+    planned.pairing_key_wo = Value::Null;
+    assert_eq!(
+        pairing_key_verdict(&prior, &planned, &moved, Some(&digest)),
+        KeyVerdict::Same
+    );
+    let mut other = moved.clone();
+    other.pairing_key_wo = v(k2);
+    assert_eq!(
+        pairing_key_verdict(&prior, &planned, &other, Some(&digest)),
+        KeyVerdict::Replace(AttributePath::new("pairing_key"))
+    );
+    // A new write-only key with the version unchanged: nothing in the plan can show it.
+    let mut wo_prior = planned.clone();
+    wo_prior.pairing_key = Value::Null;
+    assert_eq!(
+        pairing_key_verdict(&wo_prior, &wo_prior, &other, Some(&digest)),
+        KeyVerdict::NeedsVersionBump
+    );
+    assert_eq!(
+        pairing_key_verdict(&prior, &planned, &other, None),
+        KeyVerdict::Untold
+    );
+    assert!(reuses_its_key(&prior, &moved, Some(&digest)));
+    assert!(!reuses_its_key(&prior, &other, Some(&digest)));
+}

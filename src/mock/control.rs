@@ -87,6 +87,10 @@ pub struct FaultSpec {
     /// Only requests whose path below `/client/v4` matches this regular expression (any when absent).
     #[serde(default)]
     pub path: Option<String>,
+    /// Only requests whose body (as text) matches this regular expression (any when absent), to aim
+    /// at one of several concurrent creates.
+    #[serde(default)]
+    pub body: Option<String>,
     /// How many requests it strikes.
     #[serde(default = "one")]
     pub count: u32,
@@ -102,6 +106,7 @@ pub struct FaultSpec {
 struct ActiveFault {
     spec: FaultSpec,
     path: Option<regex::Regex>,
+    body: Option<regex::Regex>,
     remaining: u32,
 }
 
@@ -220,6 +225,7 @@ fn chaos_menu(pick: u32) -> FaultSpec {
     FaultSpec {
         method: None,
         path: None,
+        body: None,
         count: 1,
         phase,
         action,
@@ -269,6 +275,12 @@ impl Shared {
             .map(regex::Regex::new)
             .transpose()
             .map_err(|e| format!("path: {e}"))?;
+        let body = spec
+            .body
+            .as_deref()
+            .map(regex::Regex::new)
+            .transpose()
+            .map_err(|e| format!("body: {e}"))?;
         if spec.action == FaultAction::Truncate && spec.phase != Phase::After {
             return Err("a truncate fault needs \"phase\": \"after\"".into());
         }
@@ -276,6 +288,7 @@ impl Shared {
         lock(&self.faults).push(ActiveFault {
             spec,
             path,
+            body,
             remaining,
         });
         Ok(())
@@ -304,7 +317,7 @@ impl Shared {
     }
 
     /// Takes one strike of the first fault matching the request, if any.
-    pub fn take_fault(&self, method: &str, path: &str) -> Option<FaultSpec> {
+    pub fn take_fault(&self, method: &str, path: &str, body: &str) -> Option<FaultSpec> {
         let mut faults = lock(&self.faults);
         let index = faults.iter().position(|f| {
             f.remaining > 0
@@ -313,6 +326,7 @@ impl Shared {
                     .as_deref()
                     .is_none_or(|m| m.eq_ignore_ascii_case(method))
                 && f.path.as_ref().is_none_or(|p| p.is_match(path))
+                && f.body.as_ref().is_none_or(|b| b.is_match(body))
         })?;
         let fault = &mut faults[index];
         fault.remaining -= 1;

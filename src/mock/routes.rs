@@ -120,8 +120,9 @@ async fn pipeline(State(state): State<ApiState>, request: Request, next: Next) -
     let log_index = state.shared.log_request(log_entry(&parts, &path, &bytes));
     let kill = parts.extensions.get::<ConnectionKill>().cloned();
     let method = parts.method.clone();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     let request = Request::from_parts(parts, Body::from(bytes));
-    let (response, fault) = guarded(&state, &method, &path, request, next).await;
+    let (response, fault) = guarded(&state, &method, &path, &text, request, next).await;
     match response {
         Some(mut response) => {
             state
@@ -150,6 +151,7 @@ async fn guarded(
     state: &ApiState,
     method: &Method,
     path: &str,
+    body: &str,
     request: Request,
     next: Next,
 ) -> (Option<Response>, Option<String>) {
@@ -171,7 +173,7 @@ async fn guarded(
     }
     let fault = state
         .shared
-        .take_fault(method.as_str(), path)
+        .take_fault(method.as_str(), path, body)
         .or_else(|| state.shared.chaos_fault());
     let Some(fault) = fault else {
         let not_found_body = state.shared.store().not_found_body();

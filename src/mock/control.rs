@@ -90,7 +90,7 @@ pub struct FaultSpec {
     /// Only requests whose body (as text) matches this regular expression (any when absent), to aim
     /// at one of several concurrent creates.
     #[serde(default)]
-    pub body: Option<String>,
+    pub body_matches: Option<String>,
     /// How many requests it strikes.
     #[serde(default = "one")]
     pub count: u32,
@@ -225,7 +225,7 @@ fn chaos_menu(pick: u32) -> FaultSpec {
     FaultSpec {
         method: None,
         path: None,
-        body: None,
+        body_matches: None,
         count: 1,
         phase,
         action,
@@ -276,11 +276,11 @@ impl Shared {
             .transpose()
             .map_err(|e| format!("path: {e}"))?;
         let body = spec
-            .body
+            .body_matches
             .as_deref()
             .map(regex::Regex::new)
             .transpose()
-            .map_err(|e| format!("body: {e}"))?;
+            .map_err(|e| format!("body_matches: {e}"))?;
         if spec.action == FaultAction::Truncate && spec.phase != Phase::After {
             return Err("a truncate fault needs \"phase\": \"after\"".into());
         }

@@ -175,7 +175,23 @@ impl Mock {
 
     /// Creates an interconnect through the API itself (not through Terraform).
     pub fn create_directly(&self, body: Value) -> String {
-        let url = format!("{}/accounts/{ACCOUNT}/cni/interconnects", self.base_url);
+        self.create_in(ACCOUNT, body)
+    }
+
+    /// Turns random faults on (`rate` > 0) or off, with a seed that replays them.
+    pub fn chaos(&self, rate: f64, seed: u64) {
+        let r = self
+            .http
+            .put(format!("{}/chaos", self.control))
+            .json(&json!({"rate": rate, "seed": seed}))
+            .send()
+            .expect("chaos");
+        assert_eq!(r.status().as_u16(), 204, "chaos refused: {:?}", r.text());
+    }
+
+    /// Creates an interconnect in `account` through the API itself (not through Terraform).
+    pub fn create_in(&self, account: &str, body: Value) -> String {
+        let url = format!("{}/accounts/{account}/cni/interconnects", self.base_url);
         let created: Value = self
             .http
             .post(url)
@@ -275,10 +291,15 @@ impl Workspace {
     pub fn new(terraform: PathBuf, mock_args: &[&str]) -> Workspace {
         let dir = tempfile::tempdir().expect("temp dir");
         let mock = Mock::start(mock_args);
-        let plugins = Path::new(env!("CARGO_BIN_EXE_terraform-provider-cni"))
-            .parent()
-            .expect("bin dir")
-            .to_owned();
+        // CNI_ACC_PROVIDER_DIR runs the suite against another build of the provider (an earlier
+        // commit's, to see a new test fail there) with this build's mock.
+        let plugins = match std::env::var_os("CNI_ACC_PROVIDER_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => Path::new(env!("CARGO_BIN_EXE_terraform-provider-cni"))
+                .parent()
+                .expect("bin dir")
+                .to_owned(),
+        };
         std::fs::write(
             dir.path().join("tf.rc"),
             format!(

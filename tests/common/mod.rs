@@ -63,7 +63,7 @@ pub fn fault(method: &str, path: &str, count: u32, phase: Phase, action: FaultAc
     FaultSpec {
         method: Some(method.into()),
         path: Some(path.into()),
-        body: None,
+        body_matches: None,
         count,
         phase,
         action,

@@ -120,6 +120,7 @@ pub struct CreateLedger {
     claimed: Mutex<HashSet<(String, String)>>,
     unsettled: Mutex<HashMap<u64, UnsettledCreate>>,
     next_ticket: AtomicU64,
+    alike: Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<()>>>>,
     gcp_baselines: tokio::sync::Mutex<HashMap<String, GcpBaseline>>,
 }
 
@@ -153,6 +154,24 @@ impl CreateLedger {
             id: self.next_ticket.fetch_add(1, Ordering::SeqCst),
             account: account.to_owned(),
             signature: Signature::of(request),
+        }
+    }
+
+    /// The lock that alike creates (same slot; same bandwidth) of `account` take around their `POST`,
+    /// and hold while its outcome is unknown: at most one of them is ever unsettled, so two lost answers
+    /// can never leave two creates unable to tell their attachments apart.
+    fn alike_lock(&self, account: &str, request: &CreateInterconnect) -> Arc<tokio::sync::Mutex<()>> {
+        let kind = match request {
+            CreateInterconnect::Direct { slot_id, .. } => {
+                format!("slot {}", slot_id.to_string().to_ascii_lowercase())
+            }
+            CreateInterconnect::GcpPartner { bandwidth, .. } => {
+                format!("gcp {}", bandwidth.as_str().to_ascii_uppercase())
+            }
+        };
+        match self.alike.lock() {
+            Ok(mut locks) => Arc::clone(locks.entry((account.to_owned(), kind)).or_default()),
+            Err(_) => Arc::default(),
         }
     }
 
@@ -379,9 +398,11 @@ async fn create_with_lookups(
 ) -> Result<Created, CreateError> {
     let baseline = Baseline::take(client, account, request).await?;
     let ticket = client.creates().ticket(account, request);
+    let mut alike = Alike::new(client.creates().alike_lock(account, request));
     let mut lost: Option<ApiError> = None;
     for _ in 0..=attempts {
-        let cause = match post_and_claim(client, account, request, &ticket).await {
+        let cause = match post_and_claim(client, account, request, &ticket, &mut alike, lost.is_some()).await
+        {
             Ok(interconnect) => {
                 ticket.settle();
                 return Ok(Created {
@@ -467,11 +488,14 @@ async fn post_and_claim(
     account: &str,
     request: &CreateInterconnect,
     ticket: &Ticket<'_>,
+    alike: &mut Alike,
+    unsettled: bool,
 ) -> Result<Interconnect, ApiError> {
     let ledger = client.creates();
     let mut backoff = backon::BackoffBuilder::build(client.retry_policy().backoff());
     loop {
         client.take_budget("create interconnect").await?;
+        alike.hold(client).await?;
         let outcome = {
             let _in_flight = ledger.gate.read().await;
             let outcome = client.create_interconnect_once(account, request).await;
@@ -486,8 +510,18 @@ async fn post_and_claim(
         };
         let error = match outcome {
             Err(e) if e.certainly_not_processed() => e,
-            other => return other,
+            Err(e) if e.outcome_unknown() => return Err(e),
+            other => {
+                if !unsettled {
+                    alike.release();
+                }
+                return other;
+            }
         };
+        if !unsettled {
+            // Nothing is unsettled: alike creates may go while this one waits.
+            alike.release();
+        }
         let Some(backoff_delay) = backoff.next() else {
             return Err(error);
         };
@@ -510,6 +544,43 @@ async fn post_and_claim(
                 operation: "create interconnect".into(),
             });
         }
+    }
+}
+
+/// The alike-creates lock of one create: taken around each `POST`, kept while the create is unsettled.
+struct Alike {
+    lock: Arc<tokio::sync::Mutex<()>>,
+    held: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Alike {
+    fn new(lock: Arc<tokio::sync::Mutex<()>>) -> Self {
+        Alike { lock, held: None }
+    }
+
+    /// Takes the lock unless held, within the client's deadline.
+    async fn hold(&mut self, client: &Client) -> Result<(), ApiError> {
+        if self.held.is_some() {
+            return Ok(());
+        }
+        let lock = Arc::clone(&self.lock);
+        let guard = match client.deadline() {
+            Some(deadline) => tokio::time::timeout_at(deadline, lock.lock_owned())
+                .await
+                .map_err(|_| ApiError::OutOfTime {
+                    operation: "create interconnect".into(),
+                    reason:
+                        "the create timeout ran out while an alike create of this run settled a lost answer"
+                            .into(),
+                })?,
+            None => lock.lock_owned().await,
+        };
+        self.held = Some(guard);
+        Ok(())
+    }
+
+    fn release(&mut self) {
+        self.held = None;
     }
 }
 

@@ -188,9 +188,10 @@ pub struct ChaosSpec {
 }
 
 /// The faults chaos draws from, evenly: refusals before the work (429, 502, 503, a dropped connection)
-/// and lost answers after it (500, a dropped connection).
+/// and lost or late answers after it (500, a dropped connection, an answer 2.5 s late).
 fn chaos_menu(pick: u32) -> FaultSpec {
-    let (phase, action) = match pick % 6 {
+    let (phase, action) = match pick % 7 {
+        6 => (Phase::After, FaultAction::Delay { delay_ms: 2500 }),
         0 => (
             Phase::Before,
             FaultAction::Status {

@@ -380,3 +380,94 @@ fn a_replacement_that_reuses_a_single_use_key_is_warned_of_at_plan_time() {
     ws.config(&gcp("gcp", 103, "wait_for_healthy = false"));
     ws.apply().fails_with(&["already been used"]);
 }
+
+/// How many alike attachments the chaos run applies.
+const CHAOS_ATTACHMENTS: u32 = 60;
+
+#[test]
+fn alike_attachments_under_random_faults_converge_each_on_its_own() {
+    let mut ws = workspace!();
+    // Answers 2.5 s late outlive a 2 s request: their creates' outcomes stay unknown while siblings'
+    // lost answers are looked up.
+    ws.set_provider("request_timeout", Some("\"2s\""));
+    let config: String = (0..CHAOS_ATTACHMENTS)
+        .map(|i| gcp(&format!("a{i}"), 300 + i, "wait_for_healthy = false"))
+        .collect();
+    ws.config(&config);
+    // Seeded: the same faults are drawn in the same order on every run (which request gets which
+    // depends on Terraform's scheduling).
+    ws.mock.chaos(0.1, 20_261_130);
+    let mut errors = String::new();
+    let mut applies = 0;
+    let converged = loop {
+        applies += 1;
+        let run = ws.tf(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-parallelism=10",
+        ]);
+        if run.code == 0 {
+            break true;
+        }
+        errors.push_str(&run.output);
+        if applies == 4 {
+            break false;
+        }
+    };
+    ws.mock.chaos(0.0, 0);
+    let faults = ws
+        .mock
+        .requests()
+        .iter()
+        .filter(|r| !r["fault"].is_null())
+        .count();
+    assert!(faults > 0, "chaos struck nothing");
+    assert!(converged, "no apply succeeded in {applies}:\n{errors}");
+    let state = ws.state();
+    let resources = state["values"]["root_module"]["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(resources.len(), CHAOS_ATTACHMENTS as usize);
+    let made = made_with(&ws);
+    for resource in &resources {
+        let address = resource["address"].as_str().unwrap_or_default();
+        let n: u32 = address
+            .trim_start_matches("cni_interconnect.a")
+            .parse()
+            .unwrap_or_else(|_| panic!("{address}"));
+        let held = (
+            resource["values"]["account_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            resource["values"]["name"].as_str().unwrap_or_default().to_owned(),
+        );
+        let fingerprint = made.iter().find(|(m, _)| *m == held).and_then(|(_, f)| f.clone());
+        assert_eq!(
+            fingerprint,
+            Some(cni::mock::fingerprint(&key(300 + n))),
+            "{address} holds {held:?}, not its own attachment"
+        );
+    }
+    let in_state: Vec<&str> = resources
+        .iter()
+        .filter_map(|r| r["values"]["name"].as_str())
+        .collect();
+    for ((_, name), _) in &made {
+        assert!(
+            in_state.contains(&name.as_str()) || errors.contains(name.as_str()),
+            "{name} is neither in state nor named in an error"
+        );
+    }
+    assert_eq!(
+        made.len(),
+        CHAOS_ATTACHMENTS as usize,
+        "nothing made twice or left over"
+    );
+    eprintln!("chaos: converged in {applies} applies, {faults} faults struck");
+    ws.assert_no_changes();
+    ws.destroy_all();
+}

@@ -120,9 +120,12 @@ pub struct CreateLedger {
     claimed: Mutex<HashSet<(String, String)>>,
     unsettled: Mutex<HashMap<u64, UnsettledCreate>>,
     next_ticket: AtomicU64,
-    alike: Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<()>>>>,
+    alike: Mutex<HashMap<(String, String), TurnLock>>,
     gcp_baselines: tokio::sync::Mutex<HashMap<String, GcpBaseline>>,
 }
+
+/// The turn that alike creates of an account take around their `POST`.
+type TurnLock = Arc<tokio::sync::Mutex<()>>;
 
 /// The `gcp_partner` attachments of an account at a moment before some creates' `POST`s.
 #[derive(Debug, Clone)]
@@ -526,13 +529,19 @@ async fn post_and_claim(
             return Err(error);
         };
         let delay = error.retry_after().unwrap_or(backoff_delay);
-        if client.remaining().is_some_and(|left| delay >= left) {
+        if let Some(left) = client.remaining().filter(|left| delay >= *left) {
+            let ms = |d: Duration| humantime::format_duration(Duration::from_millis(d.as_millis() as u64));
+            let why = match error.retry_after() {
+                Some(asked) => format!(
+                    "the API asked to retry after {}, longer than the {} left of the operation's timeout",
+                    ms(asked),
+                    ms(left)
+                ),
+                None => "the operation's timeout leaves no time for another attempt".to_owned(),
+            };
             return Err(ApiError::OutOfTime {
                 operation: "create interconnect".into(),
-                reason: format!(
-                    "{error}; not retried: waiting {} would pass the create timeout",
-                    humantime::format_duration(Duration::from_millis(delay.as_millis() as u64))
-                ),
+                reason: format!("{error}; not retried: {why}"),
             });
         }
         tracing::warn!(

@@ -7,6 +7,7 @@ use nix::sys::signal::{killpg, Signal};
 use serde_json::{json, Value};
 
 use crate::harness::{wait_until, Workspace, ACCOUNT, COMMAND_LIMIT};
+use crate::hazards::holds_its_own;
 use crate::lifecycle::{gcp, key, port, SLOT_A};
 use crate::workspace;
 
@@ -66,27 +67,48 @@ fn an_ambiguous_create_never_adopts_its_twins_attachment() {
 }
 
 #[test]
-fn several_candidates_are_named_with_how_to_import_them() {
+fn a_redundant_pair_whose_answers_both_come_too_late_each_keeps_its_own() {
     let mut ws = workspace!();
     ws.set_provider("request_timeout", Some("\"1s\""));
-    // Both creates are made, and both answers come too late: each create's lookup, run once both are
-    // settled, sees two new attachments and nothing that tells which one is its own.
+    // Both creates are made and both answers come too late. Alike creates take turns around their
+    // POST: the second is sent only once the first has found what it made.
     overlap_the_creates(&ws);
     ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "delay", "delay_ms": 2000, "count": 2}));
     ws.config(&redundant_pair());
-    let run = ws
-        .apply()
+    ws.apply().ok().contains(&["Recovered from a lost create answer"]);
+    holds_its_own(&ws, "cni_interconnect.primary", 70);
+    holds_its_own(&ws, "cni_interconnect.secondary", 71);
+    assert_eq!(ws.mock.creates(), 2, "no create was sent again");
+    ws.destroy_all();
+}
+
+#[test]
+fn several_candidates_are_named_with_how_to_import_them() {
+    let mut ws = workspace!();
+    ws.set_provider("request_timeout", Some("\"1s\""));
+    // The create is made and answered too late; meanwhile an alike attachment is made outside
+    // Terraform. Nothing tells which of the two new ones is this create's.
+    let own_key = key(72);
+    let id = own_key.split('/').next().unwrap_or_default().to_owned();
+    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "body_matches": id, "phase": "after", "kind": "delay", "delay_ms": 3000}));
+    ws.config(&gcp("primary", 72, "wait_for_healthy = false"));
+    let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    wait_until("the create", Duration::from_secs(60), || ws.mock.creates() == 1);
+    let outsider = ws.mock.create_directly(json!({
+        "account": ACCOUNT, "type": "gcp_partner", "bandwidth": "1G", "pairing_key": key(73)
+    }));
+    let run = apply
+        .finish(COMMAND_LIMIT)
         .fails_with(&["several new interconnects match it", "terraform import"]);
     for name in names_in_mock(&ws) {
         assert!(run.output.contains(&name), "{name} is not named:\n{}", run.output);
     }
+    assert!(run.output.contains(&outsider));
     assert_eq!(ws.mock.interconnects().len(), 2);
-    // Each create, not knowing whether its twin made what it sees, asks the API once more: both are
-    // refused (each key was used), which proves each made one, but not which.
     assert_eq!(
         ws.mock.creates(),
-        4,
-        "each create was sent again once, to learn what only the API knows"
+        2,
+        "the create was not sent again (the other is the outsider's)"
     );
     assert!(ws.addresses().is_empty(), "neither was guessed");
 }

@@ -50,7 +50,12 @@ impl Plugin {
     }
 
     fn start_binary(binary: &str, client_pem: Option<&str>) -> Plugin {
+        Plugin::start_with(binary, client_pem, &[])
+    }
+
+    fn start_with(binary: &str, client_pem: Option<&str>, env: &[(&str, &str)]) -> Plugin {
         let mut command = Command::new(binary);
+        command.envs(env.iter().copied());
         command
             .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
             .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
@@ -71,6 +76,32 @@ impl Plugin {
 
     fn address(&self) -> String {
         self.fields[3].clone()
+    }
+
+    /// A plaintext gRPC channel to wherever the handshake line says (a Unix socket, or TCP).
+    async fn plaintext_channel(&self) -> Channel {
+        let (network, address) = (self.fields[2].clone(), self.address());
+        let endpoint = Endpoint::try_from("http://localhost").expect("endpoint");
+        let channel = match network.as_str() {
+            "unix" => {
+                endpoint
+                    .connect_with_connector(tower::service_fn(move |_: Uri| {
+                        let address = address.clone();
+                        async move {
+                            let unix = tokio::net::UnixStream::connect(address).await?;
+                            Ok::<_, std::io::Error>(TokioIo::new(unix))
+                        }
+                    }))
+                    .await
+            }
+            _ => {
+                Endpoint::try_from(format!("http://{address}"))
+                    .expect("endpoint")
+                    .connect()
+                    .await
+            }
+        };
+        channel.expect("connect")
     }
 
     fn certificate(&self) -> CertificateDer<'static> {
@@ -99,14 +130,14 @@ impl Plugin {
         config.alpn_protocols = vec![b"h2".to_vec()];
         let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
         let address = self.address();
-        Endpoint::try_from(format!("http://{address}"))
+        Endpoint::try_from("http://localhost")
             .expect("endpoint")
             .connect_with_connector(tower::service_fn(move |_: Uri| {
                 let (connector, address) = (connector.clone(), address.clone());
                 async move {
-                    let tcp = tokio::net::TcpStream::connect(address).await?;
+                    let unix = tokio::net::UnixStream::connect(address).await?;
                     let name = ServerName::try_from("localhost").expect("name");
-                    let tls = connector.connect(name, tcp).await?;
+                    let tls = connector.connect(name, unix).await?;
                     Ok::<_, std::io::Error>(TokioIo::new(tls))
                 }
             }))
@@ -143,9 +174,7 @@ fn run_by_hand_it_says_it_is_a_plugin_and_exits_non_zero() {
 
 /// The provider schema, asked for over a plaintext channel.
 async fn plaintext_schema(plugin: &Plugin) -> pb::get_provider_schema::Response {
-    let mut client = ProviderClient::connect(format!("http://{}", plugin.address()))
-        .await
-        .expect("connect");
+    let mut client = ProviderClient::new(plugin.plaintext_channel().await);
     client
         .get_provider_schema(pb::get_provider_schema::Request {})
         .await
@@ -156,7 +185,7 @@ async fn plaintext_schema(plugin: &Plugin) -> pb::get_provider_schema::Response 
 #[tokio::test]
 async fn without_automtls_it_serves_plaintext_grpc() {
     let plugin = Plugin::start(None);
-    assert_eq!(&plugin.fields[..3], ["1", "6", "tcp"]);
+    assert_eq!(&plugin.fields[..3], ["1", "6", "unix"]);
     assert_eq!(
         (plugin.fields[4].as_str(), plugin.fields[5].as_str()),
         ("grpc", "")
@@ -166,11 +195,45 @@ async fn without_automtls_it_serves_plaintext_grpc() {
     assert!(schema.data_source_schemas.contains_key("cni_slots"));
 }
 
+/// Where a Unix socket cannot serve, TCP on 127.0.0.1 within Terraform's port range.
+#[tokio::test]
+async fn on_request_it_serves_tcp_within_plugin_min_and_max_port() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+        .to_string();
+    let plugin = Plugin::start_with(
+        env!("CARGO_BIN_EXE_terraform-provider-cni"),
+        None,
+        &[
+            ("CNI_PLUGIN_NETWORK", "tcp"),
+            ("PLUGIN_MIN_PORT", &free),
+            ("PLUGIN_MAX_PORT", &free),
+        ],
+    );
+    assert_eq!(&plugin.fields[..3], ["1", "6", "tcp"]);
+    assert_eq!(plugin.address(), format!("127.0.0.1:{free}"));
+    let schema = plaintext_schema(&plugin).await;
+    assert!(schema.resource_schemas.contains_key("cni_interconnect"));
+}
+
+/// The socket lives in a directory no other user may enter.
+#[test]
+fn the_socket_is_in_a_directory_only_the_user_may_enter() {
+    use std::os::unix::fs::PermissionsExt;
+    let plugin = Plugin::start(None);
+    let socket = std::path::PathBuf::from(plugin.address());
+    let dir = socket.parent().expect("a directory");
+    let mode = std::fs::metadata(dir).expect("dir").permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
+}
+
 /// The benchmarks' floor (`make bench` measures start-up against it) is a working provider too.
 #[tokio::test]
 async fn the_noop_floor_serves_its_one_resource() {
     let plugin = Plugin::start_binary(env!("CARGO_BIN_EXE_terraform-provider-noop"), None);
-    assert_eq!(&plugin.fields[..3], ["1", "6", "tcp"]);
+    assert_eq!(&plugin.fields[..3], ["1", "6", "unix"]);
     let schema = plaintext_schema(&plugin).await;
     let resources: Vec<&String> = schema.resource_schemas.keys().collect();
     assert_eq!(resources, ["noop_thing"]);
@@ -219,9 +282,7 @@ async fn automtls_accepts_terraforms_certificate_and_refuses_another() {
 #[tokio::test]
 async fn stop_provider_and_state_upgrades_over_the_wire() {
     let plugin = Plugin::start(None);
-    let mut client = ProviderClient::connect(format!("http://{}", plugin.address()))
-        .await
-        .expect("connect");
+    let mut client = ProviderClient::new(plugin.plaintext_channel().await);
 
     // A state written when the resource still had an attribute it no longer has.
     let old = serde_json::json!({

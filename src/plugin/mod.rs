@@ -4,6 +4,7 @@
 pub mod convert;
 pub mod handlers;
 pub mod identity;
+pub mod listener;
 pub mod proto;
 pub mod server;
 pub mod service;

@@ -3,7 +3,6 @@
 //! debug mode that serves for `TF_REATTACH_PROVIDERS`.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -11,12 +10,13 @@ use std::time::Duration;
 
 use base64::Engine;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status};
 
 use super::handlers::Registry;
+use super::listener::{self, Bound};
 use super::proto::plugin as go_plugin;
 use super::proto::tfplugin6::provider_server::ProviderServer;
 use super::service::{BoxStream, Service};
@@ -86,24 +86,25 @@ pub fn check_launch(env: &dyn Fn(&str) -> Option<String>) -> Result<(), ServeErr
     }
 }
 
-/// The go-plugin handshake line: `1|6|tcp|ADDR|grpc|CERT`, the certificate base64 (standard alphabet,
-/// no padding) of its DER, or empty without TLS.
-pub fn handshake_line(addr: SocketAddr, certificate: Option<&[u8]>) -> String {
+/// The go-plugin handshake line: `1|6|NETWORK|ADDR|grpc|CERT` (`unix` and a socket path, or `tcp` and
+/// `127.0.0.1:PORT`), the certificate base64 (standard alphabet, no padding) of its DER, or empty
+/// without TLS.
+pub fn handshake_line(network: &str, addr: &str, certificate: Option<&[u8]>) -> String {
     let certificate = certificate
         .map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der))
         .unwrap_or_default();
-    format!("1|{PROTOCOL_VERSION}|tcp|{addr}|grpc|{certificate}")
+    format!("1|{PROTOCOL_VERSION}|{network}|{addr}|grpc|{certificate}")
 }
 
 /// The line a debug-mode provider prints for `TF_REATTACH_PROVIDERS`.
-pub fn reattach_line(address: &str, addr: SocketAddr, pid: u32) -> String {
+pub fn reattach_line(address: &str, network: &str, addr: &str, pid: u32) -> String {
     let config = serde_json::json!({
         address: {
             "Protocol": "grpc",
             "ProtocolVersion": PROTOCOL_VERSION,
             "Pid": pid,
             "Test": true,
-            "Addr": {"Network": "tcp", "String": addr.to_string()},
+            "Addr": {"Network": network, "String": addr},
         }
     });
     format!("TF_REATTACH_PROVIDERS='{config}'")
@@ -119,8 +120,8 @@ pub async fn serve(
     if !options.debug {
         check_launch(&|var| std::env::var(var).ok())?;
     }
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-    let addr = listener.local_addr()?;
+    let bound = listener::bind(&|var| std::env::var(var).ok()).await?;
+    let (network, addr) = (bound.network(), bound.address()?);
     let shutdown = CancellationToken::new();
     let router = router(registry, stop, shutdown.clone()).await;
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT")
@@ -129,7 +130,8 @@ pub async fn serve(
     let server_tls = client_cert.as_deref().map(tls::server_tls).transpose()?;
     announce(
         &options,
-        addr,
+        network,
+        &addr,
         server_tls.as_ref().map(|t| t.certificate.as_slice()),
     )?;
     if options.debug {
@@ -141,17 +143,36 @@ pub async fn serve(
     }
     let stopped = shutdown.clone().cancelled_owned();
     let served = async {
-        match server_tls {
-            Some(tls) => {
-                let incoming = tls_incoming(listener, tls.config);
-                router.serve_with_incoming_shutdown(incoming, stopped).await
+        match (bound, server_tls) {
+            (Bound::Unix { listener, _dir, .. }, Some(tls)) => {
+                let accepted = tokio_stream::wrappers::UnixListenerStream::new(listener);
+                let served = router
+                    .serve_with_incoming_shutdown(tls_incoming(accepted, tls.config), stopped)
+                    .await;
+                drop(_dir);
+                served
             }
-            None => {
-                let incoming = tokio_stream::StreamExt::map(
+            (Bound::Unix { listener, _dir, .. }, None) => {
+                let accepted = tokio_stream::wrappers::UnixListenerStream::new(listener);
+                let served = router.serve_with_incoming_shutdown(accepted, stopped).await;
+                drop(_dir);
+                served
+            }
+            (Bound::Tcp(listener), Some(tls)) => {
+                let accepted = tokio_stream::StreamExt::map(
                     tokio_stream::wrappers::TcpListenerStream::new(listener),
                     |accepted| accepted.and_then(without_delay),
                 );
-                router.serve_with_incoming_shutdown(incoming, stopped).await
+                router
+                    .serve_with_incoming_shutdown(tls_incoming(accepted, tls.config), stopped)
+                    .await
+            }
+            (Bound::Tcp(listener), None) => {
+                let accepted = tokio_stream::StreamExt::map(
+                    tokio_stream::wrappers::TcpListenerStream::new(listener),
+                    |accepted| accepted.and_then(without_delay),
+                );
+                router.serve_with_incoming_shutdown(accepted, stopped).await
             }
         }
     };
@@ -162,16 +183,21 @@ pub async fn serve(
 }
 
 /// Prints the handshake line (or, in debug mode, the reattach instructions) on stdout.
-fn announce(options: &ServeOptions, addr: SocketAddr, certificate: Option<&[u8]>) -> std::io::Result<()> {
+fn announce(
+    options: &ServeOptions,
+    network: &str,
+    addr: &str,
+    certificate: Option<&[u8]>,
+) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     if options.debug {
         writeln!(
             stdout,
             "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n\t{}\n",
-            reattach_line(&options.address, addr, std::process::id())
+            reattach_line(&options.address, network, addr, std::process::id())
         )?;
     } else {
-        writeln!(stdout, "{}", handshake_line(addr, certificate))?;
+        writeln!(stdout, "{}", handshake_line(network, addr, certificate))?;
     }
     stdout.flush()
 }
@@ -233,22 +259,20 @@ fn without_delay(tcp: TcpStream) -> std::io::Result<TcpStream> {
     Ok(tcp)
 }
 
-fn tls_incoming(
-    listener: TcpListener,
+fn tls_incoming<S, I>(
+    mut accepted: I,
     config: Arc<rustls::ServerConfig>,
-) -> tokio_stream::wrappers::ReceiverStream<Result<TlsConnection, std::io::Error>> {
+) -> tokio_stream::wrappers::ReceiverStream<Result<TlsConnection<S>, std::io::Error>>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    I: tokio_stream::Stream<Item = std::io::Result<S>> + Unpin + Send + 'static,
+{
     let (sender, receiver) = tokio::sync::mpsc::channel(16);
     let acceptor = tokio_rustls::TlsAcceptor::from(config);
     tokio::spawn(async move {
-        loop {
-            let (tcp, peer) = match listener.accept().await {
-                Ok((tcp, peer)) => match without_delay(tcp) {
-                    Ok(tcp) => (tcp, peer),
-                    Err(e) => {
-                        tracing::warn!("could not set TCP_NODELAY for {peer}: {e}");
-                        continue;
-                    }
-                },
+        while let Some(connection) = tokio_stream::StreamExt::next(&mut accepted).await {
+            let stream = match connection {
+                Ok(stream) => stream,
                 Err(e) => {
                     tracing::warn!("accept failed: {e}");
                     continue;
@@ -259,12 +283,12 @@ fn tls_incoming(
             }
             let (acceptor, sender) = (acceptor.clone(), sender.clone());
             tokio::spawn(async move {
-                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
+                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
                     Ok(Ok(stream)) => {
                         let _ = sender.send(Ok(TlsConnection(stream))).await;
                     }
-                    Ok(Err(e)) => tracing::warn!("refused a TLS connection from {peer}: {e}"),
-                    Err(_) => tracing::warn!("TLS handshake with {peer} timed out"),
+                    Ok(Err(e)) => tracing::warn!("refused a TLS connection: {e}"),
+                    Err(_) => tracing::warn!("a TLS handshake timed out"),
                 }
             });
         }
@@ -273,15 +297,15 @@ fn tls_incoming(
 }
 
 /// A TLS connection, as tonic serves it.
-pub struct TlsConnection(tokio_rustls::server::TlsStream<TcpStream>);
+pub struct TlsConnection<S>(tokio_rustls::server::TlsStream<S>);
 
-impl Connected for TlsConnection {
+impl<S> Connected for TlsConnection<S> {
     type ConnectInfo = ();
 
     fn connect_info(&self) -> Self::ConnectInfo {}
 }
 
-impl AsyncRead for TlsConnection {
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsConnection<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -291,7 +315,7 @@ impl AsyncRead for TlsConnection {
     }
 }
 
-impl AsyncWrite for TlsConnection {
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsConnection<S> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -313,6 +337,8 @@ impl AsyncWrite for TlsConnection {
 mod tests {
     use super::*;
 
+    use tokio::net::TcpListener;
+
     #[tokio::test]
     async fn accepted_connections_send_without_delay() {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("bind");
@@ -326,9 +352,15 @@ mod tests {
 
     #[test]
     fn the_handshake_line_names_protocol_address_and_certificate() {
-        let addr: SocketAddr = "127.0.0.1:10001".parse().expect("addr");
-        assert_eq!(handshake_line(addr, None), "1|6|tcp|127.0.0.1:10001|grpc|");
-        let line = handshake_line(addr, Some(&[0xde, 0xad, 0xbe, 0xef, 0x01]));
+        assert_eq!(
+            handshake_line("tcp", "127.0.0.1:10001", None),
+            "1|6|tcp|127.0.0.1:10001|grpc|"
+        );
+        assert_eq!(
+            handshake_line("unix", "/tmp/plugin1/plugin.sock", None),
+            "1|6|unix|/tmp/plugin1/plugin.sock|grpc|"
+        );
+        let line = handshake_line("tcp", "127.0.0.1:10001", Some(&[0xde, 0xad, 0xbe, 0xef, 0x01]));
         assert_eq!(line, "1|6|tcp|127.0.0.1:10001|grpc|3q2+7wE");
         assert!(!line.ends_with('='), "no padding");
     }
@@ -359,8 +391,12 @@ mod tests {
 
     #[test]
     fn the_reattach_line_names_the_provider_for_protocol_6_in_test_mode() {
-        let addr: SocketAddr = "127.0.0.1:4000".parse().expect("addr");
-        let line = reattach_line("registry.terraform.io/cnilabs/cni", addr, 42);
+        let line = reattach_line(
+            "registry.terraform.io/cnilabs/cni",
+            "unix",
+            "/tmp/plugin1/plugin.sock",
+            42,
+        );
         let json = line
             .strip_prefix("TF_REATTACH_PROVIDERS='")
             .and_then(|l| l.strip_suffix('\''))
@@ -369,6 +405,7 @@ mod tests {
         let provider = &value["registry.terraform.io/cnilabs/cni"];
         assert_eq!(provider["ProtocolVersion"], 6);
         assert_eq!(provider["Test"], true);
-        assert_eq!(provider["Addr"]["String"], "127.0.0.1:4000");
+        assert_eq!(provider["Addr"]["Network"], "unix");
+        assert_eq!(provider["Addr"]["String"], "/tmp/plugin1/plugin.sock");
     }
 }

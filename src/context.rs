@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api::Client;
 use crate::diag;
+use crate::interrupt::Interrupt;
 
 /// A configured provider, as resources and data sources use it.
 #[derive(Clone)]
@@ -41,7 +42,7 @@ pub struct Deferral {
 /// The provider's context, handed to every resource and data source: whether and how the provider is
 /// configured, and the interrupt token.
 pub struct ProviderContext {
-    cancel: CancellationToken,
+    interrupt: Interrupt,
     setup: RwLock<Setup>,
 }
 
@@ -92,17 +93,18 @@ impl ProviderContext {
         }
     }
 
-    /// A context not configured yet, whose operations end when `cancel` fires (SIGINT, StopProvider).
-    pub fn new(cancel: CancellationToken) -> Self {
+    /// A context not configured yet, whose operations end when `interrupt` stops them (SIGINT,
+    /// StopProvider).
+    pub fn new(interrupt: Interrupt) -> Self {
         ProviderContext {
-            cancel,
+            interrupt,
             setup: RwLock::new(Setup::NotYet),
         }
     }
 
-    /// The interrupt token.
-    pub fn cancellation(&self) -> &CancellationToken {
-        &self.cancel
+    /// The token the operations starting now watch (renewed after each stop).
+    pub fn cancellation(&self) -> CancellationToken {
+        self.interrupt.current()
     }
 
     /// The provider is configured.

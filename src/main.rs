@@ -1,8 +1,6 @@
 //! The `terraform-provider-cni` plugin binary. Terraform starts it; run by hand it explains that it is a
 //! plugin, and with `-debug` it serves for `TF_REATTACH_PROVIDERS`.
 
-use tokio_util::sync::CancellationToken;
-
 /// The provider's source address, as Terraform names it.
 const SOURCE_ADDRESS: &str = "registry.terraform.io/cnilabs/cni";
 
@@ -24,18 +22,18 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(debug: bool) -> anyhow::Result<()> {
-    let interrupted = CancellationToken::new();
+    let interrupt = cni::interrupt::Interrupt::new();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         if !debug {
-            cni::interrupt::cancel_on_sigint(interrupted.clone())?;
+            cni::interrupt::stop_on_sigint(interrupt.clone())?;
         }
-        let registry = cni::registry::registry(interrupted.clone());
+        let registry = cni::registry::registry(interrupt.clone());
         let options = cni::plugin::server::ServeOptions {
             address: SOURCE_ADDRESS.to_owned(),
             debug,
         };
-        cni::plugin::server::serve(registry, interrupted, options).await?;
+        cni::plugin::server::serve(registry, interrupt, options).await?;
         Ok(())
     })
 }

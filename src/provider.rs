@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::interrupt::Interrupt;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::Schema;
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
-use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, Auth, Client, ClientConfig, RetryPolicy, Secret};
 use crate::attributes::{self, Attr, Kind, Role};
@@ -103,10 +103,10 @@ pub struct CniProvider {
 }
 
 impl CniProvider {
-    /// A provider whose waits end when `cancel` fires (SIGINT, StopProvider).
-    pub fn new(cancel: CancellationToken) -> Self {
+    /// A provider whose waits end when `interrupt` stops them (SIGINT, StopProvider).
+    pub fn new(interrupt: Interrupt) -> Self {
         CniProvider {
-            state: Arc::new(ProviderContext::new(cancel)),
+            state: Arc::new(ProviderContext::new(interrupt)),
         }
     }
 
@@ -124,7 +124,8 @@ impl CniProvider {
         };
         config.requests_per_second = settings.requests_per_second;
         config.request_timeout = settings.request_timeout;
-        config.cancel = self.state.cancellation().clone();
+        // The token of this command's operations: a stop during it ends them, not the next command's.
+        config.cancel = self.state.cancellation();
         Ok(Configured {
             client: Client::new(config)?,
             account_id: settings.account_id,

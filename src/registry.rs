@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use tokio_util::sync::CancellationToken;
+use crate::interrupt::Interrupt;
 
 use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
 use crate::plugin::handlers::{DataSourceHandler, ListHandler, Registry, ResourceHandler, Typed};
@@ -12,8 +12,8 @@ use crate::resources::interconnect::{self, InterconnectList, InterconnectResourc
 
 /// Everything the provider serves, for the plugin server: the provider block, `cni_interconnect` and
 /// the data sources. `cancel` is the interrupt token (SIGINT, StopProvider) every wait watches.
-pub fn registry(cancel: CancellationToken) -> Registry {
-    let provider = CniProvider::new(cancel);
+pub fn registry(interrupt: Interrupt) -> Registry {
+    let provider = CniProvider::new(interrupt);
     let state = provider.context();
     let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([(
         "cni_interconnect".to_owned(),

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Provider, Resource};
-use tokio_util::sync::CancellationToken;
 
 /// The provider: no configuration.
 struct Noop;
@@ -172,7 +171,7 @@ fn main() -> anyhow::Result<()> {
             address: "registry.terraform.io/cnilabs/noop".to_owned(),
             debug,
         };
-        serve(registry, CancellationToken::new(), options).await?;
+        serve(registry, cni::interrupt::Interrupt::new(), options).await?;
         Ok(())
     })
 }

@@ -12,6 +12,8 @@ use base64::Engine;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
+
+use crate::interrupt::Interrupt;
 use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status};
 
@@ -112,11 +114,7 @@ pub fn reattach_line(address: &str, network: &str, addr: &str, pid: u32) -> Stri
 
 /// Serves `registry` until Terraform shuts the plugin down (or, in debug mode, until Ctrl-C).
 /// `stop` is what `StopProvider` cancels.
-pub async fn serve(
-    registry: Registry,
-    stop: CancellationToken,
-    options: ServeOptions,
-) -> Result<(), ServeError> {
+pub async fn serve(registry: Registry, stop: Interrupt, options: ServeOptions) -> Result<(), ServeError> {
     if !options.debug {
         check_launch(&|var| std::env::var(var).ok())?;
     }
@@ -204,7 +202,7 @@ fn announce(
 
 async fn router(
     registry: Registry,
-    stop: CancellationToken,
+    stop: Interrupt,
     shutdown: CancellationToken,
 ) -> tonic::transport::server::Router {
     let (mut health, health_service) = tonic_health::server::health_reporter();

@@ -5,9 +5,9 @@
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::interrupt::Interrupt;
 use futures::Stream;
 use tf_provider::Diagnostics;
-use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use super::convert::{self, dynamic};
@@ -16,15 +16,15 @@ use super::identity;
 use super::proto::tfplugin6 as pb;
 use pb::provider_server::Provider;
 
-/// The service. `stop` is cancelled by `StopProvider`: every operation in flight watches it.
+/// The service. `StopProvider` stops `stop`: the operations in flight end, later ones do not.
 pub struct Service {
     registry: Arc<Registry>,
-    stop: CancellationToken,
+    stop: Interrupt,
 }
 
 impl Service {
-    /// The service for `registry`; `StopProvider` cancels `stop`.
-    pub fn new(registry: Arc<Registry>, stop: CancellationToken) -> Self {
+    /// The service for `registry`; `StopProvider` stops `stop`.
+    pub fn new(registry: Arc<Registry>, stop: Interrupt) -> Self {
         Service { registry, stop }
     }
 
@@ -646,7 +646,7 @@ impl Provider for Service {
         _: Request<pb::stop_provider::Request>,
     ) -> Answer<pb::stop_provider::Response> {
         tracing::info!("Terraform asked the provider to stop: interrupting operations in flight");
-        self.stop.cancel();
+        self.stop.stop();
         Ok(Response::new(pb::stop_provider::Response {
             error: String::new(),
         }))

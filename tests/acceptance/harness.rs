@@ -525,7 +525,10 @@ pub use debug_provider::DebugProvider;
 impl DebugProvider {
     /// Starts `terraform-provider-cni -debug`.
     pub fn start_cni() -> DebugProvider {
-        DebugProvider::start(Path::new(env!("CARGO_BIN_EXE_terraform-provider-cni")))
+        match std::env::var_os("CNI_ACC_PROVIDER_DIR") {
+            Some(dir) => DebugProvider::start(&PathBuf::from(dir).join("terraform-provider-cni")),
+            None => DebugProvider::start(Path::new(env!("CARGO_BIN_EXE_terraform-provider-cni"))),
+        }
     }
 
     /// Sends Ctrl-C and waits (up to 10 s) for the provider to exit.
@@ -544,12 +547,17 @@ impl Workspace {
     /// Runs a Terraform command against `provider` only: an empty CLI configuration (no
     /// dev_overrides), so Terraform finds the provider through `TF_REATTACH_PROVIDERS` alone.
     pub fn tf_reattached(&self, provider: &DebugProvider, args: &[&str]) -> Run {
+        self.spawn_reattached(provider, args).finish(COMMAND_LIMIT)
+    }
+
+    /// Starts a Terraform command against `provider` only, in the background.
+    pub fn spawn_reattached(&self, provider: &DebugProvider, args: &[&str]) -> Background {
         let rc = self.path().join("empty.tfrc");
         std::fs::write(&rc, "").expect("write an empty CLI config");
         let mut command = self.command(args);
         command
             .env("TF_CLI_CONFIG_FILE", &rc)
             .env("TF_REATTACH_PROVIDERS", &provider.reattach);
-        Background::start(command).finish(COMMAND_LIMIT)
+        Background::start(command)
     }
 }

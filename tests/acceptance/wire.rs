@@ -2,8 +2,10 @@
 //! `TF_REATTACH_PROVIDERS`, as with Go providers; and a stored state that holds an attribute the
 //! schema no longer has, upgraded instead of refused.
 
+use std::time::Duration;
+
 use crate::harness::DebugProvider;
-use crate::lifecycle::{port, SLOT_A};
+use crate::lifecycle::{gcp, port, SLOT_A};
 use crate::workspace;
 
 #[test]
@@ -22,6 +24,54 @@ fn a_provider_started_with_debug_serves_a_real_plan_through_reattach() {
         !ws.mock.requests_matching("GET", "/cni/slots$").is_empty(),
         "the debug provider called the API"
     );
+    provider.interrupt();
+}
+
+#[test]
+fn a_debug_provider_listens_on_a_unix_socket_only_its_user_may_reach() {
+    let _ws = workspace!();
+    let provider = DebugProvider::start_cni();
+    let config: serde_json::Value = serde_json::from_str(&provider.reattach).expect("reattach JSON");
+    let addr = &config["registry.terraform.io/cnilabs/cni"]["Addr"];
+    assert_eq!(addr["Network"], "unix", "{addr}");
+    let socket = std::path::PathBuf::from(addr["String"].as_str().unwrap_or_default());
+    let dir = socket.parent().expect("a directory");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir).expect("socket dir").permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
+    provider.interrupt();
+}
+
+#[test]
+fn a_stop_ends_one_commands_operations_and_not_the_next_commands() {
+    let ws = workspace!("--healthy-after", "never");
+    let provider = DebugProvider::start_cni();
+    ws.config(&gcp("gcp", 110, "timeouts {\n    create = \"2m\"\n  }"));
+    let apply = ws.spawn_reattached(
+        &provider,
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+    );
+    ws.mock.await_interconnect("the create is waiting", |ic| {
+        ic["status_polls"].as_u64() >= Some(2)
+    });
+    // SIGTERM to Terraform alone: it sends StopProvider to the debug provider.
+    nix::sys::signal::kill(apply.pid(), nix::sys::signal::Signal::SIGTERM).expect("SIGTERM");
+    let stopped = apply.finish(Duration::from_secs(60));
+    assert_ne!(stopped.code, 0, "{}", stopped.output);
+    // The next command, served by the same process, is not interrupted: it replaces the tainted
+    // attachment (delete, wait until gone, create) and waits for Healthy.
+    let name = ws.mock.interconnects()[0]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    ws.mock.set_status(&name, serde_json::json!({"state": "Healthy"}));
+    ws.config(&gcp("gcp", 111, "wait_for_healthy = false"));
+    ws.tf_reattached(
+        &provider,
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+    )
+    .ok()
+    .contains(&["1 added, 0 changed, 1 destroyed"]);
     provider.interrupt();
 }
 

@@ -901,41 +901,57 @@ async fn only_the_apis_own_404_says_an_interconnect_is_gone() {
     let api = no_retries(&mock);
     let missing = api.get_interconnect(ACCOUNT, "icon-404").await.expect_err("404");
     assert!(missing.is_not_found(), "{missing}");
+    let there = api
+        .create_interconnect(ACCOUNT, &direct(cni::mock::FIRST_SLOT_ID))
+        .await
+        .expect("create");
+    let name = there.name().to_owned();
+    let html_404 = |method: &str, path: &str, count: u32| {
+        fault(
+            method,
+            path,
+            count,
+            Phase::Before,
+            FaultAction::Html { status: 404 },
+        )
+    };
 
-    mock.add_fault(fault(
-        "GET",
-        "/icon-404$",
-        1,
-        Phase::Before,
-        FaultAction::Html { status: 404 },
-    ))
-    .expect("fault");
-    let html = api.get_interconnect(ACCOUNT, "icon-404").await.expect_err("html");
+    // A page from a proxy for an interconnect the account's listing still holds: not the API's word.
+    mock.add_fault(html_404("GET", &format!("/{name}$"), 1))
+        .expect("fault");
+    let html = api.get_interconnect(ACCOUNT, &name).await.expect_err("html");
     assert!(matches!(html, ApiError::NotTheApi(_)), "{html:?}");
     assert!(
         html.to_string().contains("did not come from the CNI API"),
         "{html}"
     );
 
+    // The same page for a name the listing lacks: confirmed gone (the API documents no 404 body).
+    mock.add_fault(html_404("GET", "/icon-404$", 1)).expect("fault");
+    let confirmed = api.get_interconnect(ACCOUNT, "icon-404").await.expect_err("gone");
+    assert!(confirmed.is_not_found(), "{confirmed:?}");
+    assert!(confirmed.to_string().contains("listing lacks it"), "{confirmed}");
+
+    // A routing error for a listed name, and a wrong path where the listing fails too: never gone.
     let routing = r#"{"success":false,"errors":[{"code":7003,"message":"Could not route to /accounts/x"}]}"#;
-    mock.add_fault(body_fault("GET", "/icon-404$", 404, routing.into()))
+    mock.add_fault(body_fault("GET", &format!("/{name}$"), 404, routing.into()))
         .expect("fault");
-    let unrouted = api
+    let unrouted = api.get_interconnect(ACCOUNT, &name).await.expect_err("routing");
+    assert!(matches!(unrouted, ApiError::NotTheApi(_)), "{unrouted:?}");
+    mock.add_fault(html_404("GET", "/interconnects", 2))
+        .expect("fault");
+    let wrong_path = api
         .get_interconnect(ACCOUNT, "icon-404")
         .await
-        .expect_err("routing");
-    assert!(matches!(unrouted, ApiError::NotTheApi(_)), "{unrouted:?}");
+        .expect_err("wrong path");
+    assert!(matches!(wrong_path, ApiError::NotTheApi(_)), "{wrong_path:?}");
 
-    mock.add_fault(fault(
-        "DELETE",
-        "/icon-404$",
-        1,
-        Phase::Before,
-        FaultAction::Html { status: 404 },
-    ))
-    .expect("fault");
-    let delete = api.delete_interconnect(ACCOUNT, "icon-404").await;
+    mock.add_fault(html_404("DELETE", &format!("/{name}$"), 1))
+        .expect("fault");
+    let delete = api.delete_interconnect(ACCOUNT, &name).await;
     assert!(matches!(delete, Err(ApiError::NotTheApi(_))), "{delete:?}");
+    mock.add_fault(html_404("DELETE", "/icon-404$", 1))
+        .expect("fault");
     assert_eq!(
         api.delete_interconnect(ACCOUNT, "icon-404").await.expect("gone"),
         Deleted::AlreadyGone

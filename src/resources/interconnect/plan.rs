@@ -177,6 +177,7 @@ pub fn single_use_key_warning(diags: &mut Diagnostics) {
          one was made with, and the API refuses a key that was used once. Terraform deletes the current \
          attachment first, so the create would then fail and leave none. Create a new VLAN attachment in \
          Google Cloud and give its pairing key before applying.",
-        diag::attr("pairing_key"),
+        // Not pointed at `pairing_key`: Terraform would quote the configuration line, key and all.
+        None,
     );
 }

@@ -305,6 +305,7 @@ fn main() {
         runtime,
     };
     bench.terraform_at_scale();
+    bench.plugin_transport();
     bench.healthy_detection();
     bench.list_at_scale();
     bench.api_economy();
@@ -427,6 +428,69 @@ impl Bench {
             rounds = self.settings.rounds,
         );
         self.settings.report("scale", &body);
+        self.runtime.block_on(mock.stop());
+    }
+
+    /// The same commands with the provider listening on TCP (`CNI_PLUGIN_NETWORK=tcp`) and on its
+    /// default Unix socket, alternating: whether the socket, which keeps other local users out, costs
+    /// anything.
+    fn plugin_transport(&self) {
+        let count = self.settings.count;
+        let mock = self.runtime.block_on(start_mock(HealthyAfter::Polls(0)));
+        let ws = Workspace::new(
+            &self.settings,
+            &self.terraform,
+            &cni_config_with(&mock.base_url(), count, "100ms"),
+        );
+        let mut tcp: Vec<Vec<Duration>> = COMMANDS.iter().map(|_| Vec::new()).collect();
+        let mut unix: Vec<Vec<Duration>> = COMMANDS.iter().map(|_| Vec::new()).collect();
+        for round in 0..self.settings.rounds {
+            // Alternate which transport goes first in a round; each applies, refreshes and destroys.
+            let order: [bool; 2] = if round % 2 == 0 {
+                [true, false]
+            } else {
+                [false, true]
+            };
+            for over_tcp in order {
+                let env: &[(&str, &str)] = if over_tcp {
+                    &[("CNI_PLUGIN_NETWORK", "tcp")]
+                } else {
+                    &[]
+                };
+                for (i, (_, args)) in COMMANDS.iter().enumerate() {
+                    let took = ws.time_with(args, env);
+                    if over_tcp {
+                        tcp[i].push(took)
+                    } else {
+                        unix[i].push(took)
+                    }
+                }
+            }
+        }
+        let rows: String = COMMANDS
+            .iter()
+            .zip(tcp.into_iter().zip(unix))
+            .map(|((label, _), (tcp, unix))| {
+                let (tcp, unix) = (median(tcp), median(unix));
+                format!(
+                    "| {label} of {count} | {} | {} | {:.2} |\n",
+                    seconds(tcp),
+                    seconds(unix),
+                    unix.as_secs_f64() / tcp.as_secs_f64().max(1e-9)
+                )
+            })
+            .collect();
+        let body = format!(
+            "## The plugin's transport\n\n\
+             Written by `make bench` (`benches/scale.rs`): the provider listens on a Unix socket in a \
+             directory only its user may enter (so no other local user can drive it), or on TCP 127.0.0.1 \
+             with `CNI_PLUGIN_NETWORK=tcp`. The same {count} interconnects as above, applied, refreshed and \
+             destroyed over each, the median of {rounds} rounds, alternating.\n\n\
+             | command | TCP | Unix socket | socket ÷ TCP |\n|---|---|---|---|\n{rows}\n{}",
+            report::measured_on(),
+            rounds = self.settings.rounds,
+        );
+        self.settings.report("transport", &body);
         self.runtime.block_on(mock.stop());
     }
 

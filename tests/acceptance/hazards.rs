@@ -396,7 +396,10 @@ fn alike_attachments_under_random_faults_converge_each_on_its_own() {
     ws.config(&config);
     // Seeded: the same faults are drawn in the same order on every run (which request gets which
     // depends on Terraform's scheduling).
-    ws.mock.chaos(0.1, 20_261_130);
+    // CNI_CHAOS_SEED and CNI_CHAOS_RATE explore other draws.
+    let from_env = |var: &str| std::env::var(var).ok().and_then(|v| v.parse::<f64>().ok());
+    let seed = from_env("CNI_CHAOS_SEED").map_or(20_261_130, |s| s as u64);
+    ws.mock.chaos(from_env("CNI_CHAOS_RATE").unwrap_or(0.1), seed);
     let mut errors = String::new();
     let mut applies = 0;
     let converged = loop {

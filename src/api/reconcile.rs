@@ -4,20 +4,28 @@
 //! interconnect it may have made is looked up first, by what identifies it — its slot for a `direct`
 //! port (checked to be free before the `POST`), and for a `gcp_partner` attachment the region (from the
 //! pairing key) and bandwidth of interconnects that did not exist before the `POST`. A 2xx answer that
-//! could not be read means the create **happened**: it is looked up and never sent again.
+//! could not be read means the create **happened**, and so does a retry the API refuses because an
+//! earlier attempt made the object ("slot occupied", "key used"): such a create is looked for until its
+//! timeout and never reported as not made.
 //!
 //! Creates of one process can run side by side (a redundant pair differs only in its pairing key). The
-//! [`CreateLedger`] makes sure a lookup never adopts a sibling's interconnect: it waits until every
-//! sibling `POST` in flight has settled, and skips every name a sibling created or adopted.
+//! [`CreateLedger`] makes sure a lookup never adopts a sibling's interconnect:
+//! - it runs only while no sibling `POST` is in flight (the gate), and skips every name a sibling
+//!   created or adopted (claimed names, per account);
+//! - it never adopts what another create whose outcome is unknown could have made (rivals): it sends
+//!   its `POST` again instead, which the API refuses when an earlier attempt made the object — what
+//!   only the owner can know — or it names every candidate in its error;
+//! - alike creates (same slot; same bandwidth) take turns around their `POST` and keep the turn while
+//!   its outcome is unknown, so two of them are never unsettled at once.
+//!
+//! No create sleeps while it holds the gate: a `POST` refused with 429 waits outside it.
 //!
 //! The `gcp_partner` creates of one client (one command) share the listing taken before their `POST`s
-//! — 200 creates, one listing — as long as it is younger than [`BASELINE_MAX_AGE`]. Sharing changes
-//! nothing for siblings (their names are claimed, wherever the baseline was taken); an attachment made
-//! *outside* this process between the shared listing and a `POST` counts as new, as one made between
-//! a `POST` and its lookup always did: adopted only when it is the one candidate, listed in the error
-//! otherwise. The age bound keeps that window to a minute at most. A create that ends without knowing
-//! what it made drops the shared baseline, so that whatever it may have made counts as existing for
-//! the creates after it, as it did before the baseline was shared.
+//! — 200 creates, one listing — reused while younger than half of [`BASELINE_MAX_AGE`]. An attachment
+//! made *outside* this process between the listing and a lookup counts as new, so that window is
+//! bounded at the lookup: past [`BASELINE_MAX_AGE`] nothing is adopted and the candidates are named. A
+//! create that ends without knowing what it made drops the shared baseline, so that whatever it may
+//! have made counts as existing for the creates after it.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -438,15 +446,12 @@ async fn create_with_lookups(
         );
         match look_once_uninterrupted(client, account, request, &baseline, &ticket, false).await {
             Ok(Found::One(interconnect)) => {
-                tracing::warn!(
-                    "found {} created by the lost request; adopting it",
-                    interconnect.name()
-                );
-                ticket.settle();
-                return Ok(Created {
-                    interconnect: *interconnect,
-                    recovered_from: Some(cause),
-                });
+                return Ok(adopt(
+                    &ticket,
+                    *interconnect,
+                    cause,
+                    "created by the lost request",
+                ))
             }
             Ok(Found::Nothing) => {
                 tracing::warn!("no interconnect was created by the lost request; sending the create again")
@@ -472,6 +477,17 @@ async fn create_with_lookups(
             operation: "create interconnect".into(),
         }),
     })
+}
+
+/// The interconnect a lookup found to be this create's: the create is settled, and says what it
+/// recovered from.
+fn adopt(ticket: &Ticket<'_>, interconnect: Interconnect, cause: ApiError, how: &str) -> Created {
+    tracing::warn!("found {}, {how}; adopting it", interconnect.name());
+    ticket.settle();
+    Created {
+        interconnect,
+        recovered_from: Some(cause),
+    }
 }
 
 /// A short form of a refusal, for the proof it gives.
@@ -610,15 +626,12 @@ async fn settle_proven(
     loop {
         match look_once(&client, account, request, baseline, ticket, true).await {
             Ok(Found::One(interconnect)) => {
-                tracing::warn!(
-                    "found {}, which an earlier attempt of this create made; adopting it",
-                    interconnect.name()
-                );
-                ticket.settle();
-                return Ok(Created {
-                    interconnect: *interconnect,
-                    recovered_from: Some(cause),
-                });
+                return Ok(adopt(
+                    ticket,
+                    *interconnect,
+                    cause,
+                    "which an earlier attempt of this create made",
+                ))
             }
             Ok(Found::Several(candidates, why)) => {
                 return Err(CreateError::Ambiguous {

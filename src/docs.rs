@@ -75,9 +75,10 @@ fn pages() -> Vec<Page> {
     ]
 }
 
-/// Every page, rendered from the templates under `root`: `(path, content)`.
+/// Every page, rendered from the templates under `root`, then one page per provider function:
+/// `(path, content)`.
 pub fn render(root: &Path) -> Result<Vec<(String, String)>, String> {
-    pages()
+    let mut rendered = pages()
         .into_iter()
         .map(|page| {
             let template = std::fs::read_to_string(root.join(page.template))
@@ -85,7 +86,66 @@ pub fn render(root: &Path) -> Result<Vec<(String, String)>, String> {
             let text = fill(&template, root, &page)?;
             Ok((page.path.to_owned(), text))
         })
-        .collect()
+        .collect::<Result<Vec<_>, String>>()?;
+    let mut functions: Vec<_> = crate::functions::functions().into_iter().collect();
+    functions.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, function) in functions {
+        let page = function_page(root, &name, &function.signature())?;
+        rendered.push((format!("docs/functions/{name}.md"), page));
+    }
+    Ok(rendered)
+}
+
+/// A function's page, in the registry's layout: summary, description, the example under
+/// `examples/functions/<name>/function.tf`, the signature and the arguments.
+fn function_page(
+    root: &Path,
+    name: &str,
+    signature: &crate::plugin::functions::Signature,
+) -> Result<String, String> {
+    let example_path = format!("functions/{name}/function.tf");
+    let example = std::fs::read_to_string(root.join("examples").join(&example_path))
+        .map_err(|e| format!("example {example_path}: {e}"))?;
+    let type_name = |kind: &serde_json::Value| match kind {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(parts) => parts
+            .first()
+            .and_then(|p| p.as_str())
+            .unwrap_or("dynamic")
+            .to_owned(),
+        _ => "dynamic".to_owned(),
+    };
+    let parameters: Vec<String> = signature
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, type_name(&p.kind)))
+        .collect();
+    let arguments: String = signature
+        .parameters
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let kind = type_name(&p.kind);
+            let mut title = kind.chars();
+            let title: String = title
+                .next()
+                .map(|c| c.to_ascii_uppercase())
+                .into_iter()
+                .chain(title)
+                .collect();
+            format!("{}. `{}` ({title}) {}\n", i + 1, p.name, p.description)
+        })
+        .collect();
+    Ok(format!(
+        "---\npage_title: \"{name} function - cni\"\nsubcategory: \"\"\ndescription: |-\n  {summary}\n---\n\n\
+         # function: {name}\n\n{description}\n\n## Example Usage\n\n```terraform\n{example}\n```\n\n\
+         ## Signature\n\n```text\n{name}({params}) {returns}\n```\n\n## Arguments\n\n{arguments}",
+        summary = signature.summary,
+        description = signature.description,
+        example = example.trim_end(),
+        params = parameters.join(", "),
+        returns = type_name(&signature.returns),
+    ))
 }
 
 fn fill(template: &str, root: &Path, page: &Page) -> Result<String, String> {

@@ -8,6 +8,7 @@ pub(crate) mod context;
 pub(crate) mod data_sources;
 pub(crate) mod diag;
 pub mod docs;
+pub mod functions;
 pub mod interrupt;
 pub mod logging;
 pub mod mock;

@@ -56,5 +56,6 @@ pub fn registry(interrupt: Interrupt) -> Registry {
         resources,
         data_sources,
         lists,
+        functions: crate::functions::functions(),
     }
 }

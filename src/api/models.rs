@@ -374,6 +374,20 @@ impl Bandwidth {
     }
 }
 
+impl Bandwidth {
+    /// The bandwidth in Mbit/s (`1G` is 1000).
+    pub fn mbps(self) -> u32 {
+        let text = self.as_str();
+        let (number, unit) = text.split_at(text.len() - 1);
+        let number: u32 = number.parse().unwrap_or(0);
+        if unit == "G" {
+            number * 1000
+        } else {
+            number
+        }
+    }
+}
+
 impl fmt::Display for Bandwidth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -164,6 +164,8 @@ pub struct Registry {
     pub data_sources: HashMap<String, Box<dyn DataSourceHandler>>,
     /// List resource types; each must also be a managed resource type with an identity.
     pub lists: HashMap<String, Box<dyn ListHandler>>,
+    /// Provider functions, by name (`provider::cni::<name>`).
+    pub functions: super::functions::Functions,
 }
 
 /// A stored object made to hold exactly the schema's attributes and blocks: what the schema no longer

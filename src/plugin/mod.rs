@@ -2,6 +2,7 @@
 //! provider's resources and data sources. It knows no concrete resource.
 
 pub mod convert;
+pub mod functions;
 pub mod handlers;
 pub mod identity;
 pub mod listener;

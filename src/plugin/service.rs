@@ -11,6 +11,7 @@ use tf_provider::Diagnostics;
 use tonic::{Request, Response, Status};
 
 use super::convert::{self, dynamic};
+use super::functions;
 use super::handlers::{Registry, ResourceHandler};
 use super::identity;
 use super::proto::tfplugin6 as pb;
@@ -51,6 +52,7 @@ impl Service {
         let mut response = pb::get_provider_schema::Response {
             provider: self.registry.provider.schema(diags).as_ref().map(convert::schema),
             server_capabilities: Some(capabilities(&self.registry)),
+            functions: functions::declarations(&self.registry.functions),
             ..Default::default()
         };
         for (name, resource) in &self.registry.resources {
@@ -157,6 +159,9 @@ impl Provider for Service {
                 .collect(),
             list_resources: (self.registry.lists.keys())
                 .map(|t| pb::get_metadata::ListResourceMetadata { type_name: t.clone() })
+                .collect(),
+            functions: (self.registry.functions.keys())
+                .map(|name| pb::get_metadata::FunctionMetadata { name: name.clone() })
                 .collect(),
             ..Default::default()
         }))
@@ -570,14 +575,20 @@ impl Provider for Service {
         &self,
         _: Request<pb::get_functions::Request>,
     ) -> Answer<pb::get_functions::Response> {
-        Ok(Response::new(Default::default()))
+        Ok(Response::new(pb::get_functions::Response {
+            functions: functions::declarations(&self.registry.functions),
+            diagnostics: Vec::new(),
+        }))
     }
 
     async fn call_function(
         &self,
-        _: Request<pb::call_function::Request>,
+        request: Request<pb::call_function::Request>,
     ) -> Answer<pb::call_function::Response> {
-        Err(unimplemented("CallFunction"))
+        Ok(Response::new(functions::call(
+            &self.registry.functions,
+            request.into_inner(),
+        )))
     }
 
     async fn validate_state_store_config(

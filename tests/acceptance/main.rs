@@ -8,6 +8,7 @@ mod configuration;
 mod data_sources;
 mod examples;
 mod faults;
+mod functions;
 mod hazards;
 mod identity;
 mod import;

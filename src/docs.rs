@@ -67,6 +67,12 @@ fn pages() -> Vec<Page> {
             blocks: vec![],
         },
         Page {
+            path: "docs/actions/interconnect_wait.md",
+            template: "templates/actions/interconnect_wait.md.tmpl",
+            attributes: crate::actions::interconnect_wait::ATTRIBUTES.to_vec(),
+            blocks: vec![],
+        },
+        Page {
             path: "docs/list-resources/interconnect.md",
             template: "templates/list-resources/interconnect.md.tmpl",
             attributes: resource::LIST_ATTRIBUTES.to_vec(),

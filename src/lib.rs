@@ -2,6 +2,7 @@
 //! stand-in for the CNI API that tests and demos run against.
 #![warn(missing_docs)]
 
+pub(crate) mod actions;
 pub mod api;
 pub(crate) mod attributes;
 pub(crate) mod context;

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use crate::interrupt::Interrupt;
 
+use crate::actions::InterconnectWait;
 use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
+use crate::plugin::actions::{ActionHandler, Served};
 use crate::plugin::handlers::{DataSourceHandler, ListHandler, Registry, ResourceHandler, Typed};
 use crate::provider::CniProvider;
 use crate::resources::interconnect::{self, InterconnectList, InterconnectResource};
@@ -49,7 +51,7 @@ pub fn registry(interrupt: Interrupt) -> Registry {
     ]);
     let lists: HashMap<String, Box<dyn ListHandler>> = HashMap::from([(
         "cni_interconnect".to_owned(),
-        Box::new(InterconnectList::new(state)) as Box<dyn ListHandler>,
+        Box::new(InterconnectList::new(state.clone())) as Box<dyn ListHandler>,
     )]);
     Registry {
         provider: Box::new(Typed::new(provider)),
@@ -57,5 +59,9 @@ pub fn registry(interrupt: Interrupt) -> Registry {
         data_sources,
         lists,
         functions: crate::functions::functions(),
+        actions: HashMap::from([(
+            "cni_interconnect_wait".to_owned(),
+            Box::new(Served(InterconnectWait::new(state.clone()))) as Box<dyn ActionHandler>,
+        )]),
     }
 }

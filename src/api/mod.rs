@@ -31,4 +31,6 @@ pub use transport::{
     check_base_url, default_user_agent, Auth, Client, ClientConfig, ConfigError, Deleted, DEFAULT_BASE_URL,
     DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,
 };
-pub use wait::{wait_for_healthy, wait_until_gone, PollPauses, WaitError, READ_AFTER_WRITE_GRACE};
+pub use wait::{
+    wait_for_healthy, wait_for_state, wait_until_gone, PollPauses, WaitError, READ_AFTER_WRITE_GRACE,
+};

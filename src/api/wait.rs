@@ -160,21 +160,47 @@ pub async fn wait_for_healthy(
     deadline: Instant,
     longest_pause: Duration,
     visible_by: Instant,
-    on_change: impl FnMut(&InterconnectStatus) + Send,
+    mut on_change: impl FnMut(&InterconnectStatus) + Send,
 ) -> Result<InterconnectStatus, WaitError> {
-    let seen = std::sync::Mutex::new((None::<InterconnectStatus>, on_change));
+    let mut previous: Option<InterconnectStatus> = None;
+    let on_poll = |status: &InterconnectStatus| {
+        if previous.as_ref() != Some(status) {
+            on_change(status);
+        }
+        previous = Some(status.clone());
+    };
+    wait_for_state(
+        client,
+        account,
+        name,
+        "Healthy",
+        (deadline, longest_pause, visible_by),
+        on_poll,
+    )
+    .await
+}
+
+/// Polls `/status` until its state is `goal` (`Pending`, `Down`, `Unhealthy` or `Healthy`), with the
+/// same rules as [`wait_for_healthy`]: `bounds` are the deadline, the longest pause and the end of the
+/// read-after-write grace. `on_poll` is called with every status read.
+pub async fn wait_for_state(
+    client: &Client,
+    account: &str,
+    name: &str,
+    goal: &str,
+    bounds: (Instant, Duration, Instant),
+    on_poll: impl FnMut(&InterconnectStatus) + Send,
+) -> Result<InterconnectStatus, WaitError> {
+    let (deadline, longest_pause, visible_by) = bounds;
+    let on_poll = std::sync::Mutex::new(on_poll);
     poll_until(client, deadline, longest_pause, visible_by, || {
-        let seen = &seen;
+        let on_poll = &on_poll;
         async move {
             let status = client.interconnect_status(account, name).await?;
-            if let Ok(mut seen) = seen.lock() {
-                let (previous, on_change) = &mut *seen;
-                if previous.as_ref() != Some(&status) {
-                    on_change(&status);
-                }
-                *previous = Some(status.clone());
+            if let Ok(mut on_poll) = on_poll.lock() {
+                (*on_poll)(&status);
             }
-            Ok(if status.is_healthy() {
+            Ok(if status.state() == goal {
                 Poll::Done(status)
             } else {
                 Poll::NotYet(Some(status))

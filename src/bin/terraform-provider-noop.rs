@@ -167,6 +167,7 @@ fn main() -> anyhow::Result<()> {
             data_sources: HashMap::new(),
             lists: HashMap::new(),
             functions: HashMap::new(),
+            actions: HashMap::new(),
         };
         let options = ServeOptions {
             address: "registry.terraform.io/cnilabs/noop".to_owned(),

@@ -166,6 +166,8 @@ pub struct Registry {
     pub lists: HashMap<String, Box<dyn ListHandler>>,
     /// Provider functions, by name (`provider::cni::<name>`).
     pub functions: super::functions::Functions,
+    /// Actions, by type name.
+    pub actions: super::actions::Actions,
 }
 
 /// A stored object made to hold exactly the schema's attributes and blocks: what the schema no longer

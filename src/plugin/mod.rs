@@ -1,6 +1,7 @@
 //! The plugin protocol server: go-plugin's handshake and AutoMTLS, and the tfplugin6 service over the
 //! provider's resources and data sources. It knows no concrete resource.
 
+pub mod actions;
 pub mod convert;
 pub mod functions;
 pub mod handlers;

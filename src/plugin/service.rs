@@ -10,6 +10,7 @@ use futures::Stream;
 use tf_provider::Diagnostics;
 use tonic::{Request, Response, Status};
 
+use super::actions;
 use super::convert::{self, dynamic};
 use super::functions;
 use super::handlers::{Registry, ResourceHandler};
@@ -48,11 +49,30 @@ impl Service {
         identity::of_state(&spec, state)
     }
 
+    /// The diagnostics of an action's configuration.
+    async fn validate_action(
+        &self,
+        type_name: &str,
+        config: Option<&pb::DynamicValue>,
+    ) -> Vec<pb::Diagnostic> {
+        let mut diags = Diagnostics::default();
+        match self.registry.actions.get(type_name) {
+            Some(action) => action.validate(&mut diags, config).await,
+            None => convert::error(
+                &mut diags,
+                "Unknown action",
+                format!("This provider has no action {type_name:?}."),
+            ),
+        }
+        convert::diagnostics(diags)
+    }
+
     fn schemas(&self, diags: &mut Diagnostics) -> pb::get_provider_schema::Response {
         let mut response = pb::get_provider_schema::Response {
             provider: self.registry.provider.schema(diags).as_ref().map(convert::schema),
             server_capabilities: Some(capabilities(&self.registry)),
             functions: functions::declarations(&self.registry.functions),
+            action_schemas: actions::schemas(&self.registry.actions),
             ..Default::default()
         };
         for (name, resource) in &self.registry.resources {
@@ -162,6 +182,9 @@ impl Provider for Service {
                 .collect(),
             functions: (self.registry.functions.keys())
                 .map(|name| pb::get_metadata::FunctionMetadata { name: name.clone() })
+                .collect(),
+            actions: (self.registry.actions.keys())
+                .map(|t| pb::get_metadata::ActionMetadata { type_name: t.clone() })
                 .collect(),
             ..Default::default()
         }))
@@ -632,24 +655,41 @@ impl Provider for Service {
         Err(unimplemented("DeleteState"))
     }
 
-    async fn plan_action(&self, _: Request<pb::plan_action::Request>) -> Answer<pb::plan_action::Response> {
-        Err(unimplemented("PlanAction"))
+    async fn plan_action(
+        &self,
+        request: Request<pb::plan_action::Request>,
+    ) -> Answer<pb::plan_action::Response> {
+        let request = request.into_inner();
+        let diagnostics = self
+            .validate_action(&request.action_type, request.config.as_ref())
+            .await;
+        Ok(Response::new(pb::plan_action::Response {
+            diagnostics,
+            deferred: None,
+        }))
     }
 
     type InvokeActionStream = BoxStream<pb::invoke_action::Event>;
 
     async fn invoke_action(
         &self,
-        _: Request<pb::invoke_action::Request>,
+        request: Request<pb::invoke_action::Request>,
     ) -> Answer<Self::InvokeActionStream> {
-        Err(unimplemented("InvokeAction"))
+        let events = actions::invoke(Arc::clone(&self.registry), request.into_inner());
+        Ok(Response::new(Box::pin(events)))
     }
 
     async fn validate_action_config(
         &self,
-        _: Request<pb::validate_action_config::Request>,
+        request: Request<pb::validate_action_config::Request>,
     ) -> Answer<pb::validate_action_config::Response> {
-        Err(unimplemented("ValidateActionConfig"))
+        let request = request.into_inner();
+        let diagnostics = self
+            .validate_action(&request.type_name, request.config.as_ref())
+            .await;
+        Ok(Response::new(pb::validate_action_config::Response {
+            diagnostics,
+        }))
     }
 
     async fn stop_provider(

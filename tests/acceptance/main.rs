@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod actions;
 mod bounds;
 mod configuration;
 mod data_sources;

@@ -47,6 +47,32 @@ pub struct ProviderContext {
 }
 
 impl ProviderContext {
+    /// The configured provider and the account an operation works on: its own `account_id`, else the
+    /// provider's. An error diagnostic when the API cannot be reached yet, or when no account is known
+    /// (saying to set it `where_set`, e.g. "on the data source").
+    pub fn configured_for(
+        &self,
+        own_account: &Value<String>,
+        where_set: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<(Configured, String)> {
+        let configured = self.configured(diags)?;
+        match crate::tf_types::effective_account(own_account, &self.default_account()) {
+            Value::Value(account) => Some((configured, account)),
+            _ => {
+                diag::error(
+                    diags,
+                    "Missing account_id",
+                    format!(
+                        "Set account_id {where_set}, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID)."
+                    ),
+                    diag::attr("account_id"),
+                );
+                None
+            }
+        }
+    }
+
     /// The configured provider, or an error diagnostic when the API cannot be reached yet.
     pub fn configured(&self, diags: &mut Diagnostics) -> Option<Configured> {
         let setup = self.setup.read().unwrap_or_else(|p| p.into_inner());

@@ -19,7 +19,7 @@ use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::actions::{Action, Progress};
-use crate::tf_types::{check_account_id, effective_account, parse_duration};
+use crate::tf_types::{check_account_id, parse_duration};
 
 /// The statuses the API reports, which the action can wait for.
 pub const STATES: [&str; 4] = ["Pending", "Down", "Unhealthy", "Healthy"];
@@ -120,17 +120,10 @@ impl Action for InterconnectWait {
     }
 
     async fn invoke(&self, diags: &mut Diagnostics, config: WaitConfig, progress: Progress) {
-        let Some(configured) = self.provider.configured(diags) else {
-            return;
-        };
-        let Value::Value(account) = effective_account(&config.account_id, &self.provider.default_account())
+        let Some((configured, account)) =
+            self.provider
+                .configured_for(&config.account_id, "in the action's config block", diags)
         else {
-            diag::error(
-                diags,
-                "Missing account_id",
-                "Set account_id in the action's config block, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID).",
-                diag::attr("account_id"),
-            );
             return;
         };
         let name = config.name.as_ref_option().cloned().unwrap_or_default();

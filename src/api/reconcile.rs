@@ -36,7 +36,7 @@ use tokio::time::Instant;
 
 use super::error::ApiError;
 use super::models::{CreateInterconnect, Interconnect, InterconnectFilter, TYPE_DIRECT, TYPE_GCP_PARTNER};
-use super::transport::Client;
+use super::transport::{round_ms, Client};
 use super::wait::PollPauses;
 
 /// How long a lookup may go on for a create that certainly happened (2xx with an unreadable answer,
@@ -77,6 +77,15 @@ impl Signature {
                 region: pairing_key_region(pairing_key.expose()).map(str::to_ascii_lowercase),
                 bandwidth: bandwidth.as_str().to_ascii_uppercase(),
             },
+        }
+    }
+
+    /// The turn alike creates share: the slot, or the bandwidth (coarser than [`Signature::overlaps`],
+    /// since a key without a readable region overlaps every region).
+    fn turn(&self) -> String {
+        match self {
+            Signature::Slot(slot) => format!("slot {slot}"),
+            Signature::Gcp { bandwidth, .. } => format!("gcp {bandwidth}"),
         }
     }
 
@@ -171,17 +180,10 @@ impl CreateLedger {
     /// The lock that alike creates (same slot; same bandwidth) of `account` take around their `POST`,
     /// and hold while its outcome is unknown: at most one of them is ever unsettled, so two lost answers
     /// can never leave two creates unable to tell their attachments apart.
-    fn alike_lock(&self, account: &str, request: &CreateInterconnect) -> Arc<tokio::sync::Mutex<()>> {
-        let kind = match request {
-            CreateInterconnect::Direct { slot_id, .. } => {
-                format!("slot {}", slot_id.to_string().to_ascii_lowercase())
-            }
-            CreateInterconnect::GcpPartner { bandwidth, .. } => {
-                format!("gcp {}", bandwidth.as_str().to_ascii_uppercase())
-            }
-        };
+    fn alike_lock(&self, ticket: &Ticket<'_>) -> TurnLock {
+        let key = (ticket.account.clone(), ticket.signature.turn());
         match self.alike.lock() {
-            Ok(mut locks) => Arc::clone(locks.entry((account.to_owned(), kind)).or_default()),
+            Ok(mut locks) => Arc::clone(locks.entry(key).or_default()),
             Err(_) => Arc::default(),
         }
     }
@@ -409,7 +411,7 @@ async fn create_with_lookups(
 ) -> Result<Created, CreateError> {
     let baseline = Baseline::take(client, account, request).await?;
     let ticket = client.creates().ticket(account, request);
-    let mut alike = Alike::new(client.creates().alike_lock(account, request));
+    let mut alike = Alike::new(client.creates().alike_lock(&ticket));
     let mut lost: Option<ApiError> = None;
     for _ in 0..=attempts {
         let cause = match post_and_claim(client, account, request, &ticket, &mut alike, lost.is_some()).await
@@ -444,7 +446,17 @@ async fn create_with_lookups(
         tracing::warn!(
             "{cause}: the create may or may not have happened; looking for it before anything else"
         );
-        match look_once_uninterrupted(client, account, request, &baseline, &ticket, false).await {
+        // Deaf to cancellation: what the lookup finds must reach the state.
+        match look_once(
+            &client.uninterruptible(),
+            account,
+            request,
+            &baseline,
+            &ticket,
+            false,
+        )
+        .await
+        {
             Ok(Found::One(interconnect)) => {
                 return Ok(adopt(
                     &ticket,
@@ -545,16 +557,7 @@ async fn post_and_claim(
             return Err(error);
         };
         let delay = error.retry_after().unwrap_or(backoff_delay);
-        if let Some(left) = client.remaining().filter(|left| delay >= *left) {
-            let ms = |d: Duration| humantime::format_duration(Duration::from_millis(d.as_millis() as u64));
-            let why = match error.retry_after() {
-                Some(asked) => format!(
-                    "the API asked to retry after {}, longer than the {} left of the operation's timeout",
-                    ms(asked),
-                    ms(left)
-                ),
-                None => "the operation's timeout leaves no time for another attempt".to_owned(),
-            };
+        if let Some(why) = client.too_late_to_retry(&error, delay) {
             return Err(ApiError::OutOfTime {
                 operation: "create interconnect".into(),
                 reason: format!("{error}; not retried: {why}"),
@@ -562,7 +565,7 @@ async fn post_and_claim(
         }
         tracing::warn!(
             "{error}; retrying in {}",
-            humantime::format_duration(Duration::from_millis(delay.as_millis() as u64))
+            humantime::format_duration(round_ms(delay))
         );
         if !client.pause(delay).await {
             return Err(ApiError::Cancelled {
@@ -645,7 +648,7 @@ async fn settle_proven(
             Err(lookup) => return Err(CreateError::Unresolved { cause, lookup }),
         }
         let pause = pauses.next().unwrap_or(Duration::from_secs(1));
-        if client.remaining().is_some_and(|left| pause >= left) {
+        if client.time_left().is_some_and(|left| pause >= left) {
             break;
         }
         tokio::time::sleep(pause).await;
@@ -676,26 +679,6 @@ fn request_description(request: &CreateInterconnect) -> String {
             ),
         },
     }
-}
-
-/// [`look_once`] on a handle deaf to cancellation: what it finds must reach the state.
-async fn look_once_uninterrupted(
-    client: &Client,
-    account: &str,
-    request: &CreateInterconnect,
-    baseline: &Baseline,
-    ticket: &Ticket<'_>,
-    proven: bool,
-) -> Result<Found, ApiError> {
-    look_once(
-        &client.uninterruptible(),
-        account,
-        request,
-        baseline,
-        ticket,
-        proven,
-    )
-    .await
 }
 
 /// One lookup, with the gate closed: siblings in flight have settled and none starts meanwhile.

@@ -320,22 +320,14 @@ impl Client {
             .when(retry_if)
             .adjust(|e, backoff| {
                 let delay = backoff.map(|b| e.retry_after().unwrap_or(b))?;
-                match self.time_left() {
-                    Some(left) if delay >= left => {
-                        let why = match e.retry_after() {
-                            Some(asked) => format!(
-                                "the API asked to retry after {}, longer than the {} left of the operation's timeout",
-                                humantime::format_duration(round_ms(asked)),
-                                humantime::format_duration(round_ms(left))
-                            ),
-                            None => "the operation's timeout leaves no time for another attempt".to_owned(),
-                        };
+                match self.too_late_to_retry(e, delay) {
+                    Some(why) => {
                         if let Ok(mut slot) = out_of_time.lock() {
                             *slot = Some(why);
                         }
                         None
                     }
-                    _ => Some(delay),
+                    None => Some(delay),
                 }
             })
             .notify(|e, delay| {
@@ -352,8 +344,21 @@ impl Client {
         }
     }
 
+    /// Why `e` cannot be retried after `delay`, when that would pass the handle's deadline.
+    pub(super) fn too_late_to_retry(&self, e: &ApiError, delay: Duration) -> Option<String> {
+        let left = self.time_left().filter(|left| delay >= *left)?;
+        Some(match e.retry_after() {
+            Some(asked) => format!(
+                "the API asked to retry after {}, longer than the {} left of the operation's timeout",
+                humantime::format_duration(round_ms(asked)),
+                humantime::format_duration(round_ms(left))
+            ),
+            None => "the operation's timeout leaves no time for another attempt".to_owned(),
+        })
+    }
+
     /// How long is left before the handle's deadline (`None`: no deadline).
-    fn time_left(&self) -> Option<Duration> {
+    pub(super) fn time_left(&self) -> Option<Duration> {
         self.deadline
             .map(|d| d.saturating_duration_since(tokio::time::Instant::now()))
     }
@@ -416,15 +421,8 @@ impl Client {
 
     /// Sleeps `delay` unless the handle is cancelled first; `false` when it was.
     pub(super) async fn pause(&self, delay: Duration) -> bool {
-        tokio::select! {
-            _ = tokio::time::sleep(delay) => true,
-            _ = self.cancel.cancelled() => false,
-        }
-    }
-
-    /// How long is left before the handle's deadline (`None`: no deadline).
-    pub(super) fn remaining(&self) -> Option<Duration> {
-        self.time_left()
+        cancellable_sleep(self.cancel.clone(), delay).await;
+        !self.cancel.is_cancelled()
     }
 
     async fn exchange(&self, call: &Call<'_>) -> Result<Reply, ApiError> {
@@ -559,7 +557,8 @@ async fn cancellable_sleep(cancel: CancellationToken, delay: Duration) {
     }
 }
 
-fn round_ms(d: Duration) -> Duration {
+/// `d` to the millisecond, for messages.
+pub(super) fn round_ms(d: Duration) -> Duration {
     Duration::from_millis(d.as_millis() as u64)
 }
 

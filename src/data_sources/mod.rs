@@ -15,8 +15,6 @@ use tf_provider::Diagnostics;
 
 use crate::api::AccountApi;
 use crate::context::ProviderContext;
-use crate::diag;
-use crate::tf_types::effective_account;
 
 /// The API of the account a data source reads: its own `account_id`, else the provider's. An error
 /// diagnostic when the provider cannot reach the API yet or no account is known.
@@ -25,19 +23,8 @@ pub(crate) fn connect(
     configured_account: &Value<String>,
     diags: &mut Diagnostics,
 ) -> Option<AccountApi> {
-    let configured = provider.configured(diags)?;
-    match effective_account(configured_account, &provider.default_account()) {
-        Value::Value(account) => Some(configured.client.account(account)),
-        _ => {
-            diag::error(
-                diags,
-                "Missing account_id",
-                "Set account_id on the data source, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID).",
-                diag::attr("account_id"),
-            );
-            None
-        }
-    }
+    let (configured, account) = provider.configured_for(configured_account, "on the data source", diags)?;
+    Some(configured.client.account(account))
 }
 
 #[cfg(test)]

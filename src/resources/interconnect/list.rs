@@ -18,7 +18,7 @@ use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::handlers::{Dynamic, ListHandler, Listed};
-use crate::tf_types::{check_account_id, check_type_filter, effective_account};
+use crate::tf_types::{check_account_id, check_type_filter};
 
 /// The `config` block of `list "cni_interconnect"`.
 #[derive(Serialize, Deserialize, Clone, Default)]
@@ -123,17 +123,10 @@ impl ListHandler for InterconnectList {
         let Some(config) = decode_config(config, diags) else {
             return;
         };
-        let Some(configured) = self.provider.configured(diags) else {
-            return;
-        };
-        let Value::Value(account) = effective_account(&config.account_id, &self.provider.default_account())
+        let Some((configured, account)) =
+            self.provider
+                .configured_for(&config.account_id, "in the list's config block", diags)
         else {
-            diag::error(
-                diags,
-                "Missing account_id",
-                "Set account_id in the list's config block, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID).",
-                diag::attr("account_id"),
-            );
             return;
         };
         let filter = InterconnectFilter {

@@ -9,6 +9,7 @@ use std::path::Path;
 use tf_provider::schema::AttributeType;
 
 use crate::attributes::{Attr, Compare, Replaces, Role};
+use crate::plugin::handlers::Identity;
 
 /// One generated page: its path under the repository root, the template it comes from, and the
 /// attributes of its type with its nested blocks (name and their attributes).
@@ -17,6 +18,7 @@ struct Page {
     template: &'static str,
     attributes: Vec<Attr>,
     blocks: Vec<(&'static str, &'static str, Vec<Attr>)>,
+    identity: Option<Identity>,
 }
 
 fn pages() -> Vec<Page> {
@@ -35,48 +37,56 @@ fn pages() -> Vec<Page> {
             template: "templates/index.md.tmpl",
             attributes: crate::provider::ATTRIBUTES.to_vec(),
             blocks: vec![],
+            identity: None,
         },
         Page {
             path: "docs/resources/interconnect.md",
             template: "templates/resources/interconnect.md.tmpl",
             attributes: resource::attribute_table(),
             blocks: timeouts(),
+            identity: Some(resource::identity()),
         },
         Page {
             path: "docs/data-sources/interconnects.md",
             template: "templates/data-sources/interconnects.md.tmpl",
             attributes: interconnects::ATTRIBUTES.to_vec(),
             blocks: vec![],
+            identity: None,
         },
         Page {
             path: "docs/data-sources/interconnect.md",
             template: "templates/data-sources/interconnect.md.tmpl",
             attributes: interconnect::attribute_table(),
             blocks: vec![],
+            identity: None,
         },
         Page {
             path: "docs/data-sources/interconnect_loa.md",
             template: "templates/data-sources/interconnect_loa.md.tmpl",
             attributes: interconnect_loa::ATTRIBUTES.to_vec(),
             blocks: vec![],
+            identity: None,
         },
         Page {
             path: "docs/data-sources/slots.md",
             template: "templates/data-sources/slots.md.tmpl",
             attributes: slots::ATTRIBUTES.to_vec(),
             blocks: vec![],
+            identity: None,
         },
         Page {
             path: "docs/actions/interconnect_wait.md",
             template: "templates/actions/interconnect_wait.md.tmpl",
             attributes: crate::actions::interconnect_wait::ATTRIBUTES.to_vec(),
             blocks: vec![],
+            identity: None,
         },
         Page {
             path: "docs/list-resources/interconnect.md",
             template: "templates/list-resources/interconnect.md.tmpl",
             attributes: resource::LIST_ATTRIBUTES.to_vec(),
             blocks: vec![],
+            identity: None,
         },
     ]
 }
@@ -160,6 +170,15 @@ fn fill(template: &str, root: &Path, page: &Page) -> Result<String, String> {
         let trimmed = line.trim();
         if trimmed == "{{schema}}" {
             out.push_str(&reference(&page.attributes, &page.blocks));
+        } else if let Some(dir) = trimmed
+            .strip_prefix("{{import:")
+            .and_then(|r| r.strip_suffix("}}"))
+        {
+            let identity = page
+                .identity
+                .as_ref()
+                .ok_or_else(|| format!("{}: {{{{import}}}} on a type without identity", page.template))?;
+            out.push_str(&import_section(root, dir, identity)?);
         } else if let Some(path) = trimmed
             .strip_prefix("{{example:")
             .and_then(|r| r.strip_suffix("}}"))
@@ -180,63 +199,222 @@ fn fill(template: &str, root: &Path, page: &Page) -> Result<String, String> {
     Ok(out)
 }
 
-/// The argument and attribute reference: required, optional, then read-only attributes, then blocks.
-fn reference(attributes: &[Attr], blocks: &[(&str, &str, Vec<Attr>)]) -> String {
-    let mut out = String::from("## Schema\n");
-    let groups = [
-        ("Required", vec![Role::Required]),
-        ("Optional", vec![Role::Optional, Role::OptionalComputed]),
-        ("Read-Only", vec![Role::Computed]),
-    ];
-    for (title, roles) in groups {
-        let mut listed: Vec<&Attr> = attributes.iter().filter(|a| roles.contains(&a.role)).collect();
-        listed.sort_by_key(|a| a.name);
-        let has_blocks = title == "Optional" && !blocks.is_empty();
-        if listed.is_empty() && !has_blocks {
+/// The Import section in tfplugindocs' layout: the `import` block by identity
+/// (`import-by-identity.tf`), the identity schema, the `import` block by ID
+/// (`import-by-string-id.tf`), then the CLI command (`import.sh`), all from `examples/<dir>/`.
+fn import_section(root: &Path, dir: &str, identity: &Identity) -> Result<String, String> {
+    let example = |file: &str| {
+        let path = format!("{dir}/{file}");
+        std::fs::read_to_string(root.join("examples").join(&path))
+            .map(|text| text.trim_end().to_owned())
+            .map_err(|e| format!("example {path}: {e}"))
+    };
+    const IMPORT_BLOCK: &str =
+        "the [`import` block](https://developer.hashicorp.com/terraform/language/import)";
+    const IMPORT_COMMAND: &str =
+        "The [`terraform import` command](https://developer.hashicorp.com/terraform/cli/commands/import)";
+    Ok(format!(
+        "## Import\n\nImport is supported using the following syntax:\n\n\
+         In Terraform v1.12.0 and later, {IMPORT_BLOCK} can be used with the `identity` attribute, for example:\n\n\
+         ```terraform\n{by_identity}\n```\n\n{schema}\
+         In Terraform v1.5.0 and later, {IMPORT_BLOCK} can be used with the `id` attribute, for example:\n\n\
+         ```terraform\n{by_id}\n```\n\n\
+         {IMPORT_COMMAND} can be used, for example:\n\n```shell\n{command}\n```\n",
+        by_identity = example("import-by-identity.tf")?,
+        schema = identity_schema(identity),
+        by_id = example("import-by-string-id.tf")?,
+        command = example("import.sh")?,
+    ))
+}
+
+/// `### Identity Schema`: the attributes an `import` block must give, then those it may.
+fn identity_schema(identity: &Identity) -> String {
+    let mut out = String::from("### Identity Schema\n\n");
+    for (title, required) in [("Required", true), ("Optional", false)] {
+        let mut listed: Vec<_> = identity
+            .attributes
+            .iter()
+            .filter(|(_, r, _)| *r == required)
+            .collect();
+        if listed.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n### {title}\n\n"));
-        for attr in listed {
-            out.push_str(&line(attr));
+        listed.sort_by_key(|(name, _, _)| *name);
+        out.push_str(&format!("#### {title}\n\n"));
+        for (name, _, description) in listed {
+            out.push_str(&format!("- `{name}` (String) {}\n", description.trim()));
         }
-        if title == "Optional" {
-            for (name, description, _) in blocks {
-                out.push_str(&format!(
-                    "- `{name}` (Block) {description} (see [below](#nested-schema-for-{name}))\n"
-                ));
-            }
-        }
-    }
-    for (name, _, nested) in blocks {
-        out.push_str(&format!(
-            "\n<a id=\"nested-schema-for-{name}\"></a>\n### Nested Schema for `{name}`\n\nOptional:\n\n"
-        ));
-        for attr in nested {
-            out.push_str(&line(attr));
-        }
+        out.push('\n');
     }
     out
 }
 
-fn line(attr: &Attr) -> String {
-    let mut marks = vec![type_name(&attr.kind.attribute_type())];
+/// Where the registry explains write-only arguments (the link tfplugindocs writes).
+const WRITE_ONLY_LINK: &str =
+    "https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments";
+
+/// The argument and attribute reference in tfplugindocs' layout: `## Schema`, the Required, Optional
+/// and Read-Only groups (attributes and blocks sorted together by name), then a `Nested Schema`
+/// section per block (`#nestedblock--x`), object attribute (`#nestedatt--x`) and object inside an
+/// object (`#nestedobjatt--x--y`).
+fn reference(attributes: &[Attr], blocks: &[(&str, &str, Vec<Attr>)]) -> String {
+    let mut out = String::from("## Schema\n\n");
+    let mut nested = Vec::new();
+    for (title, roles) in GROUPS {
+        let mut entries: Vec<(&str, String)> = attributes
+            .iter()
+            .filter(|a| roles.contains(&a.role))
+            .map(|a| (a.name, attribute_line(a, &[], &mut nested)))
+            .collect();
+        if title == "Optional" {
+            for (name, description, children) in blocks {
+                let anchor = format!("nestedblock--{name}");
+                entries.push((
+                    name,
+                    format!(
+                        "- `{name}` (Block, Optional) {description} (see [below for nested schema](#{anchor}))\n"
+                    ),
+                ));
+                nested.push(Nested::Block(anchor, (*name).to_owned(), children.clone()));
+            }
+        }
+        if entries.is_empty() {
+            continue;
+        }
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        out.push_str(&format!("### {title}\n\n"));
+        if attributes
+            .iter()
+            .any(|a| roles.contains(&a.role) && a.write_only.is_some())
+        {
+            out.push_str(&format!(
+                "> **NOTE**: [Write-only arguments]({WRITE_ONLY_LINK}) are supported in Terraform 1.11 and later.\n\n"
+            ));
+        }
+        for (_, entry) in entries {
+            out.push_str(&entry);
+        }
+        out.push('\n');
+    }
+    write_nested(&mut out, nested);
+    out
+}
+
+/// The three groups of a schema, by role, as tfplugindocs orders them.
+const GROUPS: [(&str, &[Role]); 3] = [
+    ("Required", &[Role::Required]),
+    ("Optional", &[Role::Optional, Role::OptionalComputed]),
+    ("Read-Only", &[Role::Computed]),
+];
+
+/// A section still to write below the groups: a block (anchor, title, attributes), or an object
+/// type (anchor, dotted path, its type, and the group title its fields go under).
+enum Nested {
+    Block(String, String, Vec<Attr>),
+    Object(String, Vec<String>, AttributeType, &'static str),
+}
+
+fn write_nested(out: &mut String, sections: Vec<Nested>) {
+    for section in sections {
+        match section {
+            Nested::Block(anchor, title, children) => {
+                out.push_str(&format!(
+                    "<a id=\"{anchor}\"></a>\n### Nested Schema for `{title}`\n\n"
+                ));
+                let mut inner = Vec::new();
+                for (group, roles) in GROUPS {
+                    let mut listed: Vec<&Attr> =
+                        children.iter().filter(|a| roles.contains(&a.role)).collect();
+                    if listed.is_empty() {
+                        continue;
+                    }
+                    listed.sort_by_key(|a| a.name);
+                    out.push_str(&format!("{group}:\n\n"));
+                    for attr in listed {
+                        out.push_str(&attribute_line(attr, &[title.as_str()], &mut inner));
+                    }
+                    out.push('\n');
+                }
+                write_nested(out, inner);
+            }
+            Nested::Object(anchor, path, object, group) => {
+                out.push_str(&format!(
+                    "<a id=\"{anchor}\"></a>\n### Nested Schema for `{}`\n\n{group}:\n\n",
+                    path.join(".")
+                ));
+                let mut inner = Vec::new();
+                if let AttributeType::Object(fields) = &object {
+                    let mut names: Vec<&String> = fields.keys().collect();
+                    names.sort();
+                    for name in names {
+                        let field_type = &fields[name];
+                        let mut field_path = path.clone();
+                        field_path.push(name.clone());
+                        let mut text = format!("- `{name}` ({})", type_name(field_type));
+                        if let Some(inner_object) = object_of(field_type) {
+                            let anchor = format!("nestedobjatt--{}", field_path.join("--"));
+                            text.push_str(&format!(" (see [below for nested schema](#{anchor}))"));
+                            inner.push(Nested::Object(anchor, field_path, inner_object, group));
+                        }
+                        out.push_str(&text);
+                        out.push('\n');
+                    }
+                }
+                out.push('\n');
+                write_nested(out, inner);
+            }
+        }
+    }
+}
+
+/// The object type an attribute of this type is documented by: an object, or a collection of them.
+fn object_of(attr_type: &AttributeType) -> Option<AttributeType> {
+    match attr_type {
+        AttributeType::Object(_) => Some(attr_type.clone()),
+        AttributeType::List(inner) | AttributeType::Set(inner) | AttributeType::Map(inner) => {
+            matches!(**inner, AttributeType::Object(_)).then(|| (**inner).clone())
+        }
+        _ => None,
+    }
+}
+
+/// One attribute's line: `- `name` (Type, Sensitive, Write-only) description`, with a link to its
+/// nested section (queued in `nested`) when its type is an object or a collection of them.
+fn attribute_line(attr: &Attr, parents: &[&str], nested: &mut Vec<Nested>) -> String {
+    let attr_type = attr.kind.attribute_type();
+    let mut marks = vec![type_name(&attr_type)];
     if attr.sensitive {
         marks.push("Sensitive".into());
     }
     if attr.write_only.is_some() {
-        marks.push("Write-only".into());
+        marks.push(format!("[Write-only]({WRITE_ONLY_LINK})"));
     }
-    let mut text = format!(
-        "- `{}` ({}) {}",
-        attr.name,
-        marks.join(", "),
-        attr.description.trim()
-    );
+    let mut text = format!("- `{}` ({})", attr.name, marks.join(", "));
+    let description = attr.description.trim();
+    if !description.is_empty() {
+        text.push(' ');
+        text.push_str(description);
+    }
     if let Some(replacement) = replacement(attr.replaces) {
         if !attr.description.contains("replace") {
             text.push(' ');
             text.push_str(replacement);
         }
+    }
+    if let Some(object) = object_of(&attr_type) {
+        let path: Vec<String> = parents
+            .iter()
+            .map(|p| (*p).to_owned())
+            .chain([attr.name.to_owned()])
+            .collect();
+        let anchor = format!("nestedatt--{}", path.join("--"));
+        text.push_str(&format!(" (see [below for nested schema](#{anchor}))"));
+        let group = match attr.role {
+            Role::Required => "Required",
+            Role::Optional | Role::OptionalComputed => "Optional",
+            Role::Computed => "Read-Only",
+        };
+        nested.push(Nested::Object(anchor, path, object, group));
     }
     text.push('\n');
     text
@@ -288,7 +466,9 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("- `key` (String, Sensitive, Write-only) A key. Forces replacement.\n"),
+            text.contains(&format!(
+                "- `key` (String, Sensitive, [Write-only]({WRITE_ONLY_LINK})) A key. Forces replacement.\n"
+            )),
             "{text}"
         );
         assert!(

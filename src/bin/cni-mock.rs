@@ -14,7 +14,7 @@ use cni::mock::{
 const DEFAULT_ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 
 /// A mock of the Cloudflare Network Interconnects API. Prints its base URL as the first line on stdout,
-/// then serves until interrupted. The control API lives under /__mock/ (see docs/cni-mock.md).
+/// then serves until interrupted. The control API lives under /__mock/ (see docs/guides/cni-mock.md).
 #[derive(Debug, Parser)]
 #[command(name = "cni-mock", version)]
 struct Args {

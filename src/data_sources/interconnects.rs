@@ -45,7 +45,7 @@ pub(crate) const ATTRIBUTES: [Attr; 5] = [
     Attr::new("site", Kind::String, Role::Optional, "Only interconnects at this Cloudflare site."),
     Attr::new("type", Kind::String, Role::Optional, "Only interconnects of this type: `direct` or `gcp_partner`."),
     Attr::new("include_status", Kind::Bool, Role::Optional, "Also read each interconnect's status (one request each, within the provider's request budget). Default false."),
-    Attr::new("interconnects", Kind::Other(item_list), Role::Computed, "The interconnects, in the API's order: `id`, `name`, `account_id`, `type`, `slot_id`, `speed`, `owner`, `site`, `region`, `facility`, `virtual_port_reservation_id`, `ccr_device_name`, and `status`/`status_reason` (null unless `include_status`)."),
+    Attr::new("interconnects", Kind::Other(item_list), Role::Computed, "The interconnects, in the API's order; `status` and `status_reason` are null unless `include_status`."),
 ];
 
 /// The data source.

@@ -84,11 +84,36 @@ fn slot_list() -> AttributeType {
 /// The attributes of `cni_slots`.
 pub(crate) const ATTRIBUTES: [Attr; 6] = [
     ACCOUNT_ID,
-    Attr::new("site", Kind::String, Role::Optional, "Only slots at this Cloudflare site."),
-    Attr::new("speed", Kind::String, Role::Optional, "Only slots that support this speed, e.g. `10G`."),
-    Attr::new("occupied", Kind::Bool, Role::Optional, "Only occupied (true) or free (false) slots."),
-    Attr::new("address_contains", Kind::String, Role::Optional, "Only slots whose facility address contains this text."),
-    Attr::new("slots", Kind::Other(slot_list), Role::Computed, "The slots: `id`, `site`, `speed`, `occupied`, `account`, `facility` (`name`, `address`), `ccr_device_name`."),
+    Attr::new(
+        "site",
+        Kind::String,
+        Role::Optional,
+        "Only slots at this Cloudflare site.",
+    ),
+    Attr::new(
+        "speed",
+        Kind::String,
+        Role::Optional,
+        "Only slots that support this speed, e.g. `10G`.",
+    ),
+    Attr::new(
+        "occupied",
+        Kind::Bool,
+        Role::Optional,
+        "Only occupied (true) or free (false) slots.",
+    ),
+    Attr::new(
+        "address_contains",
+        Kind::String,
+        Role::Optional,
+        "Only slots whose facility address contains this text.",
+    ),
+    Attr::new(
+        "slots",
+        Kind::Other(slot_list),
+        Role::Computed,
+        "The slots that match, following every page of the listing.",
+    ),
 ];
 
 /// The data source.

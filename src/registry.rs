@@ -9,6 +9,7 @@ use crate::actions::InterconnectWait;
 use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
 use crate::plugin::actions::{ActionHandler, Served};
 use crate::plugin::handlers::{DataSourceHandler, ListHandler, Registry, ResourceHandler, Typed};
+use crate::plugin::lists::ServedList;
 use crate::provider::CniProvider;
 use crate::resources::interconnect::{self, InterconnectList, InterconnectResource};
 
@@ -51,7 +52,7 @@ pub fn registry(interrupt: Interrupt) -> Registry {
     ]);
     let lists: HashMap<String, Box<dyn ListHandler>> = HashMap::from([(
         "cni_interconnect".to_owned(),
-        Box::new(InterconnectList::new(state.clone())) as Box<dyn ListHandler>,
+        Box::new(ServedList(InterconnectList::new(state.clone()))) as Box<dyn ListHandler>,
     )]);
     Registry {
         provider: Box::new(Typed::new(provider)),

@@ -7,6 +7,7 @@ pub mod functions;
 pub mod handlers;
 pub mod identity;
 pub mod listener;
+pub mod lists;
 pub mod proto;
 pub mod server;
 pub mod service;

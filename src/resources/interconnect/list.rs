@@ -17,7 +17,7 @@ use crate::api::{Interconnect, InterconnectFilter};
 use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::plugin::handlers::{Dynamic, ListHandler, Listed};
+use crate::plugin::lists::{ListResult, ListResults, TypedList};
 use crate::tf_types::{check_account_id, check_type_filter};
 
 /// The `config` block of `list "cni_interconnect"`.
@@ -72,27 +72,19 @@ fn display_name(ic: &Interconnect) -> String {
     format!("{} ({}, {place})", ic.name(), ic.kind())
 }
 
-fn decode_config(config: Dynamic<'_>, diags: &mut Diagnostics) -> Option<ListConfig> {
-    let bytes = config.map(|c| c.msgpack.as_slice()).filter(|b| !b.is_empty());
-    let Some(bytes) = bytes else {
-        return Some(ListConfig::default());
-    };
-    match rmp_serde::from_slice(bytes) {
-        Ok(config) => Some(config),
-        Err(e) => {
-            diag::error(
-                diags,
-                "Could not decode the list configuration",
-                e.to_string(),
-                None,
-            );
-            None
-        }
-    }
+/// The identity of a listed interconnect.
+#[derive(Serialize)]
+pub struct ListedIdentity {
+    account_id: String,
+    name: String,
 }
 
 #[async_trait]
-impl ListHandler for InterconnectList {
+impl TypedList for InterconnectList {
+    type Config = ListConfig;
+    type Identity = ListedIdentity;
+    type Object = InterconnectState;
+
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(Schema {
             version: 0,
@@ -104,10 +96,7 @@ impl ListHandler for InterconnectList {
         })
     }
 
-    async fn validate(&self, diags: &mut Diagnostics, config: Dynamic<'_>) {
-        let Some(config) = decode_config(config, diags) else {
-            return;
-        };
+    async fn validate(&self, diags: &mut Diagnostics, config: ListConfig) {
         check_account_id(diags, &config.account_id);
         check_type_filter(diags, &config.kind);
     }
@@ -115,14 +104,11 @@ impl ListHandler for InterconnectList {
     async fn list(
         &self,
         diags: &mut Diagnostics,
-        config: Dynamic<'_>,
-        include_resource: bool,
+        config: ListConfig,
+        include_object: bool,
         limit: usize,
-        results: tokio::sync::mpsc::Sender<Listed>,
+        results: ListResults<ListedIdentity, InterconnectState>,
     ) {
-        let Some(config) = decode_config(config, diags) else {
-            return;
-        };
         let Some((configured, account)) =
             self.provider
                 .configured_for(&config.account_id, "in the list's config block", diags)
@@ -145,24 +131,27 @@ impl ListHandler for InterconnectList {
                     return;
                 }
             };
-            let identity = json!({"account_id": account, "name": interconnect.name()});
-            let resource = if include_resource {
+            let identity = ListedIdentity {
+                account_id: account.clone(),
+                name: interconnect.name().to_owned(),
+            };
+            let resource = if include_object {
                 let mut state = InterconnectState {
                     account_id: Value::Value(account.clone()),
                     ..Default::default()
                 };
                 state.apply_interconnect(&interconnect);
                 state.apply_status(api.status(interconnect.name()).await.ok().as_ref());
-                rmp_serde::to_vec_named(&state).ok()
+                Some(state)
             } else {
                 None
             };
-            let listed = Listed {
-                identity: rmp_serde::to_vec_named(&identity).unwrap_or_default(),
+            let listed = ListResult {
+                identity,
                 display_name: display_name(&interconnect),
                 resource,
             };
-            if results.send(listed).await.is_err() {
+            if !results.send(listed, diags).await {
                 return; // Terraform has what it wants.
             }
             sent += 1;

@@ -8,7 +8,7 @@ use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 use tokio_util::sync::CancellationToken;
 
-use crate::api::Client;
+use crate::api::{AccountApi, Client};
 use crate::diag;
 use crate::interrupt::Interrupt;
 
@@ -71,6 +71,17 @@ impl ProviderContext {
                 None
             }
         }
+    }
+
+    /// The endpoints of the account a data source reads: its own `account_id`, else the provider's. An
+    /// error diagnostic when the API cannot be reached yet or no account is known.
+    pub fn data_source_account(
+        &self,
+        own_account: &Value<String>,
+        diags: &mut Diagnostics,
+    ) -> Option<AccountApi> {
+        let (configured, account) = self.configured_for(own_account, "on the data source", diags)?;
+        Some(configured.client.account(account))
     }
 
     /// The configured provider, or an error diagnostic when the API cannot be reached yet.

@@ -1060,7 +1060,8 @@ async fn a_lookup_after_a_lost_create_adopts_only_its_own_type() {
     .expect("fault");
     mock.add_fault(body_fault("GET", list, 200, port.to_string()))
         .expect("fault");
-    let created = cni::api::create_exactly_once(&api, ACCOUNT, &gcp(60, Bandwidth::G1), 2)
+    let created = api
+        .create_exactly_once(ACCOUNT, &gcp(60, Bandwidth::G1), 2)
         .await
         .expect("created");
     assert_eq!(created.interconnect.kind(), "gcp_partner");
@@ -1100,8 +1101,8 @@ async fn sibling_creates_settle_before_a_lookup_and_are_never_adopted() {
     // Both take their baseline, then post: the first post to arrive is made and answered late, the
     // second is refused with a 503 and looks for what it may have made while the first is in flight.
     let (a, b) = tokio::join!(
-        cni::api::create_exactly_once(&api, ACCOUNT, &first, 2),
-        cni::api::create_exactly_once(&api, ACCOUNT, &second, 2),
+        api.create_exactly_once(ACCOUNT, &first, 2),
+        api.create_exactly_once(ACCOUNT, &second, 2),
     );
     let (a, b) = (a.expect("first"), b.expect("second"));
     assert_ne!(a.interconnect.name(), b.interconnect.name());
@@ -1121,7 +1122,7 @@ async fn the_creates_of_one_client_share_the_listing_taken_before_them() {
     let created = futures::future::join_all(
         requests
             .iter()
-            .map(|request| cni::api::create_exactly_once(&api, ACCOUNT, request, 2)),
+            .map(|request| api.create_exactly_once(ACCOUNT, request, 2)),
     )
     .await;
     assert!(created.iter().all(Result::is_ok));
@@ -1132,7 +1133,8 @@ async fn the_creates_of_one_client_share_the_listing_taken_before_them() {
     );
     assert_eq!(logged(&mock, "POST", "/cni/interconnects$").len(), 20);
     let other = client(&mock);
-    cni::api::create_exactly_once(&other, ACCOUNT, &gcp(300, Bandwidth::G1), 2)
+    other
+        .create_exactly_once(ACCOUNT, &gcp(300, Bandwidth::G1), 2)
         .await
         .expect("create");
     assert_eq!(
@@ -1147,7 +1149,7 @@ async fn a_create_that_ends_not_knowing_what_it_made_drops_the_shared_baseline()
     let mock = mock().await;
     let api = client(&mock);
     let list = "/cni/interconnects$";
-    cni::api::create_exactly_once(&api, ACCOUNT, &gcp(400, Bandwidth::G1), 2)
+    api.create_exactly_once(ACCOUNT, &gcp(400, Bandwidth::G1), 2)
         .await
         .expect("the first create takes the shared baseline");
     let server_error = FaultAction::Status {
@@ -1158,13 +1160,14 @@ async fn a_create_that_ends_not_knowing_what_it_made_drops_the_shared_baseline()
         .expect("fault");
     mock.add_fault(fault("GET", list, 4, Phase::Before, server_error))
         .expect("fault");
-    let unresolved = cni::api::create_exactly_once(&api, ACCOUNT, &gcp(401, Bandwidth::G1), 2)
+    let unresolved = api
+        .create_exactly_once(ACCOUNT, &gcp(401, Bandwidth::G1), 2)
         .await
         .expect_err("the create's outcome is unknown and the lookup fails");
     assert!(unresolved.may_have_created(), "{unresolved}");
     let listings = logged(&mock, "GET", list).len();
 
-    cni::api::create_exactly_once(&api, ACCOUNT, &gcp(402, Bandwidth::G1), 2)
+    api.create_exactly_once(ACCOUNT, &gcp(402, Bandwidth::G1), 2)
         .await
         .expect("the next create");
     assert_eq!(

@@ -372,3 +372,188 @@ fn the_resolver_sees_through_groups_super_and_inline_modules() {
     }
     assert!(collector.found.crates.contains("rmp_serde"));
 }
+
+/// The re-exports of a file (`pub use a::b::C;` and `pub use a::{B, C as D}`): exported name → the
+/// module path it stands for, resolved like any other path.
+fn re_exports(file: &SourceFile, parsed: &syn::File) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for item in &parsed.items {
+        let syn::Item::Use(item) = item else { continue };
+        if !matches!(
+            item.vis,
+            syn::Visibility::Public(_) | syn::Visibility::Restricted(_)
+        ) {
+            continue;
+        }
+        let mut paths = Vec::new();
+        Collector::expand(&item.tree, Vec::new(), &mut paths);
+        for path in paths {
+            let mut collector = Collector {
+                file,
+                inline: Vec::new(),
+                found: References::default(),
+            };
+            // A path in a 2018-edition `use` inside a module is relative to that module.
+            let absolute = match path.first().map(String::as_str) {
+                Some("crate" | "super" | "self") => path.clone(),
+                _ => [vec!["self".to_owned()], path.clone()].concat(),
+            };
+            collector.record(&absolute);
+            if let (Some(name), Some(resolved)) = (path.last(), collector.found.modules.into_iter().next()) {
+                out.insert(name.clone(), resolved);
+            }
+        }
+    }
+    out
+}
+
+/// The file-level dependency graph of `src/` (the library's files): each file → the files whose items
+/// it names, re-exports followed to the file that defines the item.
+fn file_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let files: Vec<SourceFile> = source_files().into_iter().filter(|f| !f.binary).collect();
+    let by_module: BTreeMap<Vec<String>, String> = files
+        .iter()
+        .map(|f| (f.module.clone(), f.relative.clone()))
+        .collect();
+    let parsed: BTreeMap<String, syn::File> = files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(src_root().join(&f.relative)).expect("read a file");
+            (f.relative.clone(), syn::parse_file(&text).expect("parse"))
+        })
+        .collect();
+    let exports: BTreeMap<String, BTreeMap<String, Vec<String>>> = files
+        .iter()
+        .map(|f| (f.relative.clone(), re_exports(f, &parsed[&f.relative])))
+        .collect();
+    // The file that defines what a module path names, following re-exports (a bounded number of hops).
+    let target = |path: &[String]| -> Option<String> {
+        let mut path = path.to_vec();
+        for _ in 0..8 {
+            let (len, file) = (1..=path.len())
+                .rev()
+                .find_map(|len| by_module.get(&path[..len]).map(|f| (len, f.clone())))?;
+            let next = path.get(len).and_then(|name| exports[&file].get(name));
+            match next {
+                Some(resolved) if resolved.as_slice() != path.as_slice() => path = resolved.clone(),
+                _ => return Some(file),
+            }
+        }
+        None
+    };
+    let references = references();
+    files
+        .iter()
+        .map(|f| {
+            let to: BTreeSet<String> = references[&f.relative]
+                .modules
+                .iter()
+                .filter_map(|m| target(m))
+                .filter(|t| *t != f.relative && !f.module.is_empty())
+                .collect();
+            (f.relative.clone(), to)
+        })
+        .collect()
+}
+
+/// A cycle of the graph, if it has one (depth-first search).
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            return Some([&path[start..], &[node.to_owned()]].concat());
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_rest_module_depends_one_way_transport_endpoints_runtime() {
+    let graph = file_graph();
+    let api: BTreeMap<String, BTreeSet<String>> = graph
+        .iter()
+        .filter(|(file, _)| file.starts_with("api/") && file.as_str() != "api/mod.rs")
+        .map(|(file, to)| {
+            (
+                file.clone(),
+                to.iter()
+                    .filter(|t| t.as_str() != "api/mod.rs")
+                    .cloned()
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(find_cycle(&api), None, "an import cycle inside api/");
+    let reaches = |from: &str, to: &str| api.get(from).is_some_and(|t| t.contains(to));
+    // The graph sees the dependencies that are meant to be there, re-exports followed.
+    for (from, to) in [
+        ("api/client.rs", "api/reconcile.rs"),
+        ("api/client.rs", "api/listing.rs"),
+        ("api/listing.rs", "api/transport.rs"),
+        ("api/endpoints.rs", "api/transport.rs"),
+    ] {
+        assert!(reaches(from, to), "{from} → {to} in {api:?}");
+    }
+    for low in ["api/transport.rs", "api/endpoints.rs"] {
+        for high in [
+            "api/client.rs",
+            "api/listing.rs",
+            "api/reconcile.rs",
+            "api/wait.rs",
+        ] {
+            assert!(!reaches(low, high), "{low} reaches the runtime's {high}");
+        }
+    }
+    assert!(
+        !reaches("api/transport.rs", "api/endpoints.rs"),
+        "transport knows no endpoint"
+    );
+}
+
+#[test]
+fn the_cycle_finder_finds_cycles() {
+    let graph: BTreeMap<String, BTreeSet<String>> = [
+        ("a".to_owned(), BTreeSet::from(["b".to_owned()])),
+        ("b".to_owned(), BTreeSet::from(["c".to_owned()])),
+        ("c".to_owned(), BTreeSet::from(["a".to_owned()])),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(
+        find_cycle(&graph),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+    let line: BTreeMap<String, BTreeSet<String>> = [("a".to_owned(), BTreeSet::from(["b".to_owned()]))]
+        .into_iter()
+        .collect();
+    assert_eq!(find_cycle(&line), None);
+}
+
+#[test]
+fn the_files_of_src_have_no_import_cycle() {
+    let graph = file_graph();
+    assert_eq!(
+        find_cycle(&graph),
+        None,
+        "an import cycle among the files of src/"
+    );
+}

@@ -1,5 +1,6 @@
-//! The typed endpoints of the CNI API, one method each, on [`Client`] (account given per call) and on
-//! the account-scoped [`AccountApi`].
+//! The typed endpoints of the CNI API, one method each, on [`Transport`] (account given per call) and
+//! on the account-scoped [`AccountApi`]. Endpoints keep no state between calls: what a command shares
+//! (listings, the ledger of creates) lives in the runtime, [`super::Client`].
 
 use bytes::Bytes;
 use futures::{Stream, TryStreamExt};
@@ -11,9 +12,9 @@ use super::models::{
     CreateInterconnect, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page, Slot, SlotFilter,
 };
 use super::paging::paginate;
-use super::transport::{push_opt, Client, Deleted, Resend};
+use super::transport::{push_opt, Deleted, Resend, Transport};
 
-impl Client {
+impl Transport {
     /// One page of `GET /cni/interconnects`.
     pub async fn list_interconnects_page(
         &self,
@@ -121,7 +122,7 @@ impl Client {
     }
 
     /// `POST /cni/interconnects`, one attempt whose request budget the caller has taken
-    /// ([`Client::take_budget`]): for a caller that retries by itself, outside the lock it holds while
+    /// ([`Transport::take_budget`]): for a caller that retries by itself, outside the lock it holds while
     /// the request is in flight.
     pub(super) async fn create_interconnect_once(
         &self,
@@ -148,11 +149,7 @@ impl Client {
         call.body = Some(Bytes::from(json));
         call.resend = resend;
         call.secret = body.secret();
-        // Whatever the answer, an interconnect may have been made: the shared listing no longer holds
-        // every one.
-        let created = self.send_json(&call).await;
-        self.listings().forget(account);
-        created
+        self.send_json(&call).await
     }
 
     /// `DELETE /cni/interconnects/{name}`; a 404 means it was already gone.
@@ -166,7 +163,6 @@ impl Client {
         );
         call.accept = "*/*";
         let sent = self.send(&call).await;
-        self.listings().forget(account);
         match self.confirmed(account, name, sent).await {
             Ok(_) => Ok(Deleted::Deleted),
             Err(e) if e.is_not_found() => Ok(Deleted::AlreadyGone),
@@ -283,7 +279,7 @@ impl Client {
 /// The endpoints of one account (as kube's `Api::namespaced` is of one namespace).
 #[derive(Clone, Debug)]
 pub struct AccountApi {
-    client: Client,
+    client: Transport,
     account: String,
 }
 
@@ -294,7 +290,7 @@ impl AccountApi {
     }
 
     /// The client behind it.
-    pub fn client(&self) -> &Client {
+    pub fn client(&self) -> &Transport {
         &self.client
     }
 

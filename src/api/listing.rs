@@ -25,7 +25,7 @@ use tokio::time::Instant;
 use super::error::ApiError;
 use super::models::{Interconnect, InterconnectFilter};
 use super::paging::PageCursor;
-use super::transport::Client;
+use super::transport::Transport;
 
 /// How long a shared listing serves reads before the next read starts a new one.
 pub const MAX_LISTING_AGE: Duration = Duration::from_secs(60);
@@ -61,7 +61,7 @@ struct Pages {
 }
 
 /// What the shared listing says of one name.
-enum Listed {
+enum InListing {
     /// Listed: here it is.
     Found(Box<Interconnect>),
     /// Not listed, or the listing cannot tell: read it with a `GET`.
@@ -100,7 +100,7 @@ impl Pages {
         !self.failed && !self.cursor.is_done() && self.fetched + 1 < reads
     }
 
-    async fn fetch_next(&mut self, client: &Client, account: &str) -> Result<(), ApiError> {
+    async fn fetch_next(&mut self, client: &Transport, account: &str) -> Result<(), ApiError> {
         let Some(cursor) = self.cursor.pending() else {
             return Ok(());
         };
@@ -121,15 +121,15 @@ impl Pages {
 
 impl AccountListing {
     /// Looks `name` up in the listing, fetching pages while they are worth it.
-    async fn look_up(&self, client: &Client, account: &str, name: &str) -> Listed {
+    async fn look_up(&self, client: &Transport, account: &str, name: &str) -> InListing {
         let mut pages = self.pages.lock().await;
         pages.restart_if_stale();
         loop {
             if let Some(found) = pages.items.get(name) {
-                return Listed::Found(Box::new(found.clone()));
+                return InListing::Found(Box::new(found.clone()));
             }
             if !pages.worth_a_page(self.reads.load(Ordering::SeqCst)) {
-                return Listed::AskDirectly;
+                return InListing::AskDirectly;
             }
             if let Err(e) = pages.fetch_next(client, account).await {
                 tracing::info!("{e}; reading interconnects one by one instead");
@@ -139,17 +139,22 @@ impl AccountListing {
     }
 }
 
-impl Client {
-    /// The interconnect `name`, for a refresh: from the listing shared by this client's reads of the
-    /// account when that saves requests, else (and always before answering 404) with a `GET`.
-    pub async fn read_interconnect(&self, account: &str, name: &str) -> Result<Interconnect, ApiError> {
-        if let Some(listing) = self.listings().account(account) {
+impl SharedListings {
+    /// The interconnect `name`, for a refresh: from the listing shared by these reads of the account
+    /// when that saves requests, else (and always before answering 404) with a `GET`.
+    pub(super) async fn read(
+        &self,
+        client: &Transport,
+        account: &str,
+        name: &str,
+    ) -> Result<Interconnect, ApiError> {
+        if let Some(listing) = self.account(account) {
             listing.reads.fetch_add(1, Ordering::SeqCst);
-            if let Listed::Found(interconnect) = listing.look_up(self, account, name).await {
+            if let InListing::Found(interconnect) = listing.look_up(client, account, name).await {
                 return Ok(*interconnect);
             }
         }
-        self.get_interconnect(account, name).await
+        client.get_interconnect(account, name).await
     }
 }
 

@@ -5,6 +5,7 @@
 //! clone of a [`Client`], cursor paging, and cancellation.
 
 mod budget;
+mod client;
 mod endpoints;
 mod error;
 mod listing;
@@ -17,6 +18,7 @@ mod transport;
 pub mod wait;
 
 pub use budget::{InvalidBudget, RequestBudget};
+pub use client::Client;
 pub use endpoints::AccountApi;
 pub use error::{ApiError, ApiMessage, Failure};
 pub use listing::MAX_LISTING_AGE;
@@ -24,12 +26,12 @@ pub use models::{
     Bandwidth, CreateInterconnect, Facility, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page,
     Slot, SlotFilter,
 };
-pub use reconcile::{create_exactly_once, CreateError, CreateLedger, Created};
+pub use reconcile::{CreateError, CreateLedger, Created};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use secret::Secret;
 pub use transport::{
-    check_base_url, default_user_agent, Auth, Client, ClientConfig, ConfigError, Deleted, DEFAULT_BASE_URL,
-    DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,
+    check_base_url, default_user_agent, Auth, ClientConfig, ConfigError, Deleted, Transport,
+    DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,
 };
 pub use wait::{
     wait_for_healthy, wait_for_state, wait_until_gone, PollPauses, WaitError, READ_AFTER_WRITE_GRACE,

@@ -36,7 +36,7 @@ use tokio::time::Instant;
 
 use super::error::ApiError;
 use super::models::{CreateInterconnect, Interconnect, InterconnectFilter, TYPE_DIRECT, TYPE_GCP_PARTNER};
-use super::transport::{round_ms, Client};
+use super::transport::{round_ms, Transport};
 use super::wait::PollPauses;
 
 /// How long a lookup may go on for a create that certainly happened (2xx with an unreadable answer,
@@ -212,7 +212,7 @@ impl CreateLedger {
     /// The `gcp_partner` attachments of `account`, listed before this call: the shared listing while
     /// it is younger than [`BASELINE_REUSE_AGE`], else a new one. Creates that ask at the same time wait
     /// for the one listing.
-    async fn gcp_names_before(&self, client: &Client, account: &str) -> Result<GcpBaseline, ApiError> {
+    async fn gcp_names_before(&self, client: &Transport, account: &str) -> Result<GcpBaseline, ApiError> {
         let mut baselines = self.gcp_baselines.lock().await;
         if let Some(shared) = baselines.get(account) {
             if shared.taken.elapsed() < BASELINE_REUSE_AGE {
@@ -385,33 +385,35 @@ enum Found {
 
 /// Creates the interconnect `request` describes, sending the `POST` again (at most `attempts` more
 /// times) only after making sure an earlier one did not take effect, or when only the API can tell.
-/// Every call is bounded by the client's deadline ([`Client::until`]).
+/// Every call is bounded by the client's deadline ([`Transport::until`]).
 pub async fn create_exactly_once(
-    client: &Client,
+    client: &Transport,
+    ledger: &CreateLedger,
     account: &str,
     request: &CreateInterconnect,
     attempts: usize,
 ) -> Result<Created, CreateError> {
-    let outcome = create_with_lookups(client, account, request, attempts).await;
+    let outcome = create_with_lookups(client, ledger, account, request, attempts).await;
     if let Err(e) = &outcome {
         if e.may_have_created() {
             // What this create may have made is claimed by nobody: later creates of the run must
             // count it as existing, so they list again instead of using the shared baseline.
-            client.creates().forget_baseline(account).await;
+            ledger.forget_baseline(account).await;
         }
     }
     outcome
 }
 
 async fn create_with_lookups(
-    client: &Client,
+    client: &Transport,
+    ledger: &CreateLedger,
     account: &str,
     request: &CreateInterconnect,
     attempts: usize,
 ) -> Result<Created, CreateError> {
-    let baseline = Baseline::take(client, account, request).await?;
-    let ticket = client.creates().ticket(account, request);
-    let mut alike = Alike::new(client.creates().alike_lock(&ticket));
+    let baseline = Baseline::take(client, ledger, account, request).await?;
+    let ticket = ledger.ticket(account, request);
+    let mut alike = Alike::new(ledger.alike_lock(&ticket));
     let mut lost: Option<ApiError> = None;
     for _ in 0..=attempts {
         let cause = match post_and_claim(client, account, request, &ticket, &mut alike, lost.is_some()).await
@@ -515,14 +517,14 @@ fn refused_briefly(refused: &ApiError) -> String {
 /// A `POST` that certainly did not reach the API (429, connection refused) is sent again, after the
 /// pause it asks for, **outside** the gate: no sibling's lookup waits out a `Retry-After`.
 async fn post_and_claim(
-    client: &Client,
+    client: &Transport,
     account: &str,
     request: &CreateInterconnect,
     ticket: &Ticket<'_>,
     alike: &mut Alike,
     unsettled: bool,
 ) -> Result<Interconnect, ApiError> {
-    let ledger = client.creates();
+    let ledger = ticket.ledger;
     let mut backoff = backon::BackoffBuilder::build(client.retry_policy().backoff());
     loop {
         client.take_budget("create interconnect").await?;
@@ -587,7 +589,7 @@ impl Alike {
     }
 
     /// Takes the lock unless held, within the client's deadline.
-    async fn hold(&mut self, client: &Client) -> Result<(), ApiError> {
+    async fn hold(&mut self, client: &Transport) -> Result<(), ApiError> {
         if self.held.is_some() {
             return Ok(());
         }
@@ -615,7 +617,7 @@ impl Alike {
 /// A create that certainly made an interconnect: looks for it until the create timeout (the listing
 /// may lag), adopting it once no unsettled sibling could have made it. Never says nothing was made.
 async fn settle_proven(
-    client: &Client,
+    client: &Transport,
     account: &str,
     request: &CreateInterconnect,
     baseline: &Baseline,
@@ -684,14 +686,14 @@ fn request_description(request: &CreateInterconnect) -> String {
 /// One lookup, with the gate closed: siblings in flight have settled and none starts meanwhile.
 /// `proven`: this create certainly made something.
 async fn look_once(
-    client: &Client,
+    client: &Transport,
     account: &str,
     request: &CreateInterconnect,
     baseline: &Baseline,
     ticket: &Ticket<'_>,
     proven: bool,
 ) -> Result<Found, ApiError> {
-    let ledger = client.creates();
+    let ledger = ticket.ledger;
     let out_of_time = || ApiError::OutOfTime {
         operation: "look for the interconnect of a lost create".into(),
         reason: "the create timeout ran out while other creates of this run were still in flight".into(),
@@ -748,7 +750,12 @@ async fn look_once(
 }
 
 impl Baseline {
-    async fn take(client: &Client, account: &str, request: &CreateInterconnect) -> Result<Self, CreateError> {
+    async fn take(
+        client: &Transport,
+        ledger: &CreateLedger,
+        account: &str,
+        request: &CreateInterconnect,
+    ) -> Result<Self, CreateError> {
         match request {
             CreateInterconnect::Direct { slot_id, .. } => {
                 let slot = slot_id.to_string();
@@ -765,8 +772,7 @@ impl Baseline {
                     Err(e) => Err(CreateError::Precheck(e)),
                 }
             }
-            CreateInterconnect::GcpPartner { .. } => client
-                .creates()
+            CreateInterconnect::GcpPartner { .. } => ledger
                 .gcp_names_before(client, account)
                 .await
                 .map(Baseline::GcpNames)
@@ -789,7 +795,7 @@ impl Baseline {
     /// the listing's filter did), with a note for each way the match had to be loosened.
     async fn new_matches(
         &self,
-        client: &Client,
+        client: &Transport,
         account: &str,
         request: &CreateInterconnect,
     ) -> Result<Candidates, ApiError> {
@@ -846,7 +852,7 @@ impl Baseline {
     }
 }
 
-async fn list_of_type(client: &Client, account: &str, kind: &str) -> Result<Vec<Interconnect>, ApiError> {
+async fn list_of_type(client: &Transport, account: &str, kind: &str) -> Result<Vec<Interconnect>, ApiError> {
     let filter = InterconnectFilter {
         site: None,
         kind: Some(kind.to_owned()),

@@ -15,8 +15,6 @@ use url::Url;
 
 use super::budget::{InvalidBudget, RequestBudget};
 use super::error::{ApiError, ApiMessage, Failure};
-use super::listing::SharedListings;
-use super::reconcile::CreateLedger;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::secret::Secret;
 
@@ -48,7 +46,7 @@ pub enum Auth {
     },
 }
 
-/// Everything a [`Client`] is built from.
+/// Everything a client is built from.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     /// The API root, e.g. `https://api.cloudflare.com/client/v4`; see [`check_base_url`].
@@ -139,10 +137,12 @@ pub enum Deleted {
     AlreadyGone,
 }
 
-/// A client of the CNI API. Cheap to clone; clones share the connection pool, the request budget, the
-/// ledger of creates in flight and, unless [`Client::uninterruptible`] made them, the cancellation token.
+/// What sends calls to the CNI API: retries, the request budget, deadlines, cancellation, classifying
+/// answers. Cheap to clone; clones share the connection pool, the request budget and, unless
+/// [`Transport::uninterruptible`] made them, the cancellation token. It knows no shared state of a
+/// command: [`super::Client`] adds that on top.
 #[derive(Clone, Debug)]
-pub struct Client {
+pub struct Transport {
     inner: Arc<Inner>,
     cancel: CancellationToken,
     deadline: Option<tokio::time::Instant>,
@@ -155,8 +155,6 @@ struct Inner {
     retry: RetryPolicy,
     budget: RequestBudget,
     page_size: Option<u32>,
-    creates: CreateLedger,
-    listings: SharedListings,
 }
 
 /// Whether a failed request may be sent again.
@@ -191,7 +189,7 @@ pub(super) struct Reply {
     pub(super) body: Bytes,
 }
 
-impl Client {
+impl Transport {
     /// Builds a client; fails on an unusable configuration, never on the network.
     pub fn new(config: ClientConfig) -> Result<Self, ConfigError> {
         let base_url = check_base_url(config.base_url.as_str())?;
@@ -207,15 +205,13 @@ impl Client {
             .https_only(base_url.scheme() == "https")
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok(Client {
+        Ok(Transport {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 retry: config.retry,
                 budget,
                 page_size: config.page_size,
-                creates: CreateLedger::default(),
-                listings: SharedListings::default(),
             }),
             cancel: config.cancel,
             deadline: None,
@@ -224,30 +220,20 @@ impl Client {
 
     /// The same client, whose calls must all finish by `deadline`: no call or retry starts that cannot,
     /// and a `Retry-After` longer than the time left ends the call with [`ApiError::OutOfTime`].
-    pub fn until(&self, deadline: tokio::time::Instant) -> Client {
-        Client {
+    pub fn until(&self, deadline: tokio::time::Instant) -> Transport {
+        Transport {
             deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
             ..self.clone()
         }
     }
 
     /// The same client, deaf to cancellation: for the few calls that must finish once started, such as
-    /// looking for an interconnect that a create may have made (still bounded by [`Client::until`]).
-    pub fn uninterruptible(&self) -> Client {
-        Client {
+    /// looking for an interconnect that a create may have made (still bounded by [`Transport::until`]).
+    pub fn uninterruptible(&self) -> Transport {
+        Transport {
             cancel: CancellationToken::new(),
             ..self.clone()
         }
-    }
-
-    /// The ledger of this process's creates (see [`CreateLedger`]).
-    pub fn creates(&self) -> &CreateLedger {
-        &self.inner.creates
-    }
-
-    /// The listings this client's reads share (see [`SharedListings`]).
-    pub(super) fn listings(&self) -> &SharedListings {
-        &self.inner.listings
     }
 
     /// The deadline every call of this handle must meet, if any.

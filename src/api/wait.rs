@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use super::error::ApiError;
 use super::models::InterconnectStatus;
-use super::transport::Client;
+use super::transport::Transport;
 
 /// The first pause between two polls; it doubles up to the configured longest pause.
 pub const FIRST_POLL_PAUSE: Duration = Duration::from_millis(250);
@@ -111,7 +111,7 @@ enum Poll<T> {
 /// is cancelled, or it fails. A 404 before `visible_by` is read-after-write lag and keeps the wait
 /// going; after it, it ends the wait with [`WaitError::Gone`] unless `poll` handles 404 itself.
 async fn poll_until<T, F, Fut>(
-    client: &Client,
+    client: &Transport,
     deadline: Instant,
     longest_pause: Duration,
     visible_by: Instant,
@@ -154,7 +154,7 @@ where
 /// Polls `/status` until `Healthy`, the deadline, a 404 after `visible_by`, an API failure or
 /// cancellation. `on_change` is called with every status that differs from the previous one.
 pub async fn wait_for_healthy(
-    client: &Client,
+    client: &Transport,
     account: &str,
     name: &str,
     deadline: Instant,
@@ -184,7 +184,7 @@ pub async fn wait_for_healthy(
 /// same rules as [`wait_for_healthy`]: `bounds` are the deadline, the longest pause and the end of the
 /// read-after-write grace. `on_poll` is called with every status read.
 pub async fn wait_for_state(
-    client: &Client,
+    client: &Transport,
     account: &str,
     name: &str,
     goal: &str,
@@ -213,7 +213,7 @@ pub async fn wait_for_state(
 /// Polls `GET` until it answers 404, the deadline, an API failure or cancellation. A 404 that did not
 /// come from the API ([`ApiError::NotTheApi`]) is a failure, never "gone".
 pub async fn wait_until_gone(
-    client: &Client,
+    client: &Transport,
     account: &str,
     name: &str,
     deadline: Instant,
@@ -231,7 +231,7 @@ pub async fn wait_until_gone(
 
 /// Sleeps `pause`, or less if the deadline comes first. `false` if the deadline passed or the client
 /// was cancelled.
-async fn pause(client: &Client, deadline: Instant, pause: Duration) -> bool {
+async fn pause(client: &Transport, deadline: Instant, pause: Duration) -> bool {
     let wake = (Instant::now() + pause).min(deadline);
     tokio::select! {
         _ = client.cancellation().cancelled() => false,

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use cni::plugin::handlers::{Registry, ResourceHandler, Typed};
+use cni::plugin::handlers::{ResourceHandler, Typed};
+use cni::plugin::registry::Registry;
 use cni::plugin::server::{serve, ServeOptions};
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, Schema};

@@ -75,7 +75,7 @@ impl DataSource for InterconnectDataSource {
         config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let api = super::connect(&self.provider, &config.account_id, diags)?;
+        let api = self.provider.data_source_account(&config.account_id, diags)?;
         let name = config.name.as_ref_option().cloned().unwrap_or_default();
         let interconnect = match api.get(&name).await {
             Ok(ic) => ic,

@@ -127,7 +127,7 @@ impl DataSource for LoaDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let api = super::connect(&self.provider, &config.account_id, diags)?;
+        let api = self.provider.data_source_account(&config.account_id, diags)?;
         let name = config.name.as_ref_option().cloned().unwrap_or_default();
         let loa_name = config.loa_name.as_ref_option().cloned();
         match api.loa(&name, loa_name.as_deref()).await {

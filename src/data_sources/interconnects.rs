@@ -121,7 +121,7 @@ impl DataSource for InterconnectsDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let api = super::connect(&self.provider, &config.account_id, diags)?;
+        let api = self.provider.data_source_account(&config.account_id, diags)?;
         let filter = InterconnectFilter {
             site: config.site.as_ref_option().cloned(),
             kind: config.kind.as_ref_option().cloned(),

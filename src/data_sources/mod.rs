@@ -10,23 +10,6 @@ pub use interconnect_loa::LoaDataSource;
 pub use interconnects::InterconnectsDataSource;
 pub use slots::SlotsDataSource;
 
-use tf_provider::value::Value;
-use tf_provider::Diagnostics;
-
-use crate::api::AccountApi;
-use crate::context::ProviderContext;
-
-/// The API of the account a data source reads: its own `account_id`, else the provider's. An error
-/// diagnostic when the provider cannot reach the API yet or no account is known.
-pub(crate) fn connect(
-    provider: &ProviderContext,
-    configured_account: &Value<String>,
-    diags: &mut Diagnostics,
-) -> Option<AccountApi> {
-    let (configured, account) = provider.configured_for(configured_account, "on the data source", diags)?;
-    Some(configured.client.account(account))
-}
-
 #[cfg(test)]
 mod tests {
     use crate::attributes::names;

@@ -156,7 +156,7 @@ impl DataSource for SlotsDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let api = super::connect(&self.provider, &config.account_id, diags)?;
+        let api = self.provider.data_source_account(&config.account_id, diags)?;
         let filter = SlotFilter {
             site: config.site.as_ref_option().cloned(),
             speed: config.speed.as_ref_option().cloned(),

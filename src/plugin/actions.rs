@@ -16,7 +16,7 @@ use super::proto::tfplugin6 as pb;
 /// Where an action sends its progress lines while it runs.
 #[derive(Clone, Debug)]
 pub struct Progress {
-    lines: tokio::sync::mpsc::Sender<String>,
+    pub(super) lines: tokio::sync::mpsc::Sender<String>,
 }
 
 impl Progress {
@@ -80,53 +80,6 @@ impl<A: Action> ActionHandler for Served<A> {
             self.0.invoke(diags, config, progress).await;
         }
     }
-}
-
-/// Runs `action` on `config`, streaming its progress lines and then its diagnostics as Terraform's
-/// `InvokeAction` events.
-pub fn invoke(
-    registry: std::sync::Arc<super::handlers::Registry>,
-    request: pb::invoke_action::Request,
-) -> tokio_stream::wrappers::ReceiverStream<Result<pb::invoke_action::Event, tonic::Status>> {
-    use pb::invoke_action::event::{Completed, Progress as Line, Type};
-    let (events, stream) = tokio::sync::mpsc::channel(16);
-    tokio::spawn(async move {
-        let (lines, mut said) = tokio::sync::mpsc::channel::<String>(16);
-        let forward = {
-            let events = events.clone();
-            tokio::spawn(async move {
-                while let Some(message) = said.recv().await {
-                    let line = pb::invoke_action::Event {
-                        r#type: Some(Type::Progress(Line { message })),
-                    };
-                    if events.send(Ok(line)).await.is_err() {
-                        return;
-                    }
-                }
-            })
-        };
-        let mut diags = Diagnostics::default();
-        match registry.actions.get(&request.action_type) {
-            Some(action) => {
-                action
-                    .invoke(&mut diags, request.config.as_ref(), Progress { lines })
-                    .await
-            }
-            None => convert::error(
-                &mut diags,
-                "Unknown action",
-                format!("This provider has no action {:?}.", request.action_type),
-            ),
-        }
-        let _ = forward.await;
-        let completed = pb::invoke_action::Event {
-            r#type: Some(Type::Completed(Completed {
-                diagnostics: convert::diagnostics(diags),
-            })),
-        };
-        let _ = events.send(Ok(completed)).await;
-    });
-    tokio_stream::wrappers::ReceiverStream::new(stream)
 }
 
 /// The actions of a provider, by type name.

@@ -154,22 +154,6 @@ pub trait ListHandler: Send + Sync {
     );
 }
 
-/// Everything a provider serves: the provider block, and its types by full name (`cni_interconnect`).
-pub struct Registry {
-    /// The provider block.
-    pub provider: Box<dyn ProviderHandler>,
-    /// Managed resource types.
-    pub resources: HashMap<String, Box<dyn ResourceHandler>>,
-    /// Data source types.
-    pub data_sources: HashMap<String, Box<dyn DataSourceHandler>>,
-    /// List resource types; each must also be a managed resource type with an identity.
-    pub lists: HashMap<String, Box<dyn ListHandler>>,
-    /// Provider functions, by name (`provider::cni::<name>`).
-    pub functions: super::functions::Functions,
-    /// Actions, by type name.
-    pub actions: super::actions::Actions,
-}
-
 /// A stored object made to hold exactly the schema's attributes and blocks: what the schema no longer
 /// has is dropped, what it gained starts null.
 fn fit_to_schema(stored: serde_json::Value, schema: &Schema) -> serde_json::Value {

@@ -17,10 +17,10 @@ use crate::interrupt::Interrupt;
 use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status};
 
-use super::handlers::Registry;
 use super::listener::{self, Bound};
 use super::proto::plugin as go_plugin;
 use super::proto::tfplugin6::provider_server::ProviderServer;
+use super::registry::Registry;
 use super::service::{BoxStream, Service};
 use super::tls;
 

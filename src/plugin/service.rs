@@ -13,9 +13,10 @@ use tonic::{Request, Response, Status};
 use super::actions;
 use super::convert::{self, dynamic};
 use super::functions;
-use super::handlers::{Registry, ResourceHandler};
+use super::handlers::ResourceHandler;
 use super::identity;
 use super::proto::tfplugin6 as pb;
+use super::registry::Registry;
 use pb::provider_server::Provider;
 
 /// The service. `StopProvider` stops `stop`: the operations in flight end, later ones do not.
@@ -675,7 +676,7 @@ impl Provider for Service {
         &self,
         request: Request<pb::invoke_action::Request>,
     ) -> Answer<Self::InvokeActionStream> {
-        let events = actions::invoke(Arc::clone(&self.registry), request.into_inner());
+        let events = super::invoke::invoke(Arc::clone(&self.registry), request.into_inner());
         Ok(Response::new(Box::pin(events)))
     }
 

@@ -8,8 +8,8 @@ use super::{
     key_digest, unix_ms, InterconnectResource, InterconnectState, Private, TYPE_DIRECT, TYPE_GCP_PARTNER,
 };
 use crate::api::{
-    self, create_exactly_once, wait_for_healthy, wait_until_gone, CreateInterconnect, Deleted,
-    InterconnectStatus, Secret, WaitError, READ_AFTER_WRITE_GRACE,
+    self, wait_for_healthy, wait_until_gone, CreateInterconnect, Deleted, InterconnectStatus, Secret,
+    WaitError, READ_AFTER_WRITE_GRACE,
 };
 use crate::context::Configured;
 use crate::diag;
@@ -75,7 +75,10 @@ impl InterconnectResource {
             }
         };
         let account = planned.account_id.as_ref_option().cloned().unwrap_or_default();
-        let created = match create_exactly_once(&client, &account, &request, configured.max_retries).await {
+        let created = match client
+            .create_exactly_once(&account, &request, configured.max_retries)
+            .await
+        {
             Ok(created) => created,
             Err(e) => {
                 diag::error(

@@ -1,0 +1,114 @@
+//! The client a provider builds once per command: the [`Transport`] with every endpoint, and what the
+//! operations of that command share on top of it — the listings their reads share
+//! ([`SharedListings`]) and the ledger of their creates ([`CreateLedger`]). The runtime is built on
+//! the endpoints, never the reverse: `transport` → `endpoints` → `listing`, `reconcile`, `wait` → here.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use super::error::ApiError;
+use super::listing::SharedListings;
+use super::models::{CreateInterconnect, Interconnect};
+use super::reconcile::{self, CreateError, CreateLedger, Created};
+use super::transport::{ClientConfig, ConfigError, Deleted, Transport};
+
+/// A client of the CNI API for one provider process: every endpoint (through [`Deref`] to its
+/// [`Transport`]), plus the state its operations share. Cheap to clone; clones share it all.
+#[derive(Clone, Debug)]
+pub struct Client {
+    transport: Transport,
+    shared: Arc<Shared>,
+}
+
+/// What the operations of one client share.
+#[derive(Debug, Default)]
+struct Shared {
+    creates: CreateLedger,
+    listings: SharedListings,
+}
+
+impl Deref for Client {
+    type Target = Transport;
+
+    fn deref(&self) -> &Transport {
+        &self.transport
+    }
+}
+
+impl Client {
+    /// Builds a client; fails on an unusable configuration, never on the network.
+    pub fn new(config: ClientConfig) -> Result<Self, ConfigError> {
+        Ok(Client {
+            transport: Transport::new(config)?,
+            shared: Arc::default(),
+        })
+    }
+
+    /// The same client, whose calls must all finish by `deadline` (see [`Transport::until`]).
+    pub fn until(&self, deadline: tokio::time::Instant) -> Client {
+        Client {
+            transport: self.transport.until(deadline),
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// The same client, deaf to cancellation (see [`Transport::uninterruptible`]).
+    pub fn uninterruptible(&self) -> Client {
+        Client {
+            transport: self.transport.uninterruptible(),
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// The transport alone, for the endpoints.
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// The ledger of this client's creates (see [`CreateLedger`]).
+    pub fn creates(&self) -> &CreateLedger {
+        &self.shared.creates
+    }
+
+    /// The interconnect `name`, for a refresh: from the listing this client's reads of the account share
+    /// when that saves requests, else (and always before answering 404) with a `GET`.
+    pub async fn read_interconnect(&self, account: &str, name: &str) -> Result<Interconnect, ApiError> {
+        self.shared.listings.read(&self.transport, account, name).await
+    }
+
+    /// Creates the interconnect exactly once (see [`reconcile::create_exactly_once`]). Whatever the
+    /// outcome, the account's shared listing no longer holds every interconnect, and is dropped.
+    pub async fn create_exactly_once(
+        &self,
+        account: &str,
+        request: &CreateInterconnect,
+        attempts: usize,
+    ) -> Result<Created, CreateError> {
+        self.shared.listings.forget(account);
+        let created =
+            reconcile::create_exactly_once(&self.transport, &self.shared.creates, account, request, attempts)
+                .await;
+        self.shared.listings.forget(account);
+        created
+    }
+
+    /// `POST /cni/interconnects` once (see [`Transport::create_interconnect`]), dropping the account's
+    /// shared listing.
+    pub async fn create_interconnect(
+        &self,
+        account: &str,
+        body: &CreateInterconnect,
+    ) -> Result<Interconnect, ApiError> {
+        let created = self.transport.create_interconnect(account, body).await;
+        self.shared.listings.forget(account);
+        created
+    }
+
+    /// `DELETE /cni/interconnects/{name}` (see [`Transport::delete_interconnect`]), dropping the
+    /// account's shared listing.
+    pub async fn delete_interconnect(&self, account: &str, name: &str) -> Result<Deleted, ApiError> {
+        let deleted = self.transport.delete_interconnect(account, name).await;
+        self.shared.listings.forget(account);
+        deleted
+    }
+}

@@ -7,41 +7,27 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
+
+use validate::required_str;
 
 use super::envelope::{code, ApiFailure};
+
+mod config;
+mod loa;
+mod seed;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+pub use config::{EndOfList, HealthyAfter, NotFoundBody, StoreConfig};
+use seed::seeded_slots;
+pub use seed::FIRST_SLOT_ID;
 
 /// The bandwidth values `gcp_partner` accepts.
 pub const BANDWIDTHS: [&str; 12] = [
     "50M", "100M", "200M", "300M", "400M", "500M", "1G", "2G", "5G", "10G", "20G", "50G",
 ];
-
-/// When a new interconnect's status turns from `Pending` to `Healthy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HealthyAfter {
-    /// After this many status polls have answered `Pending` (0: healthy at once).
-    Polls(u32),
-    /// Once this long has passed since creation.
-    Elapsed(Duration),
-    /// Never: it stays `Pending` until told otherwise through the control API.
-    Never,
-}
-
-impl std::str::FromStr for HealthyAfter {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "never" {
-            return Ok(HealthyAfter::Never);
-        }
-        if let Ok(n) = s.parse::<u32>() {
-            return Ok(HealthyAfter::Polls(n));
-        }
-        humantime::parse_duration(s)
-            .map(HealthyAfter::Elapsed)
-            .map_err(|_| format!("{s:?} is neither a number of polls, a duration (e.g. 2s) nor \"never\""))
-    }
-}
 
 /// A link status as the mock reports it; `state` is free text so tests can inject unknown states.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,105 +58,6 @@ pub enum StatusScript {
     Fixed(MockStatus),
     /// One status per poll, the last one staying.
     Sequence(VecDeque<MockStatus>),
-}
-
-/// How the store behaves.
-#[derive(Debug, Clone)]
-pub struct StoreConfig {
-    /// The default and largest page of list endpoints.
-    pub page_size: usize,
-    /// When new `gcp_partner` interconnects become healthy.
-    pub healthy_after: HealthyAfter,
-    /// When new `direct` ports become healthy: by default never, as a real port waits for its
-    /// cross-connect (set a status through the control API to install one).
-    pub direct_healthy_after: HealthyAfter,
-    /// How many GETs still see an interconnect after its DELETE (asynchronous deletion).
-    pub delete_lag: u32,
-    /// How many slots each seeded site has.
-    pub slots_per_site: usize,
-    /// Read-after-write lag: how many `GET`s and status reads of a new interconnect answer 404 before
-    /// the API knows its name.
-    pub read_lag: u32,
-    /// Whether `gcp_partner` answers leave out `speed` (it is optional in the API's schema).
-    pub omit_gcp_speed: bool,
-    /// What `next` says on the last page of a listing.
-    pub end_of_list: EndOfList,
-    /// Listing lag: a new interconnect is left out of the first N listings that would show it.
-    pub list_lag: u32,
-    /// Whether a pairing key, once used, can never be used again (as Google's are), even after the
-    /// attachment made with it is deleted. Off: a key serves one attachment at a time.
-    pub single_use_keys: bool,
-    /// Whether names are counted per account (so two accounts can each have `icon-000001`) instead of
-    /// across the whole mock.
-    pub names_per_account: bool,
-    /// The body of a 404 for an object that does not exist.
-    pub not_found_body: NotFoundBody,
-}
-
-/// The body of the API's 404s: the API documents none.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum NotFoundBody {
-    /// Cloudflare's JSON error envelope.
-    #[default]
-    Json,
-    /// A plain-text line (`text/plain`).
-    Text,
-    /// No body at all.
-    Empty,
-}
-
-impl std::str::FromStr for NotFoundBody {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "json" => Ok(NotFoundBody::Json),
-            "text" => Ok(NotFoundBody::Text),
-            "empty" => Ok(NotFoundBody::Empty),
-            other => Err(format!("{other:?} is none of \"json\", \"text\", \"empty\"")),
-        }
-    }
-}
-
-/// What `next` holds on the last page of a listing.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum EndOfList {
-    /// `"next": 0`, as in the API documentation's own example.
-    #[default]
-    Zero,
-    /// `"next": null`.
-    Null,
-}
-
-impl std::str::FromStr for EndOfList {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "zero" | "0" => Ok(EndOfList::Zero),
-            "null" => Ok(EndOfList::Null),
-            other => Err(format!("{other:?} is neither \"zero\" nor \"null\"")),
-        }
-    }
-}
-
-impl Default for StoreConfig {
-    fn default() -> Self {
-        StoreConfig {
-            page_size: 50,
-            healthy_after: HealthyAfter::Polls(2),
-            direct_healthy_after: HealthyAfter::Never,
-            delete_lag: 0,
-            slots_per_site: 4,
-            read_lag: 0,
-            omit_gcp_speed: false,
-            end_of_list: EndOfList::default(),
-            list_lag: 0,
-            single_use_keys: false,
-            names_per_account: false,
-            not_found_body: NotFoundBody::default(),
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -224,60 +111,6 @@ pub struct Store {
     used_keys: std::collections::HashSet<String>,
     interconnects: BTreeMap<u64, Record>,
     slots: Vec<SlotRecord>,
-}
-
-struct Site {
-    name: &'static str,
-    facility: &'static str,
-    address: [&'static str; 3],
-}
-
-const SITES: [Site; 4] = [
-    Site {
-        name: "ewr01",
-        facility: "Equinix NY5",
-        address: ["800 Secaucus Road", "Secaucus, NJ 07094", "United States"],
-    },
-    Site {
-        name: "lhr01",
-        facility: "Telehouse North",
-        address: ["Coriander Avenue", "London E14 2AA", "United Kingdom"],
-    },
-    Site {
-        name: "fra01",
-        facility: "Interxion FRA1",
-        address: ["Hanauer Landstrasse 298", "60314 Frankfurt am Main", "Germany"],
-    },
-    Site {
-        name: "sin01",
-        facility: "Equinix SG1",
-        address: ["20 Ayer Rajah Crescent", "Singapore 139964", "Singapore"],
-    },
-];
-
-/// The id of the first seeded slot (ewr01, 10G), the one the examples use.
-pub const FIRST_SLOT_ID: &str = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e";
-
-fn seeded_slots(per_site: usize) -> Vec<SlotRecord> {
-    let mut slots = Vec::new();
-    for (s, site) in SITES.iter().enumerate() {
-        for i in 0..per_site {
-            let id = if s == 0 && i == 0 {
-                FIRST_SLOT_ID.to_owned()
-            } else {
-                format!("5107{s:04x}-0000-4000-8000-{i:012x}")
-            };
-            slots.push(SlotRecord {
-                id,
-                site: site.name.to_owned(),
-                speed: if i % 4 == 2 { "100G" } else { "10G" }.to_owned(),
-                facility: json!({"name": site.facility, "address": site.address}),
-                ccr_device_name: format!("ccr{:02}-{}", i / 2 + 1, site.name),
-                occupant: None,
-            });
-        }
-    }
-    slots
 }
 
 type Outcome<T> = Result<T, ApiFailure>;
@@ -438,91 +271,6 @@ impl Store {
         Ok(rendered)
     }
 
-    fn validate_direct(&self, body: &Map<String, Value>) -> Outcome<Kind> {
-        let slot_id = required_str(body, "slot_id")?;
-        if uuid::Uuid::parse_str(slot_id).is_err() {
-            return Err(ApiFailure::bad_request(
-                code::INVALID_FIELD,
-                "slot_id: must be a UUID",
-            ));
-        }
-        let slot = self
-            .slots
-            .iter()
-            .position(|s| s.id.eq_ignore_ascii_case(slot_id))
-            .ok_or_else(|| {
-                ApiFailure::bad_request(
-                    code::INVALID_FIELD,
-                    format!("slot_id: slot {slot_id} does not exist"),
-                )
-            })?;
-        let record = &self.slots[slot];
-        if record.occupant.is_some() {
-            return Err(ApiFailure::bad_request(
-                code::SLOT_OCCUPIED,
-                format!("slot {slot_id} is occupied"),
-            ));
-        }
-        let speed = match body.get("speed") {
-            None | Some(Value::Null) => record.speed.clone(),
-            Some(Value::String(s)) if s.eq_ignore_ascii_case(&record.speed) => record.speed.clone(),
-            Some(Value::String(s)) => {
-                return Err(ApiFailure::bad_request(
-                    code::INVALID_FIELD,
-                    format!("speed: slot {slot_id} supports {} only, not {s:?}", record.speed),
-                ))
-            }
-            Some(_) => {
-                return Err(ApiFailure::bad_request(
-                    code::INVALID_FIELD,
-                    "speed: must be a string",
-                ))
-            }
-        };
-        Ok(Kind::Direct { slot, speed })
-    }
-
-    fn validate_gcp_partner(&self, body: &Map<String, Value>) -> Outcome<Kind> {
-        let bandwidth = required_str(body, "bandwidth")?;
-        if !BANDWIDTHS.contains(&bandwidth) {
-            return Err(ApiFailure::bad_request(
-                code::INVALID_FIELD,
-                format!(
-                    "bandwidth: unknown value {bandwidth:?}; expected one of {}",
-                    BANDWIDTHS.join(", ")
-                ),
-            ));
-        }
-        let pairing_key = required_str(body, "pairing_key")?;
-        let region = gcp_region(pairing_key).ok_or_else(|| {
-            ApiFailure::bad_request(
-                code::INVALID_FIELD,
-                "pairing_key: not a GCP pairing key (expected <uuid>/<region>/<1|2>)",
-            )
-        })?;
-        let in_use = self
-            .interconnects
-            .values()
-            .any(|r| matches!(&r.kind, Kind::GcpPartner { pairing_key: used, .. } if used == pairing_key));
-        if in_use {
-            return Err(ApiFailure::bad_request(
-                code::PAIRING_KEY_USED,
-                "pairing_key: an existing interconnect already uses this pairing key",
-            ));
-        }
-        if self.used_keys.contains(pairing_key) {
-            return Err(ApiFailure::bad_request(
-                code::PAIRING_KEY_USED,
-                "pairing_key: this pairing key has already been used; GCP pairing keys are single-use, create a new VLAN attachment for a new key",
-            ));
-        }
-        Ok(Kind::GcpPartner {
-            region,
-            bandwidth: bandwidth.to_owned(),
-            pairing_key: pairing_key.to_owned(),
-        })
-    }
-
     /// `DELETE /interconnects/{name}`: gone at once, or after `delete_lag` more GETs.
     pub fn delete_interconnect(&mut self, account: &str, name: &str) -> Outcome<()> {
         let seq = self.find(account, name)?;
@@ -564,44 +312,6 @@ impl Store {
         };
         record.last_status = status.clone();
         Ok(serde_json::to_value(status).unwrap_or_default())
-    }
-
-    /// `GET /interconnects/{name}/loa`: a small PDF, generated anew on each call.
-    pub fn loa(&self, account: &str, name: &str, loa_name: Option<&str>) -> Outcome<Vec<u8>> {
-        if loa_name.is_some_and(|n| n.chars().count() > 200) {
-            return Err(ApiFailure::bad_request(
-                code::INVALID_FIELD,
-                "name: at most 200 characters",
-            ));
-        }
-        let seq = self.find(account, name)?;
-        let record = &self.interconnects[&seq];
-        let Kind::Direct { slot, speed } = &record.kind else {
-            return Err(ApiFailure::bad_request(
-                code::NOT_APPLICABLE,
-                "an LOA exists only for direct interconnects",
-            ));
-        };
-        let slot = &self.slots[*slot];
-        let facility = slot
-            .facility
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let lines = [
-            "LETTER OF AUTHORIZATION".to_owned(),
-            format!("Customer: {}", loa_name.unwrap_or(&record.account)),
-            format!("Interconnect: {} ({speed})", record.name),
-            format!(
-                "Facility: {facility}, site {}, device {}",
-                slot.site, slot.ccr_device_name
-            ),
-            format!(
-                "Issued: {}",
-                humantime::format_rfc3339_millis(std::time::SystemTime::now())
-            ),
-        ];
-        Ok(minimal_pdf(&lines))
     }
 
     /// `GET /slots`: filtered, one page from `cursor` (slot positions are the cursor).
@@ -837,207 +547,4 @@ fn auto_status(healthy_after: HealthyAfter, polls: u32, age: Duration) -> MockSt
         HealthyAfter::Never => false,
     };
     MockStatus::named(if healthy { "Healthy" } else { "Pending" })
-}
-
-fn required_str<'a>(body: &'a Map<String, Value>, field: &str) -> Outcome<&'a str> {
-    match body.get(field) {
-        None | Some(Value::Null) => Err(ApiFailure::bad_request(
-            code::MISSING_FIELD,
-            format!("{field}: missing required field"),
-        )),
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s),
-        Some(Value::String(_)) => Err(ApiFailure::bad_request(
-            code::INVALID_FIELD,
-            format!("{field}: must not be empty"),
-        )),
-        Some(_) => Err(ApiFailure::bad_request(
-            code::INVALID_FIELD,
-            format!("{field}: must be a string"),
-        )),
-    }
-}
-
-/// The region of a GCP pairing key `<uuid>/<region>/<1|2>`, or `None` if it is not one.
-fn gcp_region(key: &str) -> Option<String> {
-    let mut parts = key.split('/');
-    let (id, region, domain) = (parts.next()?, parts.next()?, parts.next()?);
-    let valid = parts.next().is_none()
-        && uuid::Uuid::parse_str(id).is_ok()
-        && !region.is_empty()
-        && region
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && matches!(domain, "1" | "2");
-    valid.then(|| region.to_owned())
-}
-
-/// A one-page PDF showing `lines`, with a correct cross-reference table.
-fn minimal_pdf(lines: &[String]) -> Vec<u8> {
-    let escape = |s: &str| s.replace('\\', "\\\\").replace('(', "\\(").replace(')', "\\)");
-    let mut text = String::from("BT /F1 12 Tf 72 720 Td 16 TL\n");
-    for line in lines {
-        text.push_str(&format!("({}) '\n", escape(line)));
-    }
-    text.push_str("ET");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
-        format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
-    ];
-    let mut pdf = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = pdf.len();
-    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const ACC: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-
-    fn store() -> Store {
-        Store::new(StoreConfig::default())
-    }
-
-    /// Creates an interconnect and returns its name.
-    fn created_name(s: &mut Store, body: &Value) -> String {
-        let created = s.create_interconnect(ACC, body).expect("created");
-        created["name"].as_str().map(str::to_owned).unwrap_or_default()
-    }
-
-    fn gcp(key: &str) -> Value {
-        json!({"account": ACC, "type": "gcp_partner", "bandwidth": "1G", "pairing_key": key})
-    }
-
-    const KEY: &str = "7e51371e-72a3-40b5-b844-2e3efefaee59/us-central1/1";
-
-    #[test]
-    fn pairing_keys_are_checked_for_shape() {
-        assert_eq!(gcp_region(KEY).as_deref(), Some("us-central1"));
-        for bad in [
-            "",
-            "x/us-central1/1",
-            "7e51371e-72a3-40b5-b844-2e3efefaee59/us-central1/3",
-            "7e51371e-72a3-40b5-b844-2e3efefaee59//1",
-            "7e51371e-72a3-40b5-b844-2e3efefaee59/a/1/2",
-        ] {
-            assert_eq!(gcp_region(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_pairing_key_serves_one_interconnect_at_a_time() {
-        let mut s = store();
-        let name = created_name(&mut s, &gcp(KEY));
-        let err = s.create_interconnect(ACC, &gcp(KEY)).expect_err("in use");
-        assert_eq!(err.code, code::PAIRING_KEY_USED);
-        assert!(s.delete_interconnect(ACC, &name).is_ok());
-        assert!(
-            s.create_interconnect(ACC, &gcp(KEY)).is_ok(),
-            "free again once deleted"
-        );
-    }
-
-    #[test]
-    fn statuses_follow_polls_then_scripts() {
-        let mut s = store();
-        let name = created_name(&mut s, &gcp(KEY));
-        let states: Vec<Value> = (0..3)
-            .map(|_| s.poll_status(ACC, &name).expect("status")["state"].clone())
-            .collect();
-        assert_eq!(states, vec![json!("Pending"), json!("Pending"), json!("Healthy")]);
-        let steps = ["Down", "Unhealthy", "Healthy"]
-            .map(MockStatus::named)
-            .into_iter()
-            .collect();
-        assert!(s.set_status_script(&name, StatusScript::Sequence(steps)));
-        let states: Vec<Value> = (0..4)
-            .map(|_| s.poll_status(ACC, &name).expect("status")["state"].clone())
-            .collect();
-        assert_eq!(
-            states,
-            vec![
-                json!("Down"),
-                json!("Unhealthy"),
-                json!("Healthy"),
-                json!("Healthy")
-            ]
-        );
-    }
-
-    #[test]
-    fn direct_ports_stay_pending_until_a_cross_connect_is_installed() {
-        let mut s = store();
-        let body = json!({"account": ACC, "type": "direct", "slot_id": FIRST_SLOT_ID});
-        let name = created_name(&mut s, &body);
-        for _ in 0..5 {
-            assert_eq!(
-                s.poll_status(ACC, &name).expect("status")["state"],
-                json!("Pending")
-            );
-        }
-        assert!(s.set_status_script(&name, StatusScript::Fixed(MockStatus::named("Healthy"))));
-        assert_eq!(
-            s.poll_status(ACC, &name).expect("status")["state"],
-            json!("Healthy")
-        );
-    }
-
-    #[test]
-    fn deletion_lag_keeps_the_object_visible_for_some_gets() {
-        let mut s = Store::new(StoreConfig {
-            delete_lag: 2,
-            ..StoreConfig::default()
-        });
-        let body = json!({"account": ACC, "type": "direct", "slot_id": FIRST_SLOT_ID});
-        let name = created_name(&mut s, &body);
-        assert!(s.delete_interconnect(ACC, &name).is_ok());
-        assert!(s.get_interconnect(ACC, &name).is_ok());
-        assert!(s.get_interconnect(ACC, &name).is_ok());
-        assert!(s.get_interconnect(ACC, &name).is_err());
-        assert!(
-            s.create_interconnect(ACC, &body).is_ok(),
-            "the slot is free again"
-        );
-    }
-
-    #[test]
-    fn the_loa_is_a_pdf_with_the_custom_name() {
-        let mut s = store();
-        let body = json!({"account": ACC, "type": "direct", "slot_id": FIRST_SLOT_ID});
-        let name = created_name(&mut s, &body);
-        let pdf = s.loa(ACC, &name, Some("ACME (NJ) Corp")).expect("loa");
-        let text = String::from_utf8_lossy(&pdf);
-        assert!(text.starts_with("%PDF-1.4") && text.trim_end().ends_with("%%EOF"));
-        assert!(text.contains("ACME \\(NJ\\) Corp"));
-    }
-
-    #[test]
-    fn healthy_after_parses_polls_durations_and_never() {
-        assert_eq!("3".parse(), Ok(HealthyAfter::Polls(3)));
-        assert_eq!(
-            "1500ms".parse(),
-            Ok(HealthyAfter::Elapsed(Duration::from_millis(1500)))
-        );
-        assert_eq!("never".parse(), Ok(HealthyAfter::Never));
-        assert!("soon".parse::<HealthyAfter>().is_err());
-    }
 }

@@ -153,12 +153,26 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         Self::expand(&item.tree, Vec::new(), &mut paths);
         for path in paths {
             self.record(&path);
+            // A `use` path may start at a child module (`use ledger::Ticket;`): it is then relative.
+            if path
+                .first()
+                .is_some_and(|first| !matches!(first.as_str(), "crate" | "super" | "self"))
+            {
+                self.record(&[vec!["self".to_owned()], path].concat());
+            }
         }
+    }
+
+    fn visit_visibility(&mut self, _: &'ast syn::Visibility) {
+        // `pub(super)` names who may see an item, not what it depends on.
     }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.record(&segments);
+        // A lone `self` is the receiver of a method, not a module.
+        if segments.len() > 1 || segments.first().is_some_and(|s| s != "self") {
+            self.record(&segments);
+        }
         syn::visit::visit_path(self, path);
     }
 }
@@ -506,7 +520,8 @@ fn the_rest_module_depends_one_way_transport_endpoints_runtime() {
     let reaches = |from: &str, to: &str| api.get(from).is_some_and(|t| t.contains(to));
     // The graph sees the dependencies that are meant to be there, re-exports followed.
     for (from, to) in [
-        ("api/client.rs", "api/reconcile.rs"),
+        ("api/client.rs", "api/reconcile/mod.rs"),
+        ("api/reconcile/mod.rs", "api/reconcile/baseline.rs"),
         ("api/client.rs", "api/listing.rs"),
         ("api/listing.rs", "api/transport.rs"),
         ("api/endpoints.rs", "api/transport.rs"),

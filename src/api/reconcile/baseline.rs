@@ -1,6 +1,12 @@
 //! What existed before the `POST`, and the lookup that tells afterwards what the `POST` made.
 
-use super::*;
+use std::time::Duration;
+
+use super::ledger::*;
+use super::outcome::CreateError;
+use crate::api::error::ApiError;
+use crate::api::models::{CreateInterconnect, Interconnect, TYPE_DIRECT, TYPE_GCP_PARTNER};
+use crate::api::transport::Transport;
 
 /// What existed before the `POST`, to tell afterwards which interconnect the `POST` made.
 pub(super) enum Baseline {
@@ -199,23 +205,4 @@ impl Baseline {
             }),
         }
     }
-}
-
-pub(super) async fn list_of_type(
-    client: &Transport,
-    account: &str,
-    kind: &str,
-) -> Result<Vec<Interconnect>, ApiError> {
-    let filter = InterconnectFilter {
-        site: None,
-        kind: Some(kind.to_owned()),
-    };
-    client.all_interconnects(account, &filter).await
-}
-
-/// The region of a GCP pairing key `<uuid>/<region>/<domain>`.
-pub fn pairing_key_region(key: &str) -> Option<&str> {
-    let mut parts = key.split('/');
-    let (_, region, _) = (parts.next()?, parts.next()?, parts.next()?);
-    (parts.next().is_none() && !region.is_empty()).then_some(region)
 }

@@ -1,7 +1,25 @@
 //! The ledger of a client's creates: claimed names, creates whose outcome is unknown, the gate
 //! lookups wait behind, the turn alike creates take, and the shared baseline of GCP names.
 
-use super::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::api::error::ApiError;
+use crate::api::models::{CreateInterconnect, Interconnect, InterconnectFilter, TYPE_GCP_PARTNER};
+use crate::api::transport::Transport;
+
+/// How old a shared baseline may be when a create starts and still serve it: half the window, so
+/// that the `POST` and its lookup have the other half.
+pub(super) const BASELINE_REUSE_AGE: Duration = Duration::from_secs(30);
+
+/// How long after the baseline listing a lookup may still tell "new" attachments from old ones: an
+/// attachment made outside this process between the listing and the lookup counts as new, so the
+/// window is bounded, measured at the lookup (requests queued behind the budget do not stretch it).
+pub const BASELINE_MAX_AGE: Duration = Duration::from_secs(60);
 
 /// What a create whose outcome is unknown could have made: the slot it asked for, or the region and
 /// bandwidth of the attachment.
@@ -227,4 +245,23 @@ impl Drop for Ticket<'_> {
             }
         }
     }
+}
+
+pub(super) async fn list_of_type(
+    client: &Transport,
+    account: &str,
+    kind: &str,
+) -> Result<Vec<Interconnect>, ApiError> {
+    let filter = InterconnectFilter {
+        site: None,
+        kind: Some(kind.to_owned()),
+    };
+    client.all_interconnects(account, &filter).await
+}
+
+/// The region of a GCP pairing key `<uuid>/<region>/<domain>`.
+pub fn pairing_key_region(key: &str) -> Option<&str> {
+    let mut parts = key.split('/');
+    let (_, region, _) = (parts.next()?, parts.next()?, parts.next()?);
+    (parts.next().is_none() && !region.is_empty()).then_some(region)
 }

@@ -27,15 +27,13 @@
 //! create that ends without knowing what it made drops the shared baseline, so that whatever it may
 //! have made counts as existing for the creates after it.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 use super::error::ApiError;
-use super::models::{CreateInterconnect, Interconnect, InterconnectFilter, TYPE_DIRECT, TYPE_GCP_PARTNER};
+use super::models::{CreateInterconnect, Interconnect};
 use super::transport::{round_ms, Transport};
 use super::wait::PollPauses;
 
@@ -44,23 +42,13 @@ mod ledger;
 mod outcome;
 
 use baseline::*;
-pub use baseline::pairing_key_region;
-pub use ledger::CreateLedger;
 use ledger::*;
+pub use ledger::{pairing_key_region, CreateLedger, BASELINE_MAX_AGE};
 pub use outcome::{CreateError, Created};
 
 /// How long a lookup may go on for a create that certainly happened (2xx with an unreadable answer,
 /// or a retry refused because an earlier attempt made it) when the handle has no deadline of its own.
 const PROVEN_LOOKUP_LIMIT: Duration = Duration::from_secs(300);
-
-/// How long after the baseline listing a lookup may still tell "new" attachments from old ones: an
-/// attachment made outside this process between the listing and the lookup counts as new, so the
-/// window is bounded, measured at the lookup (requests queued behind the budget do not stretch it).
-pub const BASELINE_MAX_AGE: Duration = Duration::from_secs(60);
-
-/// How old a shared baseline may be when a create starts and still serve it: half the window, so
-/// that the `POST` and its lookup have the other half.
-const BASELINE_REUSE_AGE: Duration = Duration::from_secs(30);
 
 /// Creates the interconnect `request` describes, sending the `POST` again (at most `attempts` more
 /// times) only after making sure an earlier one did not take effect, or when only the API can tell.

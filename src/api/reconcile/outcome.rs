@@ -1,6 +1,7 @@
 //! What a create ends with: the interconnect in hand, or why there is none.
 
-use super::*;
+use crate::api::error::ApiError;
+use crate::api::models::Interconnect;
 
 /// An interconnect this call created, and the lost answer it was recovered from, if any.
 #[derive(Debug)]

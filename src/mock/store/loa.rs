@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::super::envelope::{code, ApiFailure};
+use super::fields::Outcome;
 use super::*;
 
 impl Store {

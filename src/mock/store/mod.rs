@@ -9,20 +9,20 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use validate::required_str;
-
 use super::envelope::{code, ApiFailure};
 
 mod config;
+mod fields;
 mod loa;
-mod seed;
+mod slots;
 #[cfg(test)]
 mod tests;
 mod validate;
 
 pub use config::{EndOfList, HealthyAfter, NotFoundBody, StoreConfig};
-use seed::seeded_slots;
-pub use seed::FIRST_SLOT_ID;
+use fields::{required_str, Outcome};
+use slots::{render_slot, seeded_slots, SlotRecord};
+pub use slots::{SlotQuery, FIRST_SLOT_ID};
 
 /// The bandwidth values `gcp_partner` accepts.
 pub const BANDWIDTHS: [&str; 12] = [
@@ -58,16 +58,6 @@ pub enum StatusScript {
     Fixed(MockStatus),
     /// One status per poll, the last one staying.
     Sequence(VecDeque<MockStatus>),
-}
-
-#[derive(Debug, Clone)]
-struct SlotRecord {
-    id: String,
-    site: String,
-    speed: String,
-    facility: Value,
-    ccr_device_name: String,
-    occupant: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,8 +102,6 @@ pub struct Store {
     interconnects: BTreeMap<u64, Record>,
     slots: Vec<SlotRecord>,
 }
-
-type Outcome<T> = Result<T, ApiFailure>;
 
 impl Store {
     /// A store with the seeded slots and no interconnects.
@@ -496,48 +484,6 @@ impl Record {
             Kind::GcpPartner { .. } => "gcp_partner",
         }
     }
-}
-
-/// Filters of `GET /slots`.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct SlotQuery {
-    /// Only this site.
-    pub site: Option<String>,
-    /// Only this speed.
-    pub speed: Option<String>,
-    /// Only occupied or free slots.
-    pub occupied: Option<bool>,
-    /// Only slots whose address contains this text (case-insensitive).
-    pub address_contains: Option<String>,
-}
-
-impl SlotQuery {
-    fn matches(&self, slot: &SlotRecord) -> bool {
-        self.site.as_ref().is_none_or(|s| *s == slot.site)
-            && self.speed.as_ref().is_none_or(|s| *s == slot.speed)
-            && self.occupied.is_none_or(|o| o == slot.occupant.is_some())
-            && self.address_contains.as_ref().is_none_or(|needle| {
-                let needle = needle.to_lowercase();
-                slot.facility["address"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .any(|line| line.to_lowercase().contains(&needle))
-            })
-    }
-}
-
-fn render_slot(slot: &SlotRecord) -> Value {
-    json!({
-        "id": slot.id,
-        "facility": slot.facility,
-        "occupied": slot.occupant.is_some(),
-        "site": slot.site,
-        "speed": slot.speed,
-        "account": slot.occupant.as_ref().map(|(account, _)| account),
-        "ccr_device_name": slot.ccr_device_name,
-    })
 }
 
 fn auto_status(healthy_after: HealthyAfter, polls: u32, age: Duration) -> MockStatus {

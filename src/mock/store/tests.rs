@@ -1,6 +1,6 @@
 //! The store's unit tests.
 
-use super::validate::gcp_region;
+use super::fields::gcp_region;
 use super::*;
 
 const ACC: &str = "023e105f4ecef8ad9ca31a8372d0c353";

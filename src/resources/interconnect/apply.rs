@@ -4,9 +4,9 @@ use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 use tokio::time::Instant;
 
-use super::{
-    key_digest, unix_ms, InterconnectResource, InterconnectState, Private, TYPE_DIRECT, TYPE_GCP_PARTNER,
-};
+use super::resource::InterconnectResource;
+use super::state::{key_digest, unix_ms, InterconnectState, Private};
+use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{
     self, wait_for_healthy, wait_until_gone, CreateInterconnect, Deleted, InterconnectStatus, Secret,
     WaitError, READ_AFTER_WRITE_GRACE,

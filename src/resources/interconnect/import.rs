@@ -4,7 +4,8 @@
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use super::{InterconnectResource, InterconnectState, Private};
+use super::resource::InterconnectResource;
+use super::state::{InterconnectState, Private};
 use crate::diag;
 use crate::tf_types::Timeouts;
 

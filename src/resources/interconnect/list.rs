@@ -12,7 +12,8 @@ use tf_provider::schema::Schema;
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use super::{InterconnectState, TYPE_DIRECT, TYPE_GCP_PARTNER};
+use super::state::InterconnectState;
+use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{Interconnect, InterconnectFilter};
 use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;

@@ -3,19 +3,12 @@
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
+use super::state::{attribute_table, default_wait, key_digest, InterconnectState};
 use super::validate::required_for;
-use super::{attribute_table, key_digest, InterconnectState, TYPE_GCP_PARTNER};
+use crate::api::models::TYPE_GCP_PARTNER;
 use crate::attributes::{replacements, string_value, values_of};
 use crate::diag;
 use crate::tf_types::effective_account;
-
-/// `wait_for_healthy` when not configured: true for `gcp_partner`, false for `direct`.
-pub fn default_wait(kind: &Value<String>) -> Value<bool> {
-    match kind {
-        Value::Value(k) => Value::Value(k == TYPE_GCP_PARTNER),
-        _ => Value::Unknown,
-    }
-}
 
 /// The plan of a new interconnect: account resolved, defaults applied, computed values unknown.
 pub fn plan_new(

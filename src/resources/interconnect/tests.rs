@@ -1,6 +1,11 @@
 //! Unit tests of the pure functions: validation, planning, requests, import IDs.
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
+
+use super::state::BLOCKS;
 use super::*;
-use crate::api::{Bandwidth, CreateInterconnect};
+use crate::api::{Bandwidth, CreateInterconnect, Interconnect};
+use crate::tf_types::{Number, Timeouts};
 
 const SLOT: &str = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e";
 

@@ -3,7 +3,8 @@
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::{attribute_table, InterconnectState, TYPE_DIRECT, TYPE_GCP_PARTNER};
+use super::state::{attribute_table, InterconnectState};
+use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::Bandwidth;
 use crate::attributes::reject_computed;
 use crate::diag;

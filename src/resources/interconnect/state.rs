@@ -1,0 +1,278 @@
+//! The declaration of `cni_interconnect`: its attribute table, identity, write-only attributes and
+//! schema, its state and private state, and how the API's answers map onto the state.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::Schema;
+use tf_provider::value::Value;
+
+use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
+use crate::api::{Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
+use crate::attributes::{self, Attr, Compare, Kind, Replaces, Role};
+use crate::plugin::handlers::Identity;
+use crate::tf_types::{
+    parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ITEM_FIELDS,
+};
+
+/// `wait_for_healthy` when not configured: true for `gcp_partner`, false for `direct`.
+pub fn default_wait(kind: &Value<String>) -> Value<bool> {
+    match kind {
+        Value::Value(k) => Value::Value(k == TYPE_GCP_PARTNER),
+        _ => Value::Unknown,
+    }
+}
+
+/// The attributes a configuration sets, or that only `cni_interconnect` has; the computed ones it
+/// shares with every interconnect are [`ITEM_FIELDS`].
+pub(super) const OWN_ATTRIBUTES: [Attr; 11] = [
+    Attr::new("id", Kind::String, Role::Computed, "The interconnect's name."),
+    Attr::new("account_id", Kind::String, Role::OptionalComputed, "The account; defaults to the provider's `account_id`. Forces replacement.")
+        .replacing(Replaces::Always(Compare::Exact)),
+    Attr::new("type", Kind::String, Role::Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment). Forces replacement.")
+        .replacing(Replaces::Always(Compare::Exact)),
+    Attr::new("slot_id", Kind::String, Role::Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Compared without regard to case. Forces replacement.")
+        .replacing(Replaces::Always(Compare::Uuid)),
+    Attr::new("speed", Kind::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case. Forces replacement when set.")
+        .replacing(Replaces::WhenConfigured(Compare::Speed)),
+    Attr::new("bandwidth", Kind::String, Role::Optional, "`gcp_partner` only, required: one of `50M` `100M` `200M` `300M` `400M` `500M` `1G` `2G` `5G` `10G` `20G` `50G`. When the API does not report it (after an import), the configured value is adopted. Forces replacement.")
+        .replacing(Replaces::Always(Compare::Speed)),
+    Attr::new("pairing_key", Kind::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
+        .sensitive()
+        .replacing(Replaces::Always(Compare::CreateOnly)),
+    Attr::new("pairing_key_wo", Kind::String, Role::Optional, "`gcp_partner` only, Terraform 1.11 and later: the pairing key as a write-only argument, sent to create the attachment and never stored in state or plan. Use it instead of `pairing_key`, with `pairing_key_wo_version`.")
+        .sensitive()
+        .write_only("pairing_key"),
+    Attr::new("pairing_key_wo_version", Kind::Number, Role::Optional, "Required with `pairing_key_wo`: change it to create the attachment anew with the current `pairing_key_wo` (there is no update API). Adding or removing it replaces nothing.")
+        .replacing(Replaces::Always(Compare::CreateOnly)),
+    Attr::new("wait_for_healthy", Kind::Bool, Role::OptionalComputed, "Whether create waits until the status is `Healthy` (within `timeouts.create`). Default `true` for `gcp_partner`, `false` for `direct` (a port stays `Pending` until its cross-connect is installed). Changing it never replaces."),
+    Attr::new("skip_destroy", Kind::Bool, Role::Optional, "When true, destroy only removes the interconnect from state (with a warning) and leaves it in Cloudflare. Default false. Changing it never replaces."),
+];
+
+/// The nested blocks.
+pub(super) const BLOCKS: [&str; 1] = ["timeouts"];
+
+/// Every attribute of `cni_interconnect`: its own, then the computed ones every interconnect has.
+pub fn attribute_table() -> Vec<Attr> {
+    let own = OWN_ATTRIBUTES.iter().copied();
+    let shared = ITEM_FIELDS
+        .iter()
+        .filter(|item| !OWN_ATTRIBUTES.iter().any(|a| a.name == item.name))
+        .copied();
+    own.chain(shared).collect()
+}
+
+/// The identity: the account and the name, as an import ID `<account_id>/<name>` (or `<name>` with
+/// the provider's account).
+pub fn identity() -> Identity {
+    Identity {
+        version: 0,
+        attributes: vec![
+            (
+                "account_id",
+                false,
+                "The account; defaults to the provider's `account_id`.",
+            ),
+            ("name", true, "The interconnect's name."),
+        ],
+        import_id: |values| {
+            let name = values
+                .get("name")
+                .cloned()
+                .flatten()
+                .ok_or("the identity has no name")?;
+            Ok(match values.get("account_id").cloned().flatten() {
+                Some(account) => format!("{account}/{name}"),
+                None => name,
+            })
+        },
+    }
+}
+
+/// The write-only attributes, each with the one to use instead on an older Terraform.
+pub fn write_only_attributes() -> Vec<(String, String)> {
+    attributes::write_only(&attribute_table())
+}
+
+/// The schema, derived from the table.
+pub fn schema() -> Schema {
+    Schema {
+        version: 1,
+        block: attributes::block(
+            "A Cloudflare Network Interconnect: a direct port in a slot, or a GCP Partner Interconnect attachment. \
+             There is no update API: changing an API attribute replaces the interconnect.",
+            &attribute_table(),
+            vec![(BLOCKS[0], timeouts_block())],
+        ),
+    }
+}
+
+/// Default create timeout (including the wait for `Healthy`).
+pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Default delete timeout (including the wait until gone).
+pub const DEFAULT_DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// The state (and configuration, and plan) of one `cni_interconnect`.
+#[derive(Serialize, Deserialize, Clone, Default, PartialEq)]
+pub struct InterconnectState {
+    /// The interconnect's name.
+    pub id: Value<String>,
+    /// The account.
+    pub account_id: Value<String>,
+    /// `direct` or `gcp_partner`.
+    #[serde(rename = "type")]
+    pub kind: Value<String>,
+    /// The slot (direct).
+    pub slot_id: Value<String>,
+    /// The port speed (set for direct; read back for gcp_partner).
+    pub speed: Value<String>,
+    /// The attachment bandwidth (gcp_partner).
+    pub bandwidth: Value<String>,
+    /// The GCP pairing key (gcp_partner); never read back.
+    pub pairing_key: Value<String>,
+    /// The GCP pairing key as a write-only argument: in the configuration only, always null in state.
+    pub pairing_key_wo: Value<String>,
+    /// Its version: a change creates the attachment anew.
+    pub pairing_key_wo_version: Value<Number>,
+    /// Whether create waits for `Healthy`.
+    pub wait_for_healthy: Value<bool>,
+    /// Whether destroy only forgets the interconnect.
+    pub skip_destroy: Value<bool>,
+    /// The interconnect's name.
+    pub name: Value<String>,
+    /// The owner.
+    pub owner: Value<String>,
+    /// The site.
+    pub site: Value<String>,
+    /// The GCP region.
+    pub region: Value<String>,
+    /// The facility.
+    pub facility: Value<FacilityValue>,
+    /// The Magic Transit correlation id.
+    pub virtual_port_reservation_id: Value<String>,
+    /// The CCR device.
+    pub ccr_device_name: Value<String>,
+    /// The last status seen.
+    pub status: Value<String>,
+    /// The reason of a `Down`/`Unhealthy` status.
+    pub status_reason: Value<String>,
+    /// Operation timeouts.
+    pub timeouts: Value<Timeouts>,
+}
+
+impl InterconnectState {
+    pub(super) fn mark_computed_unknown(&mut self) {
+        self.id = Value::Unknown;
+        self.name = Value::Unknown;
+        self.owner = Value::Unknown;
+        self.site = Value::Unknown;
+        self.region = Value::Unknown;
+        self.facility = Value::Unknown;
+        self.virtual_port_reservation_id = Value::Unknown;
+        self.ccr_device_name = Value::Unknown;
+        self.status = Value::Unknown;
+        self.status_reason = Value::Unknown;
+    }
+
+    /// Fills what the API says, keeping configured values (which must not change after apply).
+    pub fn apply_interconnect(&mut self, ic: &Interconnect) {
+        let item = InterconnectItem::from_api(ic, None);
+        self.id = item.name.clone();
+        self.name = item.name;
+        keep_or(&mut self.account_id, item.account_id);
+        keep_or(&mut self.kind, item.kind);
+        keep_or(&mut self.slot_id, item.slot_id);
+        keep_or(&mut self.speed, item.speed.clone());
+        if matches!(ic, Interconnect::GcpPartner(_)) {
+            keep_or(&mut self.bandwidth, item.speed);
+        } else if !self.bandwidth.is_value() {
+            self.bandwidth = Value::Null;
+        }
+        if !self.pairing_key.is_value() {
+            self.pairing_key = Value::Null;
+        }
+        self.pairing_key_wo = Value::Null;
+        if !self.pairing_key_wo_version.is_value() {
+            self.pairing_key_wo_version = Value::Null;
+        }
+        self.owner = item.owner;
+        self.site = item.site;
+        self.region = item.region;
+        self.facility = item.facility;
+        self.virtual_port_reservation_id = item.virtual_port_reservation_id;
+        self.ccr_device_name = item.ccr_device_name;
+        if !self.wait_for_healthy.is_value() {
+            self.wait_for_healthy = default_wait(&self.kind);
+        }
+        if !self.skip_destroy.is_value() {
+            self.skip_destroy = Value::Null;
+        }
+        self.timeouts = Value::Value(self.timeouts.as_ref_option().cloned().unwrap_or_default());
+    }
+
+    /// Records a status read (or a known null when there is none).
+    pub fn apply_status(&mut self, status: Option<&InterconnectStatus>) {
+        self.status = status.map(|s| s.state().to_owned()).into();
+        self.status_reason = status.and_then(|s| s.reason()).map(str::to_owned).into();
+    }
+
+    pub(super) fn is_direct(&self) -> bool {
+        self.kind.as_ref_option().is_some_and(|k| k == TYPE_DIRECT)
+    }
+
+    pub(super) fn timeout(&self, pick: fn(&Timeouts) -> &Value<String>, default: Duration) -> Duration {
+        self.timeouts
+            .as_ref_option()
+            .and_then(|t| pick(t).as_ref_option())
+            .and_then(|text| parse_duration(text).ok())
+            .unwrap_or(default)
+    }
+}
+
+pub(super) fn keep_or(field: &mut Value<String>, api: Value<String>) {
+    if !field.is_value() {
+        *field = api;
+    }
+}
+
+/// What the provider keeps beside the state: when the interconnect was created and whether the API has
+/// been seen to know it since, so that a refresh in the read-after-write window does not take the API's
+/// not-knowing-yet for a deletion.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Private {
+    /// When the create's `POST` was answered, in milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub created_at_unix_ms: Option<u64>,
+    /// Whether a read by name (status or GET) has found it since.
+    #[serde(default)]
+    pub seen: bool,
+    /// The SHA-256 (hex) of the pairing key the attachment was created with (or that the configuration
+    /// gave it after an import), whichever argument carried it: a different key by any route replaces
+    /// it, the same key moved from `pairing_key` to `pairing_key_wo` does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairing_key_sha256: Option<String>,
+}
+
+/// The SHA-256 of a pairing key, in hex.
+pub fn key_digest(key: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(key.as_bytes()))
+}
+
+pub(super) fn unix_ms() -> Option<u64> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_millis() as u64)
+}
+
+impl Private {
+    /// A 404 now may be read-after-write lag: the create is recent and no read has found it yet.
+    pub(super) fn may_lag(&self) -> bool {
+        let now = unix_ms().unwrap_or(u64::MAX);
+        !self.seen
+            && self
+                .created_at_unix_ms
+                .is_some_and(|at| now.saturating_sub(at) < READ_AFTER_WRITE_GRACE.as_millis() as u64)
+    }
+}

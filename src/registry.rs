@@ -8,9 +8,10 @@ use crate::interrupt::Interrupt;
 use crate::actions::InterconnectWait;
 use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
 use crate::plugin::actions::{ActionHandler, Served};
-use crate::plugin::handlers::{DataSourceHandler, ListHandler, ResourceHandler, Typed};
+use crate::plugin::handlers::{DataSourceHandler, ListHandler, ResourceHandler};
 use crate::plugin::lists::ServedList;
 use crate::plugin::registry::Registry;
+use crate::plugin::typed::Typed;
 use crate::provider::CniProvider;
 use crate::resources::interconnect::{self, InterconnectList, InterconnectResource};
 

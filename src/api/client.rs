@@ -6,11 +6,13 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use super::config::{ClientConfig, ConfigError};
+use super::endpoints::Deleted;
 use super::error::ApiError;
 use super::listing::SharedListings;
 use super::models::{CreateInterconnect, Interconnect};
 use super::reconcile::{self, CreateError, CreateLedger, Created};
-use super::transport::{ClientConfig, ConfigError, Deleted, Transport};
+use super::transport::Transport;
 
 /// A client of the CNI API for one provider process: every endpoint (through [`Deref`] to its
 /// [`Transport`]), plus the state its operations share. Cheap to clone; clones share it all.

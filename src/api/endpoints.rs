@@ -12,7 +12,7 @@ use super::models::{
     CreateInterconnect, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page, Slot, SlotFilter,
 };
 use super::paging::paginate;
-use super::transport::{push_opt, Deleted, Resend, Transport};
+use super::transport::{push_opt, Resend, Transport};
 
 impl Transport {
     /// One page of `GET /cni/interconnects`.
@@ -323,4 +323,13 @@ impl AccountApi {
     pub async fn slots(&self, filter: &SlotFilter) -> Result<Vec<Slot>, ApiError> {
         self.client.all_slots(&self.account, filter).await
     }
+}
+
+/// The outcome of a DELETE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    /// The API accepted the deletion.
+    Deleted,
+    /// The API answered 404: it was already gone.
+    AlreadyGone,
 }

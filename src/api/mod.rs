@@ -5,7 +5,9 @@
 //! clone of a [`Client`], cursor paging, and cancellation.
 
 mod budget;
+mod classify;
 mod client;
+mod config;
 mod endpoints;
 mod error;
 mod listing;
@@ -19,7 +21,11 @@ pub mod wait;
 
 pub use budget::{InvalidBudget, RequestBudget};
 pub use client::Client;
-pub use endpoints::AccountApi;
+pub use config::{
+    check_base_url, default_user_agent, Auth, ClientConfig, ConfigError, DEFAULT_BASE_URL,
+    DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,
+};
+pub use endpoints::{AccountApi, Deleted};
 pub use error::{ApiError, ApiMessage, Failure};
 pub use listing::MAX_LISTING_AGE;
 pub use models::{
@@ -29,10 +35,7 @@ pub use models::{
 pub use reconcile::{CreateError, CreateLedger, Created};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use secret::Secret;
-pub use transport::{
-    check_base_url, default_user_agent, Auth, ClientConfig, ConfigError, Deleted, Transport,
-    DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,
-};
+pub use transport::Transport;
 pub use wait::{
     wait_for_healthy, wait_for_state, wait_until_gone, PollPauses, WaitError, READ_AFTER_WRITE_GRACE,
 };

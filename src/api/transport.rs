@@ -3,139 +3,22 @@
 //! [`ApiError`]s. The typed endpoints are in `endpoints`.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use backon::Retryable;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::budget::{InvalidBudget, RequestBudget};
-use super::error::{ApiError, ApiMessage, Failure};
-use super::retry::{parse_retry_after, RetryPolicy};
+use super::budget::RequestBudget;
+use super::classify::{cf_ray, classify_failure, decode_body, scrub};
+use super::config::{auth_headers, check_base_url, ClientConfig, ConfigError, MAX_RESPONSE_BYTES};
+use super::error::ApiError;
+use super::retry::RetryPolicy;
 use super::secret::Secret;
-
-/// The production API.
-pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
-/// The default bound on one HTTP request.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default request budget: the API's 1,200 requests per 5 minutes.
-pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 4.0;
-/// How much of an error body is kept when it is not the JSON error envelope.
-const BODY_EXCERPT_CHARS: usize = 300;
-/// The largest response body read; a larger one is an error (a page of 100 interconnects is ~60 KB).
-pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
-/// Cloudflare's routing errors ("No route for that URI", "Could not route to …"): a 404 carrying one
-/// says the URL is wrong, not that the object is gone.
-const ROUTING_ERROR_CODES: [i64; 2] = [7000, 7003];
-
-/// How the client authenticates.
-#[derive(Clone, Debug)]
-pub enum Auth {
-    /// `Authorization: Bearer <token>` (an API token).
-    Token(Secret),
-    /// `X-Auth-Key` + `X-Auth-Email` (the legacy global API key).
-    KeyEmail {
-        /// The global API key.
-        key: Secret,
-        /// The account's e-mail address.
-        email: String,
-    },
-}
-
-/// Everything a client is built from.
-#[derive(Clone, Debug)]
-pub struct ClientConfig {
-    /// The API root, e.g. `https://api.cloudflare.com/client/v4`; see [`check_base_url`].
-    pub base_url: Url,
-    /// Credentials.
-    pub auth: Auth,
-    /// The `User-Agent` header.
-    pub user_agent: String,
-    /// Retries of retryable failures.
-    pub retry: RetryPolicy,
-    /// The request budget shared by every clone of the client.
-    pub requests_per_second: f64,
-    /// The bound on one HTTP request, from connect to the last byte of the body.
-    pub request_timeout: Duration,
-    /// The page size asked of list endpoints (`limit`); `None` leaves it to the API.
-    pub page_size: Option<u32>,
-    /// Cancelling this token ends every waiting or in-flight idempotent call with [`ApiError::Cancelled`].
-    pub cancel: CancellationToken,
-}
-
-impl ClientConfig {
-    /// A configuration with the defaults: 4 retries, 4 requests/s, 30 s per request.
-    pub fn new(base_url: Url, auth: Auth) -> Self {
-        ClientConfig {
-            base_url,
-            auth,
-            user_agent: default_user_agent(),
-            retry: RetryPolicy::default(),
-            requests_per_second: DEFAULT_REQUESTS_PER_SECOND,
-            request_timeout: DEFAULT_REQUEST_TIMEOUT,
-            page_size: None,
-            cancel: CancellationToken::new(),
-        }
-    }
-}
-
-/// `terraform-provider-cni/<version>`.
-pub fn default_user_agent() -> String {
-    format!("terraform-provider-cni/{}", env!("CARGO_PKG_VERSION"))
-}
-
-/// A configuration the client cannot work with.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The base URL does not parse or is not http(s).
-    #[error("{0:?} is not a valid http(s) URL")]
-    InvalidBaseUrl(String),
-    /// Plain HTTP to a host that is not loopback.
-    #[error("{0:?} uses http:// with a host that is not loopback; use https:// (http:// is only accepted for 127.0.0.0/8, ::1 and localhost)")]
-    InsecureBaseUrl(String),
-    /// The request budget is not a positive number.
-    #[error(transparent)]
-    Budget(#[from] InvalidBudget),
-    /// A header value (user agent, e-mail) holds characters HTTP does not allow.
-    #[error("{0} contains characters that cannot be sent in an HTTP header")]
-    InvalidHeader(&'static str),
-    /// The HTTP stack could not be set up.
-    #[error("could not set up the HTTP client: {0}")]
-    Http(#[from] reqwest::Error),
-}
-
-/// Parses and checks an API root: `https://` anywhere, `http://` only for loopback hosts.
-pub fn check_base_url(text: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(text.trim()).map_err(|_| ConfigError::InvalidBaseUrl(text.to_owned()))?;
-    match url.scheme() {
-        "https" if url.host().is_some() => Ok(url),
-        "http" if is_loopback(&url) => Ok(url),
-        "http" if url.host().is_some() => Err(ConfigError::InsecureBaseUrl(text.to_owned())),
-        _ => Err(ConfigError::InvalidBaseUrl(text.to_owned())),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
-/// The outcome of a DELETE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Deleted {
-    /// The API accepted the deletion.
-    Deleted,
-    /// The API answered 404: it was already gone.
-    AlreadyGone,
-}
 
 /// What sends calls to the CNI API: retries, the request budget, deadlines, cancellation, classifying
 /// answers. Cheap to clone; clones share the connection pool, the request budget and, unless
@@ -462,7 +345,13 @@ impl Transport {
                 body,
             })
         } else {
-            Err(classify_failure(call, status, &headers, &body))
+            Err(classify_failure(
+                &call.operation,
+                call.secret,
+                status,
+                &headers,
+                &body,
+            ))
         }
     }
 
@@ -508,28 +397,6 @@ fn far_future() -> tokio::time::Instant {
     tokio::time::Instant::now() + Duration::from_secs(86_400 * 365 * 30)
 }
 
-fn auth_headers(auth: &Auth) -> Result<HeaderMap, ConfigError> {
-    let sensitive = |text: &str, what| {
-        let mut value = HeaderValue::from_str(text).map_err(|_| ConfigError::InvalidHeader(what))?;
-        value.set_sensitive(true);
-        Ok::<_, ConfigError>(value)
-    };
-    let mut headers = HeaderMap::new();
-    match auth {
-        Auth::Token(token) => {
-            headers.insert(
-                reqwest::header::AUTHORIZATION,
-                sensitive(&format!("Bearer {}", token.expose()), "api_token")?,
-            );
-        }
-        Auth::KeyEmail { key, email } => {
-            headers.insert("x-auth-key", sensitive(key.expose(), "api_key")?);
-            headers.insert("x-auth-email", sensitive(email, "email")?);
-        }
-    }
-    Ok(headers)
-}
-
 pub(super) fn push_opt(query: &mut Vec<(&'static str, String)>, key: &'static str, value: Option<&str>) {
     if let Some(v) = value {
         query.push((key, v.to_owned()));
@@ -546,227 +413,4 @@ async fn cancellable_sleep(cancel: CancellationToken, delay: Duration) {
 /// `d` to the millisecond, for messages.
 pub(super) fn round_ms(d: Duration) -> Duration {
     Duration::from_millis(d.as_millis() as u64)
-}
-
-/// Decodes a success body: the raw object, or defensively the `result` of a `{success, result}` envelope.
-fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    let value: serde_json::Value = serde_json::from_slice(body)?;
-    let value = match value {
-        serde_json::Value::Object(mut map) if map.contains_key("success") && map.contains_key("result") => {
-            map.remove("result").unwrap_or_default()
-        }
-        other => other,
-    };
-    serde_json::from_value(value)
-}
-
-fn classify_failure(call: &Call<'_>, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
-    // The whole body is scrubbed before anything is taken from it or cut: an echo of the secret
-    // anywhere in it, in any encoding, never reaches a message.
-    let body = scrubbed_body(call.secret, body);
-    let messages = api_messages(body.as_bytes())
-        .into_iter()
-        .map(|m| ApiMessage {
-            code: m.code,
-            message: scrub(call.secret, &m.message),
-        })
-        .collect::<Vec<_>>();
-    let body_excerpt = messages.is_empty().then(|| excerpt(body.as_bytes()));
-    let failure = Failure {
-        operation: call.operation.clone(),
-        status: status.as_u16(),
-        messages,
-        body_excerpt,
-        cf_ray: cf_ray(headers),
-    };
-    let retry_after = headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, SystemTime::now()));
-    match status.as_u16() {
-        404 if came_from_the_api(headers, body.as_bytes()) => ApiError::NotFound(failure),
-        404 => ApiError::NotTheApi(failure),
-        300..=399 => ApiError::Redirected {
-            failure,
-            location: headers
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-        },
-        401 | 403 => ApiError::Unauthorized(failure),
-        429 => ApiError::RateLimited { failure, retry_after },
-        408 | 500..=599 => ApiError::Server { failure, retry_after },
-        _ => ApiError::BadRequest(failure),
-    }
-}
-
-/// Whether an error answer is the CNI API's own: a JSON body (not an HTML or text page from a proxy or
-/// a server at the wrong path) that is not a routing error.
-fn came_from_the_api(headers: &HeaderMap, body: &[u8]) -> bool {
-    let html = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.to_ascii_lowercase().contains("html"));
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return false;
-    };
-    let routing = api_messages(body)
-        .iter()
-        .any(|m| ROUTING_ERROR_CODES.contains(&m.code));
-    !html && value.is_object() && !routing
-}
-
-/// An error body as text with every form of `secret` scrubbed: a JSON body is decoded first (so that no
-/// escape hides the secret) and written back compactly; any other body is read as text.
-fn scrubbed_body(secret: Option<&Secret>, body: &[u8]) -> String {
-    let text = match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(mut value) => {
-            if let Some(secret) = secret {
-                scrub_strings(&mut value, secret);
-            }
-            value.to_string()
-        }
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
-    };
-    scrub(secret, &text)
-}
-
-/// Scrubs `secret` from every string (and object key) of a JSON value.
-fn scrub_strings(value: &mut serde_json::Value, secret: &Secret) {
-    match value {
-        serde_json::Value::String(s) => *s = secret.scrub(s),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| scrub_strings(v, secret)),
-        serde_json::Value::Object(map) => {
-            let entries = std::mem::take(map);
-            for (key, mut v) in entries {
-                scrub_strings(&mut v, secret);
-                map.insert(secret.scrub(&key), v);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The messages of an error body, read leniently: the `errors[]` of Cloudflare's envelope, else a
-/// top-level `message` or `error` string.
-fn api_messages(body: &[u8]) -> Vec<ApiMessage> {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return Vec::new();
-    };
-    let Some(errors) = value.get("errors").and_then(|e| e.as_array()) else {
-        return ["message", "error"]
-            .iter()
-            .filter_map(|field| value.get(*field).and_then(|m| m.as_str()))
-            .take(1)
-            .map(|message| ApiMessage {
-                code: 0,
-                message: message.to_owned(),
-            })
-            .collect();
-    };
-    errors
-        .iter()
-        .filter_map(|e| {
-            Some(ApiMessage {
-                code: e.get("code").and_then(|c| c.as_i64()).unwrap_or(0),
-                message: e.get("message").and_then(|m| m.as_str())?.to_owned(),
-            })
-        })
-        .collect()
-}
-
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text
-        .chars()
-        .take(BODY_EXCERPT_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().count() > BODY_EXCERPT_CHARS {
-        out.push('…');
-    }
-    out.trim().to_owned()
-}
-
-fn cf_ray(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("cf-ray")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-fn scrub(secret: Option<&Secret>, text: &str) -> String {
-    match secret {
-        Some(s) => s.scrub(text),
-        None => text.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_url_allows_http_only_for_loopback() {
-        for ok in [
-            "https://api.cloudflare.com/client/v4",
-            "http://127.0.0.1:8787/client/v4",
-            "http://127.1.2.3/client/v4",
-            "http://[::1]:9/client/v4",
-            "http://localhost:1/x",
-        ] {
-            assert!(check_base_url(ok).is_ok(), "{ok}");
-        }
-        for insecure in [
-            "http://api.cloudflare.com/client/v4",
-            "http://10.0.0.1/x",
-            "http://localhost.evil.com/",
-        ] {
-            assert!(
-                matches!(check_base_url(insecure), Err(ConfigError::InsecureBaseUrl(_))),
-                "{insecure}"
-            );
-        }
-        for invalid in ["", "api.cloudflare.com", "ftp://127.0.0.1/", "https://"] {
-            assert!(
-                matches!(check_base_url(invalid), Err(ConfigError::InvalidBaseUrl(_))),
-                "{invalid}"
-            );
-        }
-    }
-
-    #[test]
-    fn success_bodies_are_raw_or_unwrapped_from_an_envelope() {
-        let raw: serde_json::Value = decode_body(br#"{"state":"Pending"}"#).expect("raw");
-        assert_eq!(raw, serde_json::json!({"state":"Pending"}));
-        let wrapped: serde_json::Value =
-            decode_body(br#"{"success":true,"errors":[],"result":{"state":"Healthy"}}"#).expect("wrapped");
-        assert_eq!(wrapped, serde_json::json!({"state":"Healthy"}));
-        // An object that merely has a "result" field is not an envelope.
-        let not_envelope: serde_json::Value = decode_body(br#"{"result":1}"#).expect("plain");
-        assert_eq!(not_envelope, serde_json::json!({"result":1}));
-    }
-
-    #[test]
-    fn error_messages_are_read_leniently() {
-        let msgs = api_messages(
-            br#"{"success":false,"errors":[{"code":7003,"message":"no route"},{"message":"x"},{"code":1}]}"#,
-        );
-        assert_eq!(
-            msgs,
-            vec![
-                ApiMessage {
-                    code: 7003,
-                    message: "no route".into()
-                },
-                ApiMessage {
-                    code: 0,
-                    message: "x".into()
-                }
-            ]
-        );
-        assert!(api_messages(b"<html>bad gateway</html>").is_empty());
-        assert_eq!(excerpt(b"line1\nline2"), "line1 line2");
-        assert_eq!(excerpt(&[b'a'; 400]).chars().count(), BODY_EXCERPT_CHARS + 1);
-    }
 }

@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use cni::plugin::handlers::{ResourceHandler, Typed};
+use cni::plugin::handlers::ResourceHandler;
 use cni::plugin::registry::Registry;
 use cni::plugin::server::{serve, ServeOptions};
+use cni::plugin::typed::Typed;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, Schema};
 use tf_provider::value::{Value, ValueEmpty};

@@ -14,3 +14,4 @@ pub mod registry;
 pub mod server;
 pub mod service;
 pub mod tls;
+pub mod typed;

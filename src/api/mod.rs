@@ -4,6 +4,7 @@
 //! ([`ApiError`]), retries with backoff that honour `Retry-After`, a request budget shared by every
 //! clone of a [`Client`], cursor paging, and cancellation.
 
+mod bandwidth;
 mod budget;
 mod classify;
 mod client;

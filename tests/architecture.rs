@@ -572,3 +572,16 @@ fn the_files_of_src_have_no_import_cycle() {
         "an import cycle among the files of src/"
     );
 }
+
+#[test]
+fn no_file_of_src_is_over_600_lines() {
+    let long: Vec<(String, usize)> = source_files()
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(src_root().join(&f.relative)).expect("read a file");
+            (f.relative, text.lines().count())
+        })
+        .filter(|(_, lines)| *lines > 600)
+        .collect();
+    assert!(long.is_empty(), "split these by concept: {long:?}");
+}

@@ -99,3 +99,18 @@ pub fn schemas(actions: &Actions) -> HashMap<String, pb::ActionSchema> {
         })
         .collect()
 }
+
+/// The diagnostics of an action's configuration (`ValidateActionConfig`, and `PlanAction`, which
+/// plans nothing more).
+pub async fn validate(actions: &Actions, type_name: &str, config: Dynamic<'_>) -> Vec<pb::Diagnostic> {
+    let mut diags = Diagnostics::default();
+    match actions.get(type_name) {
+        Some(action) => action.validate(&mut diags, config).await,
+        None => convert::error(
+            &mut diags,
+            "Unknown action",
+            format!("This provider has no action {type_name:?}."),
+        ),
+    }
+    convert::diagnostics(diags)
+}

@@ -10,13 +10,12 @@ use futures::Stream;
 use tf_provider::Diagnostics;
 use tonic::{Request, Response, Status};
 
-use super::actions;
 use super::convert::{self, dynamic};
 use super::functions;
-use super::handlers::ResourceHandler;
 use super::identity;
 use super::proto::tfplugin6 as pb;
 use super::registry::Registry;
+use super::{actions, schemas, streams};
 use pb::provider_server::Provider;
 
 /// The service. `StopProvider` stops `stop`: the operations in flight end, later ones do not.
@@ -30,132 +29,10 @@ impl Service {
     pub fn new(registry: Arc<Registry>, stop: Interrupt) -> Self {
         Service { registry, stop }
     }
-
-    fn resource(&self, type_name: &str, diags: &mut Diagnostics) -> Option<&dyn ResourceHandler> {
-        let found = self.registry.resources.get(type_name).map(|r| r.as_ref());
-        if found.is_none() {
-            convert::error(
-                diags,
-                "Unknown resource type",
-                format!("This provider has no resource type {type_name:?}."),
-            );
-        }
-        found
-    }
-
-    /// The identity of an object of `type_name` from its state, when the type has one and the object
-    /// exists.
-    fn identity_of(&self, type_name: &str, state: &[u8]) -> Option<pb::ResourceIdentityData> {
-        let spec = self.registry.resources.get(type_name)?.identity()?;
-        identity::of_state(&spec, state)
-    }
-
-    /// The diagnostics of an action's configuration.
-    async fn validate_action(
-        &self,
-        type_name: &str,
-        config: Option<&pb::DynamicValue>,
-    ) -> Vec<pb::Diagnostic> {
-        let mut diags = Diagnostics::default();
-        match self.registry.actions.get(type_name) {
-            Some(action) => action.validate(&mut diags, config).await,
-            None => convert::error(
-                &mut diags,
-                "Unknown action",
-                format!("This provider has no action {type_name:?}."),
-            ),
-        }
-        convert::diagnostics(diags)
-    }
-
-    fn schemas(&self, diags: &mut Diagnostics) -> pb::get_provider_schema::Response {
-        let mut response = pb::get_provider_schema::Response {
-            provider: self.registry.provider.schema(diags).as_ref().map(convert::schema),
-            server_capabilities: Some(capabilities(&self.registry)),
-            functions: functions::declarations(&self.registry.functions),
-            action_schemas: actions::schemas(&self.registry.actions),
-            ..Default::default()
-        };
-        for (name, resource) in &self.registry.resources {
-            if let Some(schema) = resource.schema(diags) {
-                let mut schema = convert::schema(&schema);
-                convert::mark_write_only(&mut schema, &resource.write_only());
-                response.resource_schemas.insert(name.clone(), schema);
-            }
-        }
-        for (name, data_source) in &self.registry.data_sources {
-            if let Some(schema) = data_source.schema(diags) {
-                response
-                    .data_source_schemas
-                    .insert(name.clone(), convert::schema(&schema));
-            }
-        }
-        for (name, list) in &self.registry.lists {
-            if let Some(schema) = list.schema(diags) {
-                response
-                    .list_resource_schemas
-                    .insert(name.clone(), convert::schema(&schema));
-            }
-        }
-        response
-    }
-}
-
-fn capabilities(registry: &Registry) -> pb::ServerCapabilities {
-    pb::ServerCapabilities {
-        plan_destroy: true,
-        get_provider_schema_optional: false,
-        move_resource_state: false,
-        generate_resource_config: registry.resources.values().any(|r| r.generates_config()),
-    }
 }
 
 fn unimplemented(rpc: &str) -> Status {
     Status::unimplemented(format!("{rpc}: this provider declares no type that uses it"))
-}
-
-/// Runs a list resource, turning each result into an event; a failure ends the stream with one
-/// event carrying its diagnostics. Ends as soon as Terraform stops reading.
-async fn list_into(
-    registry: &Registry,
-    request: pb::list_resource::Request,
-    events: tokio::sync::mpsc::Sender<Result<pb::list_resource::Event, Status>>,
-) {
-    let Some(list) = registry.lists.get(&request.type_name) else {
-        return;
-    };
-    let (results, mut received) = tokio::sync::mpsc::channel::<super::handlers::Listed>(16);
-    let limit = usize::try_from(request.limit).unwrap_or(0);
-    let include = request.include_resource_object;
-    // The forwarder owns the receiving end: once Terraform stops reading, it ends and drops it, so the
-    // producer's next send fails and the listing stops.
-    let forward_to = events.clone();
-    let forward = async move {
-        while let Some(listed) = received.recv().await {
-            let event = pb::list_resource::Event {
-                identity: Some(pb::ResourceIdentityData {
-                    identity_data: Some(dynamic(listed.identity)),
-                }),
-                display_name: listed.display_name,
-                resource_object: listed.resource.map(dynamic),
-                diagnostic: Vec::new(),
-            };
-            if forward_to.send(Ok(event)).await.is_err() {
-                return;
-            }
-        }
-    };
-    let mut diags = Diagnostics::default();
-    let produce = list.list(&mut diags, request.config.as_ref(), include, limit, results);
-    tokio::join!(produce, forward);
-    if !diags.errors.is_empty() || !diags.warnings.is_empty() {
-        let _ = events
-            .send(Ok(pb::list_resource::Event {
-                diagnostic: convert::diagnostics(diags),
-                ..Default::default()
-            }))
-            .await;
-    }
 }
 
 /// The stream type of the server-streaming RPCs.
@@ -171,7 +48,7 @@ impl Provider for Service {
     ) -> Answer<pb::get_metadata::Response> {
         use pb::get_metadata::{DataSourceMetadata, ResourceMetadata};
         Ok(Response::new(pb::get_metadata::Response {
-            server_capabilities: Some(capabilities(&self.registry)),
+            server_capabilities: Some(schemas::capabilities(&self.registry)),
             resources: (self.registry.resources.keys())
                 .map(|t| ResourceMetadata { type_name: t.clone() })
                 .collect(),
@@ -196,7 +73,7 @@ impl Provider for Service {
         _: Request<pb::get_provider_schema::Request>,
     ) -> Answer<pb::get_provider_schema::Response> {
         let mut diags = Diagnostics::default();
-        let mut response = self.schemas(&mut diags);
+        let mut response = schemas::provider_schema(&self.registry, &mut diags);
         response.diagnostics = convert::diagnostics(diags);
         Ok(Response::new(response))
     }
@@ -222,7 +99,7 @@ impl Provider for Service {
     ) -> Answer<pb::validate_resource_config::Response> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
-        if let Some(resource) = self.resource(&request.type_name, &mut diags) {
+        if let Some(resource) = self.registry.resource(&request.type_name, &mut diags) {
             let write_only_allowed = request
                 .client_capabilities
                 .is_some_and(|c| c.write_only_attributes_allowed);
@@ -262,7 +139,7 @@ impl Provider for Service {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
         let json = request.raw_state.map(|raw| raw.json).unwrap_or_default();
-        let upgraded = match self.resource(&request.type_name, &mut diags) {
+        let upgraded = match self.registry.resource(&request.type_name, &mut diags) {
             Some(_) if json.is_empty() => {
                 convert::error(
                     &mut diags,
@@ -304,6 +181,7 @@ impl Provider for Service {
         let mut diags = Diagnostics::default();
         let json = request.raw_identity.map(|raw| raw.json).unwrap_or_default();
         let upgraded = match self
+            .registry
             .resource(&request.type_name, &mut diags)
             .map(|r| r.identity())
         {
@@ -345,7 +223,7 @@ impl Provider for Service {
     ) -> Answer<pb::read_resource::Response> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
-        let read = match self.resource(&request.type_name, &mut diags) {
+        let read = match self.registry.resource(&request.type_name, &mut diags) {
             Some(resource) => {
                 resource
                     .read(&mut diags, request.current_state.as_ref(), &request.private)
@@ -355,7 +233,7 @@ impl Provider for Service {
         };
         let new_identity = read
             .as_ref()
-            .and_then(|stored| self.identity_of(&request.type_name, &stored.state));
+            .and_then(|stored| self.registry.identity_of(&request.type_name, &stored.state));
         let (new_state, private) = match read {
             Some(stored) => (Some(dynamic(stored.state)), stored.private),
             None => (None, Vec::new()),
@@ -375,7 +253,7 @@ impl Provider for Service {
     ) -> Answer<pb::plan_resource_change::Response> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
-        let planned = match self.resource(&request.type_name, &mut diags) {
+        let planned = match self.registry.resource(&request.type_name, &mut diags) {
             Some(resource) => {
                 resource
                     .plan(
@@ -399,6 +277,7 @@ impl Provider for Service {
                 _ => planned.state.as_slice(),
             };
             response.planned_identity = self
+                .registry
                 .identity_of(&request.type_name, identified_by)
                 .filter(identity::is_known);
             response.planned_state = Some(dynamic(planned.state));
@@ -415,7 +294,7 @@ impl Provider for Service {
     ) -> Answer<pb::apply_resource_change::Response> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
-        let applied = match self.resource(&request.type_name, &mut diags) {
+        let applied = match self.registry.resource(&request.type_name, &mut diags) {
             Some(resource) => {
                 resource
                     .apply(
@@ -431,7 +310,7 @@ impl Provider for Service {
         };
         let new_identity = applied
             .as_ref()
-            .and_then(|stored| self.identity_of(&request.type_name, &stored.state));
+            .and_then(|stored| self.registry.identity_of(&request.type_name, &stored.state));
         let (new_state, private) = match applied {
             Some(stored) => (Some(dynamic(stored.state)), stored.private),
             None => (None, Vec::new()),
@@ -451,7 +330,7 @@ impl Provider for Service {
     ) -> Answer<pb::import_resource_state::Response> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
-        let imported = match self.resource(&request.type_name, &mut diags) {
+        let imported = match self.registry.resource(&request.type_name, &mut diags) {
             Some(resource) => match (&request.identity, resource.identity()) {
                 (Some(data), Some(spec)) if request.id.is_empty() => {
                     match identity::import_id(&spec, data, &mut diags) {
@@ -468,7 +347,7 @@ impl Provider for Service {
                 .into_iter()
                 .map(|stored| pb::import_resource_state::ImportedResource {
                     type_name: request.type_name.clone(),
-                    identity: self.identity_of(&request.type_name, &stored.state),
+                    identity: self.registry.identity_of(&request.type_name, &stored.state),
                     state: Some(dynamic(stored.state)),
                     private: stored.private,
                 })
@@ -515,7 +394,7 @@ impl Provider for Service {
     ) -> Answer<pb::generate_resource_config::Response> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
-        let config = match self.resource(&request.type_name, &mut diags) {
+        let config = match self.registry.resource(&request.type_name, &mut diags) {
             Some(resource) => resource.generate_config(&mut diags, request.state.as_ref()),
             None => None,
         };
@@ -569,7 +448,7 @@ impl Provider for Service {
         let (events, stream) = tokio::sync::mpsc::channel(16);
         let registry = self.registry.clone();
         tokio::spawn(async move {
-            list_into(&registry, request, events).await;
+            streams::list_into(&registry, request, events).await;
         });
         Ok(Response::new(Box::pin(
             tokio_stream::wrappers::ReceiverStream::new(stream),
@@ -661,9 +540,12 @@ impl Provider for Service {
         request: Request<pb::plan_action::Request>,
     ) -> Answer<pb::plan_action::Response> {
         let request = request.into_inner();
-        let diagnostics = self
-            .validate_action(&request.action_type, request.config.as_ref())
-            .await;
+        let diagnostics = actions::validate(
+            &self.registry.actions,
+            &request.action_type,
+            request.config.as_ref(),
+        )
+        .await;
         Ok(Response::new(pb::plan_action::Response {
             diagnostics,
             deferred: None,
@@ -676,7 +558,7 @@ impl Provider for Service {
         &self,
         request: Request<pb::invoke_action::Request>,
     ) -> Answer<Self::InvokeActionStream> {
-        let events = super::invoke::invoke(Arc::clone(&self.registry), request.into_inner());
+        let events = streams::invoke(Arc::clone(&self.registry), request.into_inner());
         Ok(Response::new(Box::pin(events)))
     }
 
@@ -685,9 +567,12 @@ impl Provider for Service {
         request: Request<pb::validate_action_config::Request>,
     ) -> Answer<pb::validate_action_config::Response> {
         let request = request.into_inner();
-        let diagnostics = self
-            .validate_action(&request.type_name, request.config.as_ref())
-            .await;
+        let diagnostics = actions::validate(
+            &self.registry.actions,
+            &request.type_name,
+            request.config.as_ref(),
+        )
+        .await;
         Ok(Response::new(pb::validate_action_config::Response {
             diagnostics,
         }))

@@ -12,7 +12,7 @@ use cni::api::{Auth, Client, ClientConfig, InterconnectFilter, RetryPolicy, Secr
 use cni::mock::{Credentials, MockConfig, MockServer, StoreConfig};
 use serde_json::{json, Value};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const ACCOUNT: &str = cni::mock::DEFAULT_ACCOUNT;
 const TOKEN: &str = "bench-token";
 const INTERCONNECTS: usize = 500;
 const PAGE_SIZE: usize = 50;

@@ -31,7 +31,7 @@ use cni::mock::{Credentials, HealthyAfter, MockConfig, MockServer, StoreConfig};
 const COUNT: usize = 200;
 const ROUNDS: usize = 5;
 const TOKEN: &str = "bench-token-0123456789";
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const ACCOUNT: &str = cni::mock::DEFAULT_ACCOUNT;
 const TERRAFORM: &str = "tools/bin/terraform-1.15.5";
 /// When the healthy-detection mock turns an interconnect Healthy, after its create.
 const HEALTHY_AFTER: Duration = Duration::from_secs(3);

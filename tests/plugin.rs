@@ -286,7 +286,7 @@ async fn stop_provider_and_state_upgrades_over_the_wire() {
 
     // A state written when the resource still had an attribute it no longer has.
     let old = serde_json::json!({
-        "id": "icon-000001", "name": "icon-000001", "account_id": "023e105f4ecef8ad9ca31a8372d0c353",
+        "id": "icon-000001", "name": "icon-000001", "account_id": cni::mock::DEFAULT_ACCOUNT,
         "type": "direct", "slot_id": "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e", "speed": "10G",
         "status": "Pending", "attribute_removed_long_ago": "x",
         "timeouts": {"create": null, "delete": null}

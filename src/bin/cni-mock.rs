@@ -10,8 +10,7 @@ use cni::mock::{
     StoreConfig,
 };
 
-/// The account the documentation's examples use, served by default.
-const DEFAULT_ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+use cni::mock::DEFAULT_ACCOUNT;
 
 /// A mock of the Cloudflare Network Interconnects API. Prints its base URL as the first line on stdout,
 /// then serves until interrupted. The control API lives under /__mock/ (see docs/guides/cni-mock.md).

@@ -21,6 +21,10 @@ use tower::ServiceExt;
 
 pub use control::{fingerprint, ChaosSpec, FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
 pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
+
+/// The account the documentation's examples use, which cni-mock serves by default (and tests and
+/// benches use).
+pub const DEFAULT_ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 pub use store::{EndOfList, HealthyAfter, MockStatus, NotFoundBody, StoreConfig, BANDWIDTHS, FIRST_SLOT_ID};
 
 use control::Shared;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 /// The account the tests use.
-pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+pub const ACCOUNT: &str = cni::mock::DEFAULT_ACCOUNT;
 /// The token the mock accepts.
 pub const TOKEN: &str = "acc-test-token-5f1d0c";
 /// The global API key and e-mail the mock also accepts.

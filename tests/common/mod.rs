@@ -7,7 +7,7 @@ use cni::api::{Auth, Client, ClientConfig, RetryPolicy, Secret};
 use cni::mock::{Credentials, FaultAction, FaultSpec, MockConfig, MockServer, Phase, StoreConfig};
 
 /// The account every test uses.
-pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+pub const ACCOUNT: &str = cni::mock::DEFAULT_ACCOUNT;
 /// The token the mocks accept.
 pub const TOKEN: &str = "test-token-0123456789";
 /// A well-formed GCP pairing key; `n` makes it unique.

@@ -3,7 +3,7 @@
 use super::fields::gcp_region;
 use super::*;
 
-const ACC: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const ACC: &str = crate::mock::DEFAULT_ACCOUNT;
 
 fn store() -> Store {
     Store::new(StoreConfig::default())

@@ -108,6 +108,8 @@ pub struct Attr {
     pub write_only: Option<&'static str>,
     /// Its description, in markdown.
     pub description: &'static str,
+    /// The only values it takes, when they are a fixed list (from the enum that also serves the API).
+    pub one_of: Option<&'static [&'static str]>,
 }
 
 impl Attr {
@@ -121,6 +123,15 @@ impl Attr {
             replaces: Replaces::Never,
             write_only: None,
             description,
+            one_of: None,
+        }
+    }
+
+    /// The same, taking only these values.
+    pub const fn one_of(self, values: &'static [&'static str]) -> Attr {
+        Attr {
+            one_of: Some(values),
+            ..self
         }
     }
 
@@ -145,11 +156,23 @@ impl Attr {
         Attr { replaces, ..self }
     }
 
+    /// Its description with the values it takes, when they are a fixed list.
+    pub fn full_description(&self) -> String {
+        let description = self.description.trim();
+        match self.one_of {
+            Some(values) => {
+                let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                format!("{description} One of: {}.", listed.join(", "))
+            }
+            None => description.to_owned(),
+        }
+    }
+
     /// Its schema attribute.
     pub fn schema(&self) -> Attribute {
         Attribute {
             attr_type: self.kind.attribute_type(),
-            description: Description::markdown(self.description),
+            description: Description::markdown(self.full_description()),
             constraint: match self.role {
                 Role::Required => AttributeConstraint::Required,
                 Role::Optional => AttributeConstraint::Optional,

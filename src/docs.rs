@@ -390,10 +390,10 @@ fn attribute_line(attr: &Attr, parents: &[&str], nested: &mut Vec<Nested>) -> St
         marks.push(format!("[Write-only]({WRITE_ONLY_LINK})"));
     }
     let mut text = format!("- `{}` ({})", attr.name, marks.join(", "));
-    let description = attr.description.trim();
+    let description = attr.full_description();
     if !description.is_empty() {
         text.push(' ');
-        text.push_str(description);
+        text.push_str(&description);
     }
     if let Some(replacement) = replacement(attr.replaces) {
         if !attr.description.contains("replace") {

@@ -59,7 +59,7 @@ impl FunctionHandler for PairingKey {
             parameters: vec![Parameter {
                 name: "key",
                 kind: json!("string"),
-                description: "A GCP Partner Interconnect pairing key, `<uuid>/<region>/<1|2>`.",
+                description: "A GCP Partner Interconnect pairing key, `<uuid>/<region>/<1|2>`.".into(),
             }],
             returns: json!(["object", {"id": "string", "region": "string", "zone": "number"}]),
             summary: "The parts of a GCP pairing key",
@@ -94,7 +94,10 @@ impl FunctionHandler for BandwidthMbps {
             parameters: vec![Parameter {
                 name: "bandwidth",
                 kind: json!("string"),
-                description: "An attachment bandwidth: one of `50M` `100M` `200M` `300M` `400M` `500M` `1G` `2G` `5G` `10G` `20G` `50G`, in any case.",
+                description: format!(
+                    "An attachment bandwidth: one of {}, in any case.",
+                    Bandwidth::NAMES.map(|n| format!("`{n}`")).join(" ")
+                ),
             }],
             returns: json!("number"),
             summary: "A bandwidth in Mbit/s",

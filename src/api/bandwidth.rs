@@ -7,43 +7,31 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// The bandwidth of a GCP partner interconnect (`nsc_ApiBandwidth`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Bandwidth {
     /// 50 Mbit/s.
-    #[serde(rename = "50M")]
     M50,
     /// 100 Mbit/s.
-    #[serde(rename = "100M")]
     M100,
     /// 200 Mbit/s.
-    #[serde(rename = "200M")]
     M200,
     /// 300 Mbit/s.
-    #[serde(rename = "300M")]
     M300,
     /// 400 Mbit/s.
-    #[serde(rename = "400M")]
     M400,
     /// 500 Mbit/s.
-    #[serde(rename = "500M")]
     M500,
     /// 1 Gbit/s.
-    #[serde(rename = "1G")]
     G1,
     /// 2 Gbit/s.
-    #[serde(rename = "2G")]
     G2,
     /// 5 Gbit/s.
-    #[serde(rename = "5G")]
     G5,
     /// 10 Gbit/s.
-    #[serde(rename = "10G")]
     G10,
     /// 20 Gbit/s.
-    #[serde(rename = "20G")]
     G20,
     /// 50 Gbit/s.
-    #[serde(rename = "50G")]
     G50,
 }
 
@@ -64,22 +52,20 @@ impl Bandwidth {
         Bandwidth::G50,
     ];
 
+    /// How the API spells each value, in the order of [`Bandwidth::ALL`]: the one place the values are
+    /// written, for the API's bodies, the resource's validation and docs, and the provider functions.
+    pub const NAMES: [&'static str; 12] = [
+        "50M", "100M", "200M", "300M", "400M", "500M", "1G", "2G", "5G", "10G", "20G", "50G",
+    ];
+
     /// The value as the API spells it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Bandwidth::M50 => "50M",
-            Bandwidth::M100 => "100M",
-            Bandwidth::M200 => "200M",
-            Bandwidth::M300 => "300M",
-            Bandwidth::M400 => "400M",
-            Bandwidth::M500 => "500M",
-            Bandwidth::G1 => "1G",
-            Bandwidth::G2 => "2G",
-            Bandwidth::G5 => "5G",
-            Bandwidth::G10 => "10G",
-            Bandwidth::G20 => "20G",
-            Bandwidth::G50 => "50G",
-        }
+        Bandwidth::NAMES[self as usize]
+    }
+
+    /// The values as a list for people: `50M, 100M, …, 50G`.
+    pub fn listed() -> String {
+        Bandwidth::NAMES.join(", ")
     }
 }
 
@@ -105,10 +91,24 @@ impl fmt::Display for Bandwidth {
 
 /// The error of parsing a [`Bandwidth`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown bandwidth {0:?}: expected one of 50M, 100M, 200M, 300M, 400M, 500M, 1G, 2G, 5G, 10G, 20G, 50G"
-)]
+#[error("unknown bandwidth {0:?}: expected one of {listed}", listed = Bandwidth::listed())]
 pub struct UnknownBandwidth(pub String);
+
+impl Serialize for Bandwidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Bandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Bandwidth::ALL
+            .into_iter()
+            .find(|b| b.as_str() == text)
+            .ok_or_else(|| serde::de::Error::custom(UnknownBandwidth(text)))
+    }
+}
 
 impl FromStr for Bandwidth {
     type Err = UnknownBandwidth;
@@ -133,5 +133,13 @@ mod tests {
         }
         assert_eq!("1g".parse::<Bandwidth>(), Ok(Bandwidth::G1), "speeds ignore case");
         assert!("100G".parse::<Bandwidth>().is_err());
+        assert!(serde_json::from_str::<Bandwidth>("\"1g\"").is_err(), "the API spells it exactly");
+        for (i, b) in Bandwidth::ALL.into_iter().enumerate() {
+            assert_eq!(b.as_str(), Bandwidth::NAMES[i]);
+        }
+        assert_eq!(
+            UnknownBandwidth("3G".into()).to_string(),
+            "unknown bandwidth \"3G\": expected one of 50M, 100M, 200M, 300M, 400M, 500M, 1G, 2G, 5G, 10G, 20G, 50G"
+        );
     }
 }

@@ -14,7 +14,7 @@ pub struct Parameter {
     /// Its Terraform type, as Terraform writes types in JSON (`"string"`, `["object", {...}]`).
     pub kind: serde_json::Value,
     /// Its description, in markdown.
-    pub description: &'static str,
+    pub description: String,
 }
 
 /// What a function declares.
@@ -68,7 +68,7 @@ fn declaration(signature: &Signature) -> pb::Function {
                 r#type: p.kind.to_string().into_bytes(),
                 allow_null_value: false,
                 allow_unknown_values: false,
-                description: p.description.to_owned(),
+                description: p.description.clone(),
                 description_kind: pb::StringKind::Markdown as i32,
             })
             .collect(),
@@ -131,7 +131,7 @@ mod tests {
                 parameters: vec![Parameter {
                     name: "n",
                     kind: serde_json::json!("number"),
-                    description: "a number",
+                    description: "a number".into(),
                 }],
                 returns: serde_json::json!("number"),
                 summary: "twice",

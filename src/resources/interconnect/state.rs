@@ -8,7 +8,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::Value;
 
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
-use crate::api::{Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
+use crate::api::{Bandwidth, Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
 use crate::attributes::{self, Attr, Compare, Kind, Replaces, Role};
 use crate::plugin::handlers::Identity;
 use crate::tf_types::{
@@ -35,7 +35,7 @@ pub(super) const OWN_ATTRIBUTES: [Attr; 11] = [
         .replacing(Replaces::Always(Compare::Uuid)),
     Attr::new("speed", Kind::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case. Forces replacement when set.")
         .replacing(Replaces::WhenConfigured(Compare::Speed)),
-    Attr::new("bandwidth", Kind::String, Role::Optional, "`gcp_partner` only, required: one of `50M` `100M` `200M` `300M` `400M` `500M` `1G` `2G` `5G` `10G` `20G` `50G`. When the API does not report it (after an import), the configured value is adopted. Forces replacement.")
+    Attr::new("bandwidth", Kind::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted. Forces replacement.").one_of(&Bandwidth::NAMES)
         .replacing(Replaces::Always(Compare::Speed)),
     Attr::new("pairing_key", Kind::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
         .sensitive()

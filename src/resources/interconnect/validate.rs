@@ -88,7 +88,7 @@ fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
             diags,
             "bandwidth",
             TYPE_GCP_PARTNER,
-            "one of 50M, 100M, 200M, 300M, 400M, 500M, 1G, 2G, 5G, 10G, 20G, 50G",
+            &format!("one of {}", Bandwidth::listed()),
         ),
         Value::Value(b) => {
             if let Err(e) = b.parse::<Bandwidth>() {

@@ -101,7 +101,8 @@ impl FunctionHandler for BandwidthMbps {
             }],
             returns: json!("number"),
             summary: "A bandwidth in Mbit/s",
-            description: "The bandwidth of a `gcp_partner` attachment in Mbit/s (`\"50M\"` is 50, `\"1G\"` is 1000), \
+            description:
+                "The bandwidth of a `gcp_partner` attachment in Mbit/s (`\"50M\"` is 50, `\"1G\"` is 1000), \
                 so that modules can compare and sum bandwidths.",
         }
     }

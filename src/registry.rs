@@ -13,48 +13,38 @@ use crate::plugin::lists::ServedList;
 use crate::plugin::registry::Registry;
 use crate::plugin::typed::Typed;
 use crate::provider::CniProvider;
-use crate::resources::interconnect::{self, InterconnectList, InterconnectResource};
+use crate::resources::interconnect::{InterconnectList, InterconnectResource};
 
 /// Everything the provider serves, for the plugin server: the provider block, `cni_interconnect` and
 /// the data sources. `cancel` is the interrupt token (SIGINT, StopProvider) every wait watches.
 pub fn registry(interrupt: Interrupt) -> Registry {
     let provider = CniProvider::new(interrupt);
-    let state = provider.context();
+    let context = provider.context();
     let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([(
         "cni_interconnect".to_owned(),
-        Box::new(
-            Typed::new(InterconnectResource::new(state.clone()))
-                .with_write_only(interconnect::write_only_attributes())
-                .with_identity(interconnect::identity())
-                .with_config_generator({
-                    let context = state.clone();
-                    std::sync::Arc::new(move |stored| {
-                        interconnect::generated_config(stored, &context.default_account())
-                    })
-                }),
-        ) as Box<dyn ResourceHandler>,
+        Box::new(Typed::declared(InterconnectResource::new(context.clone()))) as Box<dyn ResourceHandler>,
     )]);
     let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
         (
             "cni_interconnects".to_owned(),
-            Box::new(Typed::new(InterconnectsDataSource::new(state.clone()))) as Box<dyn DataSourceHandler>,
+            Box::new(Typed::new(InterconnectsDataSource::new(context.clone()))) as Box<dyn DataSourceHandler>,
         ),
         (
             "cni_interconnect".to_owned(),
-            Box::new(Typed::new(InterconnectDataSource::new(state.clone()))),
+            Box::new(Typed::new(InterconnectDataSource::new(context.clone()))),
         ),
         (
             "cni_interconnect_loa".to_owned(),
-            Box::new(Typed::new(LoaDataSource::new(state.clone()))),
+            Box::new(Typed::new(LoaDataSource::new(context.clone()))),
         ),
         (
             "cni_slots".to_owned(),
-            Box::new(Typed::new(SlotsDataSource::new(state.clone()))),
+            Box::new(Typed::new(SlotsDataSource::new(context.clone()))),
         ),
     ]);
     let lists: HashMap<String, Box<dyn ListHandler>> = HashMap::from([(
         "cni_interconnect".to_owned(),
-        Box::new(ServedList(InterconnectList::new(state.clone()))) as Box<dyn ListHandler>,
+        Box::new(ServedList(InterconnectList::new(context.clone()))) as Box<dyn ListHandler>,
     )]);
     Registry {
         provider: Box::new(Typed::new(provider)),
@@ -64,7 +54,7 @@ pub fn registry(interrupt: Interrupt) -> Registry {
         functions: crate::functions::functions(),
         actions: HashMap::from([(
             "cni_interconnect_wait".to_owned(),
-            Box::new(Served(InterconnectWait::new(state.clone()))) as Box<dyn ActionHandler>,
+            Box::new(Served(InterconnectWait::new(context.clone()))) as Box<dyn ActionHandler>,
         )]),
     }
 }

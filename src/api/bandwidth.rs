@@ -133,7 +133,10 @@ mod tests {
         }
         assert_eq!("1g".parse::<Bandwidth>(), Ok(Bandwidth::G1), "speeds ignore case");
         assert!("100G".parse::<Bandwidth>().is_err());
-        assert!(serde_json::from_str::<Bandwidth>("\"1g\"").is_err(), "the API spells it exactly");
+        assert!(
+            serde_json::from_str::<Bandwidth>("\"1g\"").is_err(),
+            "the API spells it exactly"
+        );
         for (i, b) in Bandwidth::ALL.into_iter().enumerate() {
             assert_eq!(b.as_str(), Bandwidth::NAMES[i]);
         }

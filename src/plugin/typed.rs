@@ -31,6 +31,25 @@ fn fit_to_schema(stored: serde_json::Value, schema: &Schema) -> serde_json::Valu
 /// Brings a stored state (JSON) from an older schema version to the current one.
 pub type Migration = fn(from_version: i64, state: serde_json::Value) -> Result<serde_json::Value, String>;
 
+/// What a managed resource declares beyond tf-provider's `Resource`, each with a default of none: its
+/// write-only attributes, its identity, and the configuration that adopts an existing object.
+pub trait Declares {
+    /// Its write-only attributes (Terraform 1.11 and later), each with the attribute to use instead on
+    /// an older Terraform.
+    fn write_only(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    /// Its identity (Terraform 1.12 and later).
+    fn identity(&self) -> Option<Identity> {
+        None
+    }
+    /// From a stored object to the configuration that adopts it (`terraform query
+    /// -generate-config-out`).
+    fn config_generator(&self) -> Option<ConfigGenerator> {
+        None
+    }
+}
+
 /// Serves a type written against tf-provider's typed traits.
 pub struct Typed<T> {
     inner: T,
@@ -75,6 +94,19 @@ impl<T> Typed<T> {
     /// Terraform).
     pub fn with_write_only(self, write_only: Vec<(String, String)>) -> Self {
         Typed { write_only, ..self }
+    }
+
+    /// A resource served with everything it declares (see [`Declares`]).
+    pub fn declared(inner: T) -> Self
+    where
+        T: Declares,
+    {
+        Typed {
+            write_only: inner.write_only(),
+            identity: inner.identity(),
+            generator: inner.config_generator(),
+            ..Typed::new(inner)
+        }
     }
 
     /// The same, migrating states stored with an older schema version with `migration` (run before

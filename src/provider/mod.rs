@@ -39,20 +39,20 @@ pub(crate) const ATTRIBUTES: [Attr; 9] = [
 
 /// The provider.
 pub struct CniProvider {
-    state: Arc<ProviderContext>,
+    context: Arc<ProviderContext>,
 }
 
 impl CniProvider {
     /// A provider whose waits end when `interrupt` stops them (SIGINT, StopProvider).
     pub fn new(interrupt: Interrupt) -> Self {
         CniProvider {
-            state: Arc::new(ProviderContext::new(interrupt)),
+            context: Arc::new(ProviderContext::new(interrupt)),
         }
     }
 
     /// The context it configures, to hand to resources and data sources.
     pub fn context(&self) -> Arc<ProviderContext> {
-        self.state.clone()
+        self.context.clone()
     }
 
     fn build(&self, settings: Settings, terraform_version: &str) -> Result<Configured, api::ConfigError> {
@@ -65,7 +65,7 @@ impl CniProvider {
         config.requests_per_second = settings.requests_per_second;
         config.request_timeout = settings.request_timeout;
         // The token of this command's operations: a stop during it ends them, not the next command's.
-        config.cancel = self.state.cancellation();
+        config.cancel = self.context.cancellation();
         Ok(Configured {
             client: Client::new(config)?,
             account_id: settings.account_id,
@@ -132,10 +132,10 @@ impl Provider for CniProvider {
                     "provider configuration depends on unknown values ({}); API calls are deferred",
                     deferral.unknown
                 );
-                self.state.set_deferred(deferral);
+                self.context.set_deferred(deferral);
             }
             Resolved::Ready(settings) => match self.build(settings, &terraform_version) {
-                Ok(configured) => self.state.set_ready(configured),
+                Ok(configured) => self.context.set_ready(configured),
                 Err(e) => {
                     diag::error(diags, "Invalid provider configuration", e.to_string(), None);
                     return None;

@@ -8,6 +8,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
+use super::list::generated_config;
 use super::plan::{
     configured_key, pairing_key_verdict, plan_change, plan_new, reuses_its_key, single_use_key_warning,
     KeyVerdict,
@@ -16,6 +17,8 @@ use super::state::*;
 use super::validate::validate_config;
 use crate::context::ProviderContext;
 use crate::diag;
+use crate::plugin::handlers::Identity;
+use crate::plugin::typed::{ConfigGenerator, Declares};
 
 /// The resource.
 pub struct InterconnectResource {
@@ -163,5 +166,22 @@ impl Resource for InterconnectResource {
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         self.import_by_id(diags, id)
+    }
+}
+
+impl Declares for InterconnectResource {
+    fn write_only(&self) -> Vec<(String, String)> {
+        write_only_attributes()
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(identity())
+    }
+
+    fn config_generator(&self) -> Option<ConfigGenerator> {
+        let provider = Arc::clone(&self.provider);
+        Some(Arc::new(move |stored| {
+            generated_config(stored, &provider.default_account())
+        }))
     }
 }

@@ -15,12 +15,19 @@
 //! measurement at a small size, with the debug binaries, once, printed but not written, so that the
 //! harness cannot rot unnoticed. Either way it fails when the requests spent per interconnect grow.
 
-#[path = "report.rs"]
+#[path = "../report.rs"]
 mod report;
 
-#[path = "../tests/support/debug_provider.rs"]
+#[path = "../../tests/support/debug_provider.rs"]
 mod debug_provider;
+
+mod detection;
+mod economy;
+mod figures;
+mod listing;
+
 use debug_provider::DebugProvider;
+use figures::{cost_row, cpu_of, time_row};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -403,7 +410,7 @@ impl Bench {
             .collect();
         let body = format!(
             "## Terraform at scale\n\n\
-             Written by `make bench` (`benches/scale.rs`): Terraform 1.15.5 runs `apply`, a refresh-only `plan` \
+             Written by `make bench` (`benches/scale/`): Terraform 1.15.5 runs `apply`, a refresh-only `plan` \
              and `destroy` of {count} `gcp_partner` interconnects (the in-process mock makes them healthy at the \
              first poll; `-parallelism=10`; a budget of 10,000 requests per second, the most the provider accepts, \
              so the API is not the limit), against the same commands over {count} `noop_thing`s of \
@@ -482,7 +489,7 @@ impl Bench {
             .collect();
         let body = format!(
             "## The plugin's transport\n\n\
-             Written by `make bench` (`benches/scale.rs`): the provider listens on a Unix socket in a \
+             Written by `make bench` (`benches/scale/`): the provider listens on a Unix socket in a \
              directory only its user may enter (so no other local user can drive it), or on TCP 127.0.0.1 \
              with `CNI_PLUGIN_NETWORK=tcp`. The same {count} interconnects as above, applied, refreshed and \
              destroyed over each, the median of {rounds} rounds, alternating.\n\n\
@@ -508,335 +515,5 @@ impl Bench {
             refresh <= count + listing,
             "refresh of {count} sent {refresh} requests"
         );
-    }
-}
-
-fn time_row(label: &str, count: usize, f: &CommandFigures) -> String {
-    let (floor, sized, cni) = (
-        median(f.floor.clone()),
-        median(f.sized_floor.clone()),
-        median(f.cni.clone()),
-    );
-    let go = match f.go_floor.is_empty() {
-        true => "–".to_owned(),
-        false => seconds(median(f.go_floor.clone())),
-    };
-    format!(
-        "| {label} of {count} | {} | {go} | {} | {} | {:.2} | {:.2} |\n",
-        seconds(floor),
-        seconds(sized),
-        seconds(cni),
-        cni.as_secs_f64() / floor.as_secs_f64(),
-        cni.as_secs_f64() / sized.as_secs_f64(),
-    )
-}
-
-fn cost_row(label: &str, count: usize, f: &CommandFigures) -> String {
-    let command_cpu = |i: usize| median(f.command_cpu[i].clone()).as_millis();
-    format!(
-        "| {label} of {count} | {} ms | {} ms | {} ms | {} ms | {} ms | {} ({:.2} per interconnect) |\n",
-        command_cpu(0),
-        command_cpu(1),
-        command_cpu(2),
-        f.floor_cpu.as_millis(),
-        f.cni_cpu.as_millis(),
-        f.requests,
-        f.requests as f64 / count as f64
-    )
-}
-
-/// The CPU time a fresh debug-mode `binary` spends serving `args` in `ws`.
-fn cpu_of(ws: &Workspace, binary: &Path, args: &[&str]) -> Duration {
-    let provider = DebugProvider::start(binary);
-    let empty_rc = ws.dir.path().join("empty.tfrc");
-    std::fs::write(&empty_rc, "").expect("write an empty CLI config");
-    let before = provider.cpu_time();
-    ws.time_with(
-        args,
-        &[
-            ("TF_REATTACH_PROVIDERS", &provider.reattach),
-            ("TF_CLI_CONFIG_FILE", &empty_rc.to_string_lossy()),
-        ],
-    );
-    provider.cpu_time().saturating_sub(before)
-}
-
-impl Bench {
-    /// Creates one interconnect at a time against a mock that turns it Healthy [`HEALTHY_AFTER`] after
-    /// its POST, and reads from the mock's log when the status poll that saw it came.
-    fn healthy_detection(&self) {
-        let mock = self
-            .runtime
-            .block_on(start_mock(HealthyAfter::Elapsed(HEALTHY_AFTER)));
-        let ws = Workspace::new(
-            &self.settings,
-            &self.terraform,
-            &cni_config_with(&mock.base_url(), 1, DETECTION_POLL_INTERVAL),
-        );
-        let mut lags = Vec::new();
-        for _ in 0..self.settings.detection_rounds {
-            let before = mock.requests().len();
-            ws.time(COMMANDS[0].1);
-            let log = mock.requests().split_off(before);
-            let posted = log
-                .iter()
-                .find(|r| r.method == "POST")
-                .expect("the create's POST")
-                .at_ms;
-            let seen = log
-                .iter()
-                .filter(|r| r.path.ends_with("/status"))
-                .map(|r| r.at_ms)
-                .max()
-                .expect("a status poll");
-            let healthy_at = posted + HEALTHY_AFTER.as_millis() as u64;
-            lags.push(Duration::from_millis(seen.saturating_sub(healthy_at)));
-            ws.time(COMMANDS[2].1);
-        }
-        let lag = median(lags.clone());
-        let worst = lags.iter().max().copied().unwrap_or_default();
-        let body = format!(
-            "## Healthy detection\n\n\
-             Written by `make bench` (`benches/scale.rs`): `terraform apply` of one `gcp_partner` interconnect, \
-             {} times, against a mock that turns it Healthy {} after its POST, with \
-             `poll_interval = \"{DETECTION_POLL_INTERVAL}\"` (the longest pause between polls; they start at 250 ms \
-             and double). Lag: from the moment it turned Healthy to the status poll that saw it, in the mock's \
-             log.\n\n\
-             | poll interval | median lag | worst lag | target |\n|---|---|---|---|\n\
-             | {DETECTION_POLL_INTERVAL} | {} ms | {} ms | within one poll interval |\n\n\
-             {}",
-            self.settings.detection_rounds,
-            humantime::format_duration(HEALTHY_AFTER),
-            lag.as_millis(),
-            worst.as_millis(),
-            report::measured_on()
-        );
-        self.settings.report("healthy", &body);
-        self.runtime.block_on(mock.stop());
-    }
-}
-
-impl DebugProvider {
-    /// The CPU time the process has used so far, in user and kernel mode, every thread included.
-    fn cpu_time(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).expect("stat");
-        // The fields after the command name (which may hold spaces) end with ')'; utime and stime are
-        // the 14th and 15th fields of the line, the 12th and 13th after the name.
-        let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
-        let ticks: u64 = after_name
-            .split_whitespace()
-            .skip(11)
-            .take(2)
-            .filter_map(|t| t.parse::<u64>().ok())
-            .sum();
-        let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
-            .ok()
-            .flatten()
-            .filter(|hz| *hz > 0)
-            .unwrap_or(100) as u64;
-        Duration::from_millis(ticks * 1000 / per_second)
-    }
-
-    /// The process's peak resident set (`VmHWM`) in kB.
-    fn peak_rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("status");
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmHWM")
-    }
-}
-
-/// Creates `count` `gcp_partner` interconnects in `ACCOUNT` through the mock's API.
-async fn seed(mock: &MockServer, count: usize) {
-    let client = reqwest::Client::new();
-    let url = format!("{}/accounts/{ACCOUNT}/cni/interconnects", mock.base_url());
-    for n in 0..count {
-        let body = serde_json::json!({
-            "account": ACCOUNT, "type": "gcp_partner", "bandwidth": "10G",
-            "pairing_key": format!("7e51371e-72a3-40b5-b844-{n:012}/europe-west3/2"),
-        });
-        let response = client
-            .post(&url)
-            .bearer_auth(TOKEN)
-            .json(&body)
-            .send()
-            .await
-            .expect("seed");
-        assert!(
-            response.status().is_success(),
-            "seeding failed: {}",
-            response.status()
-        );
-    }
-}
-
-fn list_config(base_url: &str, account: &str) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\n\n\
-         provider \"cni\" {{\n  api_token = \"{TOKEN}\"\n  base_url = \"{base_url}\"\n  account_id = \"{account}\"\n  \
-         requests_per_second = 10000\n}}\n\n\
-         data \"cni_interconnects\" \"all\" {{}}\n\n\
-         output \"count\" {{\n  value = length(data.cni_interconnects.all.interconnects)\n}}\n"
-    )
-}
-
-/// One `terraform plan` of the list through a fresh debug-mode provider: wall time and peak RSS (kB).
-fn read_list(settings: &Settings, ws: &Workspace) -> (Duration, u64) {
-    let provider = DebugProvider::start(&settings.binary("terraform-provider-cni"));
-    let elapsed = ws.time_with(
-        &["plan", "-input=false", "-no-color"],
-        &[("TF_REATTACH_PROVIDERS", &provider.reattach)],
-    );
-    (elapsed, provider.peak_rss_kb())
-}
-
-impl Bench {
-    /// The `cni_interconnects` data source over [`LIST_SIZE`] interconnects against an empty account.
-    fn list_at_scale(&self) {
-        let (list_size, list_rounds) = (self.settings.list_size, self.settings.list_rounds);
-        let mock = self.runtime.block_on(start_mock(HealthyAfter::Polls(0)));
-        self.runtime.block_on(seed(&mock, list_size));
-        let full = Workspace::new(
-            &self.settings,
-            &self.terraform,
-            &list_config(&mock.base_url(), ACCOUNT),
-        );
-        let empty = Workspace::new(
-            &self.settings,
-            &self.terraform,
-            &list_config(&mock.base_url(), EMPTY_ACCOUNT),
-        );
-        let (mut base, mut cand, mut base_rss, mut cand_rss) = (vec![], vec![], vec![], vec![]);
-        for _ in 0..list_rounds {
-            let (t, rss) = read_list(&self.settings, &empty);
-            base.push(t);
-            base_rss.push(rss);
-            let (t, rss) = read_list(&self.settings, &full);
-            cand.push(t);
-            cand_rss.push(rss);
-        }
-        let listing = format!("/accounts/{ACCOUNT}/cni/interconnects");
-        let pages = mock
-            .requests()
-            .iter()
-            .filter(|r| r.method == "GET" && r.path.split('?').next() == Some(listing.as_str()))
-            .count()
-            / list_rounds;
-        let (b, c) = (median(base), median(cand));
-        let median_kb = |mut v: Vec<u64>| {
-            v.sort();
-            v[v.len() / 2]
-        };
-        let body = format!(
-            "## List at scale\n\n\
-             Written by `make bench` (`benches/scale.rs`): `terraform plan` reading `cni_interconnects` over \
-             {list_size} interconnects (pages of 100: {pages} requests per read), against the same plan over an empty \
-             account; the provider runs in debug mode (`TF_REATTACH_PROVIDERS`), fresh for every plan, so its \
-             peak RSS is its own (`VmHWM`). Median of {list_rounds} rounds, alternating. The provider's time is \
-             the difference between the two plans (it includes Terraform's handling of the larger value).\n\n\
-             | | empty account | {list_size} interconnects | difference | target |\n|---|---|---|---|---|\n\
-             | plan wall time | {} | {} | {} | ≤ 1 s of provider time |\n\
-             | provider peak RSS | {:.1} MB | {:.1} MB | | ≤ 64 MB |\n\n\
-             {}",
-            seconds(b),
-            seconds(c),
-            seconds(c.saturating_sub(b)),
-            median_kb(base_rss) as f64 / 1000.0,
-            median_kb(cand_rss) as f64 / 1000.0,
-            report::measured_on()
-        );
-        self.settings.report("list", &body);
-        self.runtime.block_on(mock.stop());
-    }
-}
-
-/// The requests of `log` grouped by method and endpoint (names and the account replaced), as
-/// "`GET …/interconnects/{name}` ×2" items joined by commas.
-fn by_endpoint(log: &[cni::mock::LoggedRequest]) -> String {
-    let mut counts = std::collections::BTreeMap::<String, usize>::new();
-    for request in log {
-        let path = request.path.split('?').next().unwrap_or_default();
-        let mut parts: Vec<&str> = path.split('/').collect();
-        if let Some(i) = parts.iter().position(|p| *p == "interconnects") {
-            if parts.len() > i + 1 {
-                parts[i + 1] = "{name}";
-            }
-        }
-        let endpoint = parts.join("/").replace(ACCOUNT, "{account}");
-        *counts
-            .entry(format!("{} {endpoint}", request.method))
-            .or_default() += 1;
-    }
-    counts
-        .iter()
-        .map(|(endpoint, n)| format!("`{endpoint}` ×{n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The requests one command spends, as (count, by endpoint), and its wall time.
-fn spend(mock: &MockServer, ws: &Workspace, args: &[&str]) -> (usize, String, Duration) {
-    let before = mock.requests().len();
-    let elapsed = ws.time(args);
-    let log = mock.requests().split_off(before);
-    (log.len(), by_endpoint(&log), elapsed)
-}
-
-impl Bench {
-    /// One create, read and delete, then a refresh of [`COUNT`] at the default budget.
-    fn api_economy(&self) {
-        let count = self.settings.count;
-        let mock = self.runtime.block_on(start_mock(HealthyAfter::Polls(0)));
-        let one = Workspace::new(
-            &self.settings,
-            &self.terraform,
-            &cni_config_with(&mock.base_url(), 1, "100ms"),
-        );
-        let mut rows = String::new();
-        for (label, args) in [
-            ("create (`apply`)", COMMANDS[0].1),
-            ("read (`plan -refresh-only`)", COMMANDS[1].1),
-            ("delete (`destroy`, with its refresh)", COMMANDS[2].1),
-        ] {
-            let (n, endpoints, _) = spend(&mock, &one, args);
-            rows.push_str(&format!("| {label} of 1 | {n} | {endpoints} |\n"));
-        }
-        let many = Workspace::new(
-            &self.settings,
-            &self.terraform,
-            &cni_config_with(&mock.base_url(), count, "100ms"),
-        );
-        let (n, endpoints, _) = spend(&mock, &many, COMMANDS[0].1);
-        rows.push_str(&format!("| `apply` of {count} | {n} | {endpoints} |\n"));
-        std::fs::write(
-            many.dir.path().join("main.tf"),
-            cni_config_budget(&mock.base_url(), count, "100ms", ""),
-        )
-        .expect("write main.tf");
-        let (n, endpoints, refresh) = spend(&mock, &many, COMMANDS[1].1);
-        rows.push_str(&format!(
-            "| `plan -refresh-only` of {count}, default budget | {n} | {endpoints} |\n"
-        ));
-        std::fs::write(
-            many.dir.path().join("main.tf"),
-            cni_config_with(&mock.base_url(), count, "100ms"),
-        )
-        .expect("write main.tf");
-        many.time(COMMANDS[2].1);
-        let body = format!(
-            "## API economy\n\n\
-         Written by `make bench` (`benches/scale.rs`): the requests each command sent to the in-process mock \
-         (interconnects healthy at once), by endpoint. The API allows 1,200 requests per 5 minutes; the \
-         provider's default budget is 4 per second.\n\n\
-         | command | requests | by endpoint |\n|---|---|---|\n{rows}\n\
-         The refresh of {count} at the default budget took {}.\n\n\
-         {}",
-            seconds(refresh),
-            report::measured_on()
-        );
-        self.settings.report("economy", &body);
-        self.runtime.block_on(mock.stop());
     }
 }

@@ -7,6 +7,7 @@
 
 mod control;
 mod envelope;
+mod faults;
 mod routes;
 mod store;
 
@@ -20,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
 pub use control::{fingerprint, ChaosSpec, FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
+pub use faults::paths;
 pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
 
 /// The account the documentation's examples use, which cni-mock serves by default (and tests and

@@ -1,7 +1,9 @@
 //! Everything is bounded: timeouts bound whole operations, no configured number or duration can crash
 //! the provider, and the default request budget holds end to end.
 
+use cni::mock::{paths, FaultSpec};
 use serde_json::{json, Value};
+use std::time::Duration;
 
 use crate::harness::{Workspace, ACCOUNT};
 use crate::lifecycle::{gcp, key, port, SLOT_A};
@@ -13,14 +15,15 @@ fn the_create_timeout_bounds_the_slot_check_and_the_post() {
     // The slot check answers after 4 s (within the 5 s request timeout): longer than the whole create
     // may take.
     ws.mock
-        .fault(json!({"method": "GET", "path": "/cni/slots/", "kind": "delay", "delay_ms": 4000}));
+        .fault(FaultSpec::on("GET", paths::SLOT).delay(Duration::from_millis(4000)));
     ws.config(&port("port", SLOT_A, "timeouts {\n    create = \"2s\"\n  }"));
     ws.apply()
         .fails_with(&["Could not create the interconnect", "timeout"]);
     assert_eq!(ws.mock.creates(), 0, "no create was sent once the time was up");
 
     // A Retry-After longer than the time left ends the create at once, with the reason.
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "kind": "status", "status": 429, "retry_after": 60}));
+    ws.mock
+        .fault(FaultSpec::on("POST", paths::INTERCONNECTS).status_retry_after(429, 60));
     ws.config(&gcp("gcp", 80, "timeouts {\n    create = \"10s\"\n  }"));
     ws.apply().fails_with(&[
         "asked to retry after 1m",
@@ -45,7 +48,7 @@ fn the_delete_timeout_bounds_the_delete_and_its_wait() {
     assert_eq!(ws.addresses(), vec!["cni_interconnect.port"]);
 
     ws.mock
-        .fault(json!({"method": "DELETE", "kind": "status", "status": 429, "retry_after": 60}));
+        .fault(FaultSpec::on_any_path("DELETE").status_retry_after(429, 60));
     ws.tf(&["destroy", "-auto-approve", "-no-color"])
         .fails_with(&["Could not delete interconnect", "asked to retry after 1m"]);
     assert_eq!(ws.addresses(), vec!["cni_interconnect.port"]);

@@ -1,7 +1,9 @@
 //! Faults injected by cni-mock under a real Terraform run. Every test checks the outcome both in
 //! Terraform's state and in the mock.
 
+use cni::mock::{paths, FaultSpec};
 use serde_json::{json, Value};
+use std::time::Duration;
 
 use crate::harness::{Background, Mock, Workspace};
 use crate::lifecycle::{gcp, port, SLOT_A};
@@ -40,9 +42,8 @@ fn rate_limits_with_retry_after_on_create_status_and_read_are_waited_out() {
         ("GET", "/status$"),
         ("GET", "/cni/interconnects/icon-[0-9]+$"),
     ] {
-        ws.mock.fault(
-            json!({"method": method, "path": path, "kind": "status", "status": 429, "retry_after": 1}),
-        );
+        ws.mock
+            .fault(FaultSpec::on(method, path).status_retry_after(429, 1));
     }
     ws.config(&gcp("gcp", 60, ""));
     ws.apply().ok();
@@ -76,8 +77,7 @@ fn server_error_bursts_are_retried_then_reported_with_the_call_and_ray() {
     .enumerate()
     {
         let status = [500, 502, 503, 500][i];
-        ws.mock
-            .fault(json!({"method": method, "path": path, "kind": "status", "status": status, "count": 2}));
+        ws.mock.fault(FaultSpec::on(method, path).times(2).status(status));
     }
     ws.config(&port("port", SLOT_A, ""));
     ws.apply().ok();
@@ -89,7 +89,8 @@ fn server_error_bursts_are_retried_then_reported_with_the_call_and_ray() {
         "two creates refused with 5xx, then one made the port"
     );
 
-    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects/icon-[0-9]+$", "kind": "status", "status": 503, "count": 3}));
+    ws.mock
+        .fault(FaultSpec::on("GET", paths::INTERCONNECT).times(3).status(503));
     let plan = ws.plan().fails_with(&[
         "Could not read interconnect",
         "get interconnect \"icon-",
@@ -112,7 +113,12 @@ fn server_error_bursts_are_retried_then_reported_with_the_call_and_ray() {
 #[test]
 fn a_create_whose_answer_is_lost_is_found_and_adopted_not_duplicated() {
     let ws = workspace!();
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "drop", "count": 2}));
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .after()
+            .times(2)
+            .drop_connection(),
+    );
     ws.config(&format!("{}{}", gcp("gcp", 61, ""), port("port", SLOT_A, "")));
     ws.apply()
         .ok()
@@ -129,9 +135,13 @@ fn a_create_whose_answer_is_lost_is_found_and_adopted_not_duplicated() {
 fn answers_slower_than_the_request_timeout_are_retried_or_reconciled() {
     let mut ws = workspace!();
     ws.set_provider("request_timeout", Some("\"1s\""));
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "delay", "delay_ms": 2500}));
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .after()
+            .delay(Duration::from_millis(2500)),
+    );
     ws.mock
-        .fault(json!({"method": "GET", "path": "/status$", "kind": "delay", "delay_ms": 2500}));
+        .fault(FaultSpec::on("GET", paths::STATUS).delay(Duration::from_millis(2500)));
     ws.config(&gcp("gcp", 62, ""));
     ws.apply()
         .ok()
@@ -147,9 +157,8 @@ fn answers_slower_than_the_request_timeout_are_retried_or_reconciled() {
 #[test]
 fn malformed_truncated_and_unknown_answers_never_crash_the_provider() {
     let ws = workspace!();
-    ws.mock.fault(
-        json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "truncate"}),
-    );
+    ws.mock
+        .fault(FaultSpec::on("POST", paths::INTERCONNECTS).after().truncate());
     let unknown_state = json!({"sequence": [{"state": "Provisioning"}, {"state": "Healthy"}]});
     ws.config(&gcp("gcp", 63, "wait_for_healthy = false"));
     ws.apply()
@@ -167,16 +176,20 @@ fn malformed_truncated_and_unknown_answers_never_crash_the_provider() {
     assert_eq!(ws.values("cni_interconnect.gcp")["status"], json!("Provisioning"));
 
     // A body that is not JSON fails the read clearly and keeps the state.
-    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects/icon-", "kind": "body", "body": "<html>502 Bad Gateway</html>", "content_type": "text/html"}));
+    ws.mock
+        .fault(FaultSpec::on("GET", paths::INTERCONNECT_AND_BELOW).body_typed(
+            200,
+            "<html>502 Bad Gateway</html>",
+            "text/html",
+        ));
     ws.plan()
         .fails_with(&["Could not read interconnect", "unexpected response body"]);
     assert_eq!(ws.addresses(), vec!["cni_interconnect.gcp"]);
 
     // An interconnect of a type this provider does not know is listed, not rejected.
     let unknown = json!({"items": [{"type": "aws_direct_connect", "name": "icon-aws", "account": crate::harness::ACCOUNT, "vlan": 7}], "next": null});
-    ws.mock.fault(
-        json!({"method": "GET", "path": "/cni/interconnects$", "kind": "body", "body": unknown.to_string()}),
-    );
+    ws.mock
+        .fault(FaultSpec::on("GET", paths::INTERCONNECTS).body(200, unknown.to_string()));
     ws.config(&format!("{}data \"cni_interconnects\" \"all\" {{}}\noutput \"types\" {{ value = data.cni_interconnects.all.interconnects[*].type }}\n", gcp("gcp", 63, "wait_for_healthy = false")));
     ws.apply().ok();
     assert_eq!(ws.outputs()["types"]["value"], json!(["aws_direct_connect"]));

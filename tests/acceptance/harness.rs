@@ -142,7 +142,7 @@ impl Mock {
     }
 
     /// Adds a fault (see docs/guides/cni-mock.md).
-    pub fn fault(&self, spec: Value) {
+    pub fn fault(&self, spec: cni::mock::FaultSpec) {
         let r = self
             .http
             .post(format!("{}/faults", self.control))

@@ -4,6 +4,7 @@
 //! create gate and a `Retry-After`, names that repeat across accounts, single-use keys. Each mock
 //! switch used here shows something the real API does.
 
+use cni::mock::{paths, FaultSpec};
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -56,10 +57,19 @@ fn a_redundant_pair_whose_creates_both_end_unknown_each_keeps_its_own_attachment
     ws.set_provider("request_timeout", Some("\"2s\""));
     // Both baselines are taken before either POST; then the first POST is made but answered after the
     // client gave up, and the second is refused with a 502 without being made.
-    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects$", "phase": "after", "kind": "delay", "delay_ms": 600, "count": 2}));
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "delay", "delay_ms": 8000}));
+    ws.mock.fault(
+        FaultSpec::on("GET", paths::INTERCONNECTS)
+            .after()
+            .times(2)
+            .delay(Duration::from_millis(600)),
+    );
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .after()
+            .delay(Duration::from_millis(8000)),
+    );
     ws.mock
-        .fault(json!({"method": "POST", "path": "/cni/interconnects$", "kind": "status", "status": 502}));
+        .fault(FaultSpec::on("POST", paths::INTERCONNECTS).status(502));
     ws.config(&format!(
         "{}{}",
         gcp("zone1", 80, "wait_for_healthy = false"),
@@ -77,7 +87,8 @@ fn a_redundant_pair_whose_creates_both_end_unknown_each_keeps_its_own_attachment
 fn a_create_proven_by_a_refusal_is_looked_for_until_the_lagging_listing_shows_it() {
     // The listing leaves a new port out of its first three answers.
     let ws = workspace!("--list-lag", "3");
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "status", "status": 502}));
+    ws.mock
+        .fault(FaultSpec::on("POST", paths::INTERCONNECTS).after().status(502));
     ws.config(&port("port", SLOT_A, ""));
     let run = ws.apply();
     assert!(
@@ -100,7 +111,8 @@ fn a_create_proven_by_a_refusal_is_looked_for_until_the_lagging_listing_shows_it
 #[test]
 fn a_create_proven_but_never_listed_names_what_exists_and_never_says_nothing_was_made() {
     let ws = workspace!("--list-lag", "1000");
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "status", "status": 502}));
+    ws.mock
+        .fault(FaultSpec::on("POST", paths::INTERCONNECTS).after().status(502));
     ws.config(&port("port", SLOT_A, "timeouts {\n    create = \"4s\"\n  }"));
     let run = ws
         .apply()
@@ -205,10 +217,12 @@ fn an_error_that_echoes_the_pairing_key_never_shows_it() {
     let padding = "x".repeat(250);
     let escaped = key(95).replace('/', "\\/");
     // The key ~250 characters in, raw; then JSON-escaped in a body without an errors[] array.
-    ws.mock.fault(
-        json!({"method": "POST", "path": "/cni/interconnects$", "kind": "body", "status": 400,
-        "content_type": "text/plain", "body": format!("bad request {padding} key={} rejected", key(95))}),
-    );
+    ws.mock
+        .fault(FaultSpec::on("POST", paths::INTERCONNECTS).body_typed(
+            400,
+            format!("bad request {padding} key={} rejected", key(95)),
+            "text/plain",
+        ));
     ws.config(&gcp("gcp", 95, "wait_for_healthy = false"));
     let first = ws.apply();
     assert_ne!(first.code, 0);
@@ -218,10 +232,10 @@ fn an_error_that_echoes_the_pairing_key_never_shows_it() {
         "the key leaked:\n{}",
         first.output
     );
-    ws.mock.fault(
-        json!({"method": "POST", "path": "/cni/interconnects$", "kind": "body", "status": 400,
-        "body": format!("{{\"message\":\"pairing key {escaped} is not valid {padding}\"}}")}),
-    );
+    ws.mock.fault(FaultSpec::on("POST", paths::INTERCONNECTS).body(
+        400,
+        format!("{{\"message\":\"pairing key {escaped} is not valid {padding}\"}}"),
+    ));
     let second = ws.apply();
     assert_ne!(second.code, 0);
     assert!(
@@ -282,7 +296,11 @@ fn an_attachment_made_outside_the_run_long_after_the_baseline_is_never_adopted()
     // unknown outcome), the lookup 30 s after that: 60 s after the baseline.
     ws.set_provider("requests_per_second", Some("0.03"));
     ws.set_provider("max_retries", Some("0"));
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "body_matches": key_id(97), "kind": "status", "status": 502}));
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .body_matches(key_id(97))
+            .status(502),
+    );
     ws.config(&gcp(
         "gcp",
         97,
@@ -310,8 +328,17 @@ fn a_retry_after_never_holds_a_siblings_lookup() {
     let ws = workspace!();
     // The first attachment's POST is refused with a 429 asking for 15 s; the second's is made but its
     // answer lost, and it has 6 s to find it.
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "body_matches": key_id(99), "kind": "status", "status": 429, "retry_after": 15}));
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "body_matches": key_id(100), "phase": "after", "kind": "status", "status": 500}));
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .body_matches(key_id(99))
+            .status_retry_after(429, 15),
+    );
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .body_matches(key_id(100))
+            .after()
+            .status(500),
+    );
     ws.config(&format!(
         "{}{}",
         gcp(
@@ -341,7 +368,11 @@ fn a_name_another_account_also_has_is_adopted_in_its_own_account() {
         "--names-per-account"
     );
     // Both accounts get an icon-000001; the second create's answer is lost.
-    ws.mock.fault(json!({"method": "POST", "path": format!("/accounts/{ACCOUNT_B}/cni/interconnects$"), "phase": "after", "kind": "status", "status": 500}));
+    ws.mock.fault(
+        FaultSpec::on("POST", format!("/accounts/{ACCOUNT_B}/cni/interconnects$"))
+            .after()
+            .status(500),
+    );
     ws.config(&format!(
         "{}{}",
         gcp("a", 101, "wait_for_healthy = false"),

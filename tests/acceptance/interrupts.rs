@@ -1,6 +1,7 @@
 //! Ctrl-C during a wait: the provider survives, the wait ends promptly, and what was created stays in
 //! state.
 
+use cni::mock::{paths, FaultSpec};
 use std::time::Duration;
 
 use nix::sys::signal::{kill, killpg, Signal};
@@ -123,7 +124,11 @@ fn ctrl_c_during_a_long_listing_ends_it_promptly() {
             "pairing_key": crate::lifecycle::key(100 + n)}),
         );
     }
-    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects$", "kind": "delay", "delay_ms": 500, "count": 100}));
+    ws.mock.fault(
+        FaultSpec::on("GET", paths::INTERCONNECTS)
+            .times(100)
+            .delay(Duration::from_millis(500)),
+    );
     ws.config("data \"cni_interconnects\" \"all\" {}\noutput \"n\" { value = length(data.cni_interconnects.all.interconnects) }\n");
     let plan = ws.spawn(&["plan", "-input=false", "-no-color"]);
     wait_until("the listing is under way", Duration::from_secs(30), || {

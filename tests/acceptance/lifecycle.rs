@@ -1,5 +1,6 @@
 //! Create (both variants, waiting), plan, replace, update in place, drift, timeouts, destroy.
 
+use cni::mock::{paths, FaultSpec};
 use serde_json::{json, Value};
 
 use crate::harness::ACCOUNT;
@@ -112,7 +113,7 @@ fn a_read_failure_other_than_404_keeps_the_interconnect_in_state() {
     ws.config(&gcp("gcp", 3, "wait_for_healthy = false"));
     ws.apply().ok();
     ws.mock
-        .fault(json!({"method": "GET", "path": "/cni/interconnects/icon-", "kind": "status", "status": 403}));
+        .fault(FaultSpec::on("GET", paths::INTERCONNECT_AND_BELOW).status(403));
     ws.plan().fails_with(&["Could not read interconnect", "HTTP 403"]);
     assert_eq!(ws.addresses(), vec!["cni_interconnect.gcp"]);
     ws.assert_no_changes();

@@ -1,6 +1,7 @@
 //! Live safety: an interconnect is never dropped from state, adopted by the wrong resource, or replaced
 //! because of what the API did not say, whatever the API does after the create.
 
+use cni::mock::{paths, FaultSpec};
 use std::time::Duration;
 
 use nix::sys::signal::{killpg, Signal};
@@ -29,7 +30,12 @@ fn name_in_state(ws: &Workspace, address: &str) -> String {
 /// Holds both creates' baseline listings back for a second, so that both are taken before either
 /// create is sent, however Terraform schedules the two.
 fn overlap_the_creates(ws: &Workspace) {
-    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects$", "phase": "after", "kind": "delay", "delay_ms": 600, "count": 2}));
+    ws.mock.fault(
+        FaultSpec::on("GET", paths::INTERCONNECTS)
+            .after()
+            .times(2)
+            .delay(Duration::from_millis(600)),
+    );
 }
 
 /// A redundant pair: two attachments alike but for their pairing keys.
@@ -47,9 +53,13 @@ fn an_ambiguous_create_never_adopts_its_twins_attachment() {
     // The first create to arrive is made at once but answered late; the second is refused with a 500
     // (not made), and so looks for what it may have made while its twin's answer is still on its way.
     overlap_the_creates(&ws);
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "delay", "delay_ms": 3000}));
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .after()
+            .delay(Duration::from_millis(3000)),
+    );
     ws.mock
-        .fault(json!({"method": "POST", "path": "/cni/interconnects$", "kind": "status", "status": 500}));
+        .fault(FaultSpec::on("POST", paths::INTERCONNECTS).status(500));
     ws.config(&redundant_pair());
     ws.apply().ok().contains(&["Apply complete! Resources: 2 added"]);
     let (primary, secondary) = (
@@ -73,7 +83,12 @@ fn a_redundant_pair_whose_answers_both_come_too_late_each_keeps_its_own() {
     // Both creates are made and both answers come too late. Alike creates take turns around their
     // POST: the second is sent only once the first has found what it made.
     overlap_the_creates(&ws);
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "delay", "delay_ms": 2000, "count": 2}));
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .after()
+            .times(2)
+            .delay(Duration::from_millis(2000)),
+    );
     ws.config(&redundant_pair());
     ws.apply().ok().contains(&["Recovered from a lost create answer"]);
     holds_its_own(&ws, "cni_interconnect.primary", 70);
@@ -91,7 +106,12 @@ fn several_candidates_are_named_with_how_to_import_them() {
     // Terraform. Nothing tells which of the two new ones is this create's.
     let own_key = key(72);
     let id = own_key.split('/').next().unwrap_or_default().to_owned();
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "body_matches": id, "phase": "after", "kind": "delay", "delay_ms": 3000}));
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .body_matches(id)
+            .after()
+            .delay(Duration::from_millis(3000)),
+    );
     ws.config(&gcp("primary", 72, "wait_for_healthy = false"));
     let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     wait_until("the create", Duration::from_secs(60), || ws.mock.creates() == 1);
@@ -120,8 +140,13 @@ fn several_candidates_are_named_with_how_to_import_them() {
 fn a_create_accepted_with_an_unreadable_answer_is_found_and_never_sent_again() {
     let ws = workspace!();
     // 2xx with a body that is not JSON, and a first lookup whose listing lags behind the create.
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "body", "body": "<<not json>>"}));
-    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects$", "kind": "body", "body": "{\"items\":[],\"next\":null}"}));
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .after()
+            .body(200, "<<not json>>"),
+    );
+    ws.mock
+        .fault(FaultSpec::on("GET", paths::INTERCONNECTS).body(200, "{\"items\":[],\"next\":null}"));
     ws.config(&port("port", SLOT_A, ""));
     ws.apply().ok().contains(&["Recovered from a lost create answer"]);
     assert_eq!(ws.mock.creates(), 1, "the accepted create was not sent again");
@@ -137,9 +162,13 @@ fn a_port_whose_slot_its_own_lost_create_occupied_is_adopted() {
     let ws = workspace!();
     // The create is made but its answer is lost, and the lookup's listing lags behind it: the create
     // is sent again and refused because the slot is occupied — by this very create.
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .after()
+            .drop_connection(),
+    );
     ws.mock
-        .fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "drop"}));
-    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects$", "kind": "body", "body": "{\"items\":[],\"next\":null}"}));
+        .fault(FaultSpec::on("GET", paths::INTERCONNECTS).body(200, "{\"items\":[],\"next\":null}"));
     ws.config(&port("port", SLOT_A, ""));
     let run = ws.apply();
     assert!(
@@ -173,8 +202,7 @@ fn a_status_404_after_a_successful_get_keeps_the_interconnect() {
     let ws = workspace!();
     ws.config(&gcp("gcp", 73, "wait_for_healthy = false"));
     ws.apply().ok();
-    ws.mock
-        .fault(json!({"method": "GET", "path": "/status$", "kind": "status", "status": 404}));
+    ws.mock.fault(FaultSpec::on("GET", paths::STATUS).status(404));
     ws.tf(&["apply", "-refresh-only", "-auto-approve", "-no-color"])
         .ok()
         .contains(&["status of interconnect", "is not available"]);
@@ -192,7 +220,7 @@ fn a_404_that_is_not_the_apis_never_empties_the_state_or_fakes_a_destroy() {
 
     // A proxy's HTML page on GET: an error, not "gone".
     ws.mock
-        .fault(json!({"method": "GET", "path": "/cni/interconnects/icon-", "kind": "html"}));
+        .fault(FaultSpec::on("GET", paths::INTERCONNECT_AND_BELOW).html(404));
     ws.plan()
         .fails_with(&["Could not read interconnect", "did not come from the CNI API"]);
     assert_eq!(ws.addresses(), vec!["cni_interconnect.port"]);
@@ -230,9 +258,8 @@ fn the_last_status_is_kept_when_a_lasting_api_error_ends_the_wait() {
         wait_until("the Down status was read", Duration::from_secs(30), || {
             ws.mock.interconnects()[0]["status_polls"].as_u64() >= Some(4)
         });
-        ws.mock.fault(
-            json!({"method": "GET", "path": "/status$", "kind": "status", "status": status, "count": 1000}),
-        );
+        ws.mock
+            .fault(FaultSpec::on("GET", paths::STATUS).times(1000).status(status));
         apply
             .finish(COMMAND_LIMIT)
             .fails_with(&["did not become Healthy", message, "Down (no light)"]);
@@ -249,10 +276,13 @@ fn the_last_status_is_kept_when_a_lasting_api_error_ends_the_wait() {
 #[test]
 fn ctrl_c_during_the_lookup_after_a_lost_create_keeps_what_was_created() {
     let ws = workspace!();
+    ws.mock.fault(
+        FaultSpec::on("POST", paths::INTERCONNECTS)
+            .after()
+            .drop_connection(),
+    );
     ws.mock
-        .fault(json!({"method": "POST", "path": "/cni/interconnects$", "phase": "after", "kind": "drop"}));
-    ws.mock
-        .fault(json!({"method": "GET", "path": "/cni/interconnects$", "kind": "delay", "delay_ms": 2500}));
+        .fault(FaultSpec::on("GET", paths::INTERCONNECTS).delay(Duration::from_millis(2500)));
     ws.config(&port("port", SLOT_A, ""));
     let apply = ws.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     wait_until("the lookup is under way", Duration::from_secs(60), || {
@@ -339,10 +369,11 @@ fn data_sources_report_the_account_that_was_asked_for() {
         .create_directly(json!({"account": ACCOUNT, "type": "direct", "slot_id": SLOT_A}));
     let other = json!({"account": "someone-else", "name": name, "type": "direct", "slot_id": SLOT_A,
                        "site": "ewr01", "speed": "10G", "facility": {"name": "x", "address": []}});
-    ws.mock.fault(json!({"method": "GET", "path": format!("/interconnects/{name}$"), "kind": "body", "body": other.to_string()}));
+    ws.mock
+        .fault(FaultSpec::on("GET", format!("/interconnects/{name}$")).body(200, other.to_string()));
     ws.mock.fault(
-        json!({"method": "GET", "path": "/cni/interconnects$", "kind": "body",
-                         "body": json!({"items": [other], "next": 0}).to_string()}),
+        FaultSpec::on("GET", paths::INTERCONNECTS)
+            .body(200, json!({"items": [other], "next": 0}).to_string()),
     );
     ws.config(&format!(
         "data \"cni_interconnect\" \"one\" {{\n  name = \"{name}\"\n}}\n\

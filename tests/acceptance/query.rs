@@ -2,7 +2,9 @@
 //! interconnect of an account, across pages and with filters, and `-generate-config-out` writes
 //! configuration that `terraform plan` accepts as it is: N to import, nothing else.
 
+use cni::mock::{paths, FaultSpec};
 use serde_json::json;
+use std::time::Duration;
 
 use crate::harness::ACCOUNT;
 use crate::lifecycle::{key, SLOT_A, SLOT_B};
@@ -97,7 +99,11 @@ fn an_interrupted_query_ends_promptly() {
         }));
     }
     // Every page takes 5 s: the listing is slow enough to be interrupted in the middle.
-    ws.mock.fault(json!({"method": "GET", "path": "/cni/interconnects$", "kind": "delay", "delay_ms": 5000, "count": 10}));
+    ws.mock.fault(
+        FaultSpec::on("GET", paths::INTERCONNECTS)
+            .times(10)
+            .delay(Duration::from_millis(5000)),
+    );
     ws.config("");
     std::fs::write(
         ws.path().join("all.tfquery.hcl"),

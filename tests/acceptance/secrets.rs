@@ -1,6 +1,7 @@
 //! With TF_LOG=TRACE, the API token, the API key and the pairing key appear nowhere: not in Terraform's
 //! log, the provider's stderr, diagnostics, nor the state file outside the sensitive attributes.
 
+use cni::mock::{paths, FaultSpec};
 use serde_json::{json, Value};
 
 use crate::harness::{Workspace, API_KEY, TOKEN};
@@ -61,7 +62,8 @@ fn secrets_stay_out_of_logs_diagnostics_and_state() {
     // A diagnostic built from an API answer that echoes the pairing key.
     let second_key = key(71);
     let echo = json!({"success": false, "errors": [{"code": 1003, "message": format!("pairing key {second_key} expired")}]});
-    ws.mock.fault(json!({"method": "POST", "path": "/cni/interconnects$", "kind": "body", "status": 400, "body": echo.to_string()}));
+    ws.mock
+        .fault(FaultSpec::on("POST", paths::INTERCONNECTS).body(400, echo.to_string()));
     ws.config(&format!("{}{}", gcp("gcp", 70, ""), gcp("second", 71, "")));
     let failed = traced(
         &ws,

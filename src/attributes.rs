@@ -55,10 +55,9 @@ pub enum Role {
 pub enum Compare {
     /// Any change replaces.
     Exact,
-    /// Case does not matter; a value the API never reported (null in state) is adopted.
-    Uuid,
-    /// Case does not matter (`10g` is `10G`); a value the API never reported (null) is adopted.
-    Speed,
+    /// Case does not matter (`10g` is `10G`, a UUID in capitals is the same UUID); a value the API never
+    /// reported (null in state) is adopted.
+    CaseInsensitive,
     /// Needed only to create: adding or dropping it changes nothing; only a different value replaces,
     /// or one not known at plan time where a value was known before (it may turn out different).
     CreateOnly,
@@ -70,9 +69,9 @@ impl Compare {
         match (self, before, after) {
             (_, Value::Value(b), Value::Value(a)) if b == a => false,
             (Compare::Exact, b, a) => b != a,
-            (Compare::Uuid | Compare::Speed, Value::Value(b), Value::Value(a)) => !b.eq_ignore_ascii_case(a),
-            (Compare::Uuid | Compare::Speed, Value::Null, _) => false,
-            (Compare::Uuid | Compare::Speed, b, a) => b != a,
+            (Compare::CaseInsensitive, Value::Value(b), Value::Value(a)) => !b.eq_ignore_ascii_case(a),
+            (Compare::CaseInsensitive, Value::Null, _) => false,
+            (Compare::CaseInsensitive, b, a) => b != a,
             (Compare::CreateOnly, Value::Value(_), Value::Value(_) | Value::Unknown) => true,
             (Compare::CreateOnly, _, _) => false,
         }
@@ -297,9 +296,12 @@ mod tests {
 
     #[test]
     fn comparisons_ignore_what_is_no_real_change() {
-        assert!(!Compare::Uuid.replaces(&v("abc"), &v("ABC")));
-        assert!(!Compare::Speed.replaces(&Value::Null, &v("1G")), "adopted");
-        assert!(Compare::Speed.replaces(&v("1G"), &v("2G")));
+        assert!(!Compare::CaseInsensitive.replaces(&v("abc"), &v("ABC")));
+        assert!(
+            !Compare::CaseInsensitive.replaces(&Value::Null, &v("1G")),
+            "adopted"
+        );
+        assert!(Compare::CaseInsensitive.replaces(&v("1G"), &v("2G")));
         assert!(Compare::Exact.replaces(&v("a"), &v("A")));
         assert!(Compare::Exact.replaces(&v("a"), &Value::Unknown));
         assert!(!Compare::CreateOnly.replaces(&v("k"), &Value::Null));
@@ -312,7 +314,7 @@ mod tests {
             !Compare::CreateOnly.replaces(&Value::Null, &Value::Unknown),
             "adding a key after import"
         );
-        for rule in [Compare::Exact, Compare::Uuid, Compare::Speed] {
+        for rule in [Compare::Exact, Compare::CaseInsensitive] {
             assert!(rule.replaces(&v("k"), &Value::Unknown), "{rule:?}");
         }
     }
@@ -328,7 +330,7 @@ mod tests {
         Attr::new("name", Kind::String, Role::Required, "n").replacing(Replaces::Always(Compare::Exact)),
         Attr::new("id", Kind::String, Role::Computed, "i"),
         Attr::new("size", Kind::String, Role::OptionalComputed, "s")
-            .replacing(Replaces::WhenConfigured(Compare::Speed)),
+            .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)),
     ];
 
     #[test]

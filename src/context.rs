@@ -57,7 +57,7 @@ impl ProviderContext {
         diags: &mut Diagnostics,
     ) -> Option<(Configured, String)> {
         let configured = self.configured(diags)?;
-        match crate::tf_types::effective_account(own_account, &self.default_account()) {
+        match crate::shared::effective_account(own_account, &self.default_account()) {
             Value::Value(account) => Some((configured, account)),
             _ => {
                 diag::error(

@@ -28,7 +28,7 @@ fn pages() -> Vec<Page> {
         vec![(
             "timeouts",
             "How long operations may take, as durations such as `30s`, `10m` or `1h30m`.",
-            crate::tf_types::TIMEOUTS.to_vec(),
+            crate::shared::TIMEOUTS.to_vec(),
         )]
     };
     vec![

@@ -17,4 +17,4 @@ pub mod plugin;
 pub(crate) mod provider;
 pub mod registry;
 pub mod resources;
-pub mod tf_types;
+pub mod shared;

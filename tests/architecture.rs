@@ -241,7 +241,7 @@ fn every_module_but(allowed: &[&str]) -> Vec<&'static str> {
         "provider",
         "registry",
         "resources",
-        "tf_types",
+        "shared",
     ];
     TOP_LEVEL.into_iter().filter(|m| !allowed.contains(m)).collect()
 }

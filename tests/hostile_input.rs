@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use cni::api::models::{Interconnect, InterconnectStatus, Page, Slot};
 use cni::api::{check_base_url, parse_retry_after, Bandwidth};
 use cni::resources::interconnect::parse_import_id;
-use cni::tf_types::parse_duration;
+use cni::shared::parse_duration;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

@@ -19,7 +19,7 @@ use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::actions::{Action, Progress};
-use crate::tf_types::{check_account_id, parse_duration};
+use crate::shared::{check_account_id, parse_duration};
 
 /// The statuses the API reports, which the action can wait for.
 pub const STATES: [&str; 4] = ["Pending", "Down", "Unhealthy", "Healthy"];

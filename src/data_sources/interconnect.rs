@@ -10,7 +10,7 @@ use tf_provider::{DataSource, Diagnostics};
 use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::tf_types::{check_account_id, InterconnectItem, ACCOUNT_ID, ITEM_FIELDS};
+use crate::shared::{check_account_id, InterconnectItem, ACCOUNT_ID, ITEM_FIELDS};
 
 /// The attributes of the `cni_interconnect` data source: every field of an interconnect, the name
 /// to look up and the account configurable.

@@ -15,7 +15,7 @@ use tf_provider::{DataSource, Diagnostics};
 use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::tf_types::{check_account_id, ACCOUNT_ID};
+use crate::shared::{check_account_id, ACCOUNT_ID};
 
 /// The longest custom name the API accepts on the letter.
 pub const MAX_LOA_NAME_CHARS: usize = 200;

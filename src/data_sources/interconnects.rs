@@ -14,7 +14,7 @@ use crate::api::{AccountApi, ApiError, Interconnect, InterconnectFilter};
 use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::tf_types::{check_account_id, check_type_filter, InterconnectItem, ACCOUNT_ID};
+use crate::shared::{check_account_id, check_type_filter, InterconnectItem, ACCOUNT_ID};
 
 /// How many status reads are in flight at once; the request budget paces them anyway.
 const STATUS_CONCURRENCY: usize = 8;

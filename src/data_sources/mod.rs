@@ -25,7 +25,7 @@ mod tests {
             names(
                 &super::interconnect::attribute_table(),
                 &[],
-                &crate::tf_types::InterconnectItem::default(),
+                &crate::shared::InterconnectItem::default(),
             ),
             names(
                 &super::interconnect_loa::ATTRIBUTES,

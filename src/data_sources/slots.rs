@@ -13,7 +13,7 @@ use crate::api::{Slot, SlotFilter};
 use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
-use crate::tf_types::{check_account_id, facility_type, opt, FacilityValue, ACCOUNT_ID};
+use crate::shared::{check_account_id, facility_type, opt, FacilityValue, ACCOUNT_ID};
 
 /// One slot in the result.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]

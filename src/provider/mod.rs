@@ -17,7 +17,7 @@ use crate::api::{self, Client, ClientConfig, RetryPolicy};
 use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::{Configured, ProviderContext};
 use crate::diag;
-use crate::tf_types::check_account_id;
+use crate::shared::check_account_id;
 
 mod resolve;
 

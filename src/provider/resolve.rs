@@ -11,7 +11,7 @@ use tf_provider::{AttributePath, Diagnostics};
 use crate::api::{self, Auth, Secret};
 use crate::context::Deferral;
 use crate::diag;
-use crate::tf_types::{check_duration, parse_duration, Number};
+use crate::shared::{check_duration, parse_duration, Number};
 
 /// Default longest pause between two status polls.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);

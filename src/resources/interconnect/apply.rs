@@ -13,7 +13,7 @@ use crate::api::{
 };
 use crate::context::Configured;
 use crate::diag;
-use crate::tf_types::effective_account;
+use crate::shared::effective_account;
 
 /// Default create timeout (including the wait for `Healthy`).
 pub const DEFAULT_CREATE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30 * 60);

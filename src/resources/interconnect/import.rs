@@ -7,7 +7,7 @@ use tf_provider::Diagnostics;
 use super::resource::InterconnectResource;
 use super::state::{InterconnectState, Private};
 use crate::diag;
-use crate::tf_types::Timeouts;
+use crate::shared::Timeouts;
 
 /// Splits an import ID: `<account_id>/<name>`, or `<name>` when the provider has an account.
 pub fn parse_import_id(id: &str, provider_account: Option<&str>) -> Result<(String, String), String> {

@@ -19,7 +19,7 @@ use crate::attributes::{self, Attr, Kind, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::lists::{ListResult, ListResults, TypedList};
-use crate::tf_types::{check_account_id, check_type_filter};
+use crate::shared::{check_account_id, check_type_filter};
 
 /// The `config` block of `list "cni_interconnect"`.
 #[derive(Serialize, Deserialize, Clone, Default)]

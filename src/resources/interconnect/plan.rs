@@ -8,7 +8,7 @@ use super::validate::required_for;
 use crate::api::models::TYPE_GCP_PARTNER;
 use crate::attributes::{replacements, string_value, values_of};
 use crate::diag;
-use crate::tf_types::effective_account;
+use crate::shared::effective_account;
 
 /// The plan of a new interconnect: account resolved, defaults applied, computed values unknown.
 pub fn plan_new(

@@ -11,7 +11,7 @@ use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{Bandwidth, Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
 use crate::attributes::{self, Attr, Compare, Kind, Replaces, Role};
 use crate::plugin::handlers::Identity;
-use crate::tf_types::{
+use crate::shared::{
     parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ITEM_FIELDS,
 };
 
@@ -32,11 +32,11 @@ pub(super) const OWN_ATTRIBUTES: [Attr; 11] = [
     Attr::new("type", Kind::String, Role::Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment). Forces replacement.")
         .replacing(Replaces::Always(Compare::Exact)),
     Attr::new("slot_id", Kind::String, Role::Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Compared without regard to case. Forces replacement.")
-        .replacing(Replaces::Always(Compare::Uuid)),
+        .replacing(Replaces::Always(Compare::CaseInsensitive)),
     Attr::new("speed", Kind::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case. Forces replacement when set.")
-        .replacing(Replaces::WhenConfigured(Compare::Speed)),
+        .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)),
     Attr::new("bandwidth", Kind::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted. Forces replacement.").one_of(&Bandwidth::NAMES)
-        .replacing(Replaces::Always(Compare::Speed)),
+        .replacing(Replaces::Always(Compare::CaseInsensitive)),
     Attr::new("pairing_key", Kind::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
         .sensitive()
         .replacing(Replaces::Always(Compare::CreateOnly)),

@@ -5,7 +5,7 @@ use tf_provider::{AttributePath, Diagnostics};
 use super::state::BLOCKS;
 use super::*;
 use crate::api::{Bandwidth, CreateInterconnect, Interconnect};
-use crate::tf_types::{Number, Timeouts};
+use crate::shared::{Number, Timeouts};
 
 const SLOT: &str = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e";
 

@@ -8,7 +8,7 @@ use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::Bandwidth;
 use crate::attributes::reject_computed;
 use crate::diag;
-use crate::tf_types::{check_account_id, check_duration};
+use crate::shared::{check_account_id, check_duration};
 
 /// Checks a configuration without calling the API; every error names its attribute.
 pub fn validate_config(cfg: &InterconnectState, diags: &mut Diagnostics) {

@@ -1,0 +1,13 @@
+//! Schema pieces and state types several types share, one concept per file: the `account_id`
+//! attribute, the `timeouts` block and durations, Terraform's values, and what every interconnect
+//! exposes.
+
+mod account;
+mod interconnect;
+mod timeouts;
+mod values;
+
+pub use account::{check_account_id, effective_account, ACCOUNT_ID};
+pub use interconnect::{check_type_filter, facility_type, FacilityValue, InterconnectItem, ITEM_FIELDS};
+pub use timeouts::{check_duration, parse_duration, timeouts_block, Timeouts, MAX_DURATION, TIMEOUTS};
+pub use values::{opt, Number};

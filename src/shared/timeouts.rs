@@ -1,0 +1,96 @@
+//! The `timeouts` block and the durations it (and the provider block) takes.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::NestedBlock;
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
+
+use crate::attributes::{Attr, Kind, Role};
+use crate::diag;
+
+/// The `timeouts` block of the resource.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Timeouts {
+    /// How long create may take, including the wait for `Healthy`.
+    pub create: Value<String>,
+    /// How long destroy may take, including the wait until the interconnect is gone.
+    pub delete: Value<String>,
+}
+
+/// The attributes of the `timeouts` block.
+pub const TIMEOUTS: [Attr; 2] = [
+    Attr::new(
+        "create",
+        Kind::String,
+        Role::Optional,
+        "Create, including the wait for `Healthy`. Default `30m`.",
+    ),
+    Attr::new(
+        "delete",
+        Kind::String,
+        Role::Optional,
+        "Destroy, including the wait until the interconnect is gone. Default `10m`.",
+    ),
+];
+
+/// The `timeouts` block (nesting "group": absent means every field null).
+pub fn timeouts_block() -> NestedBlock {
+    NestedBlock::Group(crate::attributes::block(
+        "How long operations may take, as durations such as `30s`, `10m` or `1h30m`.",
+        &TIMEOUTS,
+        vec![],
+    ))
+}
+
+/// The longest duration accepted anywhere (a year): beyond it, deadlines would overflow the clock.
+pub const MAX_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// Parses a positive duration such as `30s`, `10m`, `1h30m` or `250ms`, at most [`MAX_DURATION`].
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text.trim())
+        .map_err(|e| format!("{text:?} is not a duration such as 30s, 10m or 1h30m ({e})"))?;
+    if duration.is_zero() {
+        return Err(format!("{text:?} must be longer than zero"));
+    }
+    if duration > MAX_DURATION {
+        return Err(format!(
+            "{text:?} is longer than the longest duration accepted, 366 days"
+        ));
+    }
+    Ok(duration)
+}
+
+/// Checks a duration attribute if its value is known; adds an error on `path` otherwise.
+pub fn check_duration(diags: &mut Diagnostics, value: &Value<String>, path: tf_provider::AttributePath) {
+    if let Value::Value(text) = value {
+        if let Err(e) = parse_duration(text) {
+            diag::error(diags, "Invalid duration", e, Some(path));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_go_style_units_and_reject_nonsense() {
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        for bad in [
+            "",
+            "10",
+            "ten minutes",
+            "0s",
+            "-5m",
+            "5 parsecs",
+            "100000000y",
+            "367d",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -304,11 +304,6 @@ impl AccountApi {
         self.client.interconnect_status(&self.account, name).await
     }
 
-    /// `DELETE /cni/interconnects/{name}`; a 404 means it was already gone.
-    pub async fn delete(&self, name: &str) -> Result<Deleted, ApiError> {
-        self.client.delete_interconnect(&self.account, name).await
-    }
-
     /// Every interconnect matching `filter`, every page.
     pub async fn list(&self, filter: &InterconnectFilter) -> Result<Vec<Interconnect>, ApiError> {
         self.client.all_interconnects(&self.account, filter).await

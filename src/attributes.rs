@@ -14,7 +14,7 @@ use crate::diag;
 
 /// An attribute's type.
 #[derive(Clone, Copy)]
-pub enum Kind {
+pub enum AttrType {
     /// A string.
     String,
     /// A boolean.
@@ -25,14 +25,14 @@ pub enum Kind {
     Other(fn() -> AttributeType),
 }
 
-impl Kind {
+impl AttrType {
     /// The Terraform type.
     pub fn attribute_type(self) -> AttributeType {
         match self {
-            Kind::String => AttributeType::String,
-            Kind::Bool => AttributeType::Bool,
-            Kind::Number => AttributeType::Number,
-            Kind::Other(make) => make(),
+            AttrType::String => AttributeType::String,
+            AttrType::Bool => AttributeType::Bool,
+            AttrType::Number => AttributeType::Number,
+            AttrType::Other(make) => make(),
         }
     }
 }
@@ -95,7 +95,7 @@ pub struct Attr {
     /// Its name.
     pub name: &'static str,
     /// Its type.
-    pub kind: Kind,
+    pub kind: AttrType,
     /// Who sets it.
     pub role: Role,
     /// Whether Terraform hides its value.
@@ -113,7 +113,7 @@ pub struct Attr {
 
 impl Attr {
     /// An attribute that never replaces anything and is not sensitive.
-    pub const fn new(name: &'static str, kind: Kind, role: Role, description: &'static str) -> Attr {
+    pub const fn new(name: &'static str, kind: AttrType, role: Role, description: &'static str) -> Attr {
         Attr {
             name,
             kind,
@@ -327,9 +327,9 @@ mod tests {
     }
 
     const TABLE: [Attr; 3] = [
-        Attr::new("name", Kind::String, Role::Required, "n").replacing(Replaces::Always(Compare::Exact)),
-        Attr::new("id", Kind::String, Role::Computed, "i"),
-        Attr::new("size", Kind::String, Role::OptionalComputed, "s")
+        Attr::new("name", AttrType::String, Role::Required, "n").replacing(Replaces::Always(Compare::Exact)),
+        Attr::new("id", AttrType::String, Role::Computed, "i"),
+        Attr::new("size", AttrType::String, Role::OptionalComputed, "s")
             .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)),
     ];
 

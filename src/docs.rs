@@ -448,17 +448,17 @@ fn replacement(replaces: Replaces) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attributes::Kind;
+    use crate::attributes::AttrType;
 
     #[test]
     fn the_reference_marks_roles_sensitivity_write_only_and_replacement() {
         let table = [
-            Attr::new("name", Kind::String, Role::Required, "The name."),
-            Attr::new("key", Kind::String, Role::Optional, "A key.")
+            Attr::new("name", AttrType::String, Role::Required, "The name."),
+            Attr::new("key", AttrType::String, Role::Optional, "A key.")
                 .sensitive()
                 .write_only("old_key")
                 .replacing(Replaces::Always(Compare::Exact)),
-            Attr::new("id", Kind::String, Role::Computed, "The id."),
+            Attr::new("id", AttrType::String, Role::Computed, "The id."),
         ];
         let text = reference(&table, &[]);
         assert!(

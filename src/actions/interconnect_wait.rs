@@ -15,7 +15,7 @@ use tf_provider::Diagnostics;
 use tokio::time::Instant;
 
 use crate::api::{wait_for_state, InterconnectStatus};
-use crate::attributes::{self, Attr, Kind, Role};
+use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::actions::{Action, Progress};
@@ -29,10 +29,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// The `config` block.
 pub const ATTRIBUTES: [Attr; 4] = [
-    Attr::new("name", Kind::String, Role::Required, "The interconnect's name (its `id`)."),
-    Attr::new("account_id", Kind::String, Role::Optional, "The account; defaults to the provider's `account_id`."),
-    Attr::new("status", Kind::String, Role::Optional, "The status to wait for: `Pending`, `Down`, `Unhealthy` or `Healthy` (the default)."),
-    Attr::new("timeout", Kind::String, Role::Optional, "How long to wait, as a duration such as `30m` or `2h` (default `30m`). At the timeout the action fails with the last status and its reason."),
+    Attr::new("name", AttrType::String, Role::Required, "The interconnect's name (its `id`)."),
+    Attr::new("account_id", AttrType::String, Role::Optional, "The account; defaults to the provider's `account_id`."),
+    Attr::new("status", AttrType::String, Role::Optional, "The status to wait for: `Pending`, `Down`, `Unhealthy` or `Healthy` (the default)."),
+    Attr::new("timeout", AttrType::String, Role::Optional, "How long to wait, as a duration such as `30m` or `2h` (default `30m`). At the timeout the action fails with the last status and its reason."),
 ];
 
 /// The action's configuration.

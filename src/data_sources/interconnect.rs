@@ -7,7 +7,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
-use crate::attributes::{self, Attr, Kind, Role};
+use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::shared::{check_account_id, InterconnectItem, ACCOUNT_ID, ITEM_FIELDS};
@@ -18,7 +18,12 @@ pub(crate) fn attribute_table() -> Vec<Attr> {
     ITEM_FIELDS
         .iter()
         .map(|field| match field.name {
-            "name" => Attr::new("name", Kind::String, Role::Required, "The interconnect's name."),
+            "name" => Attr::new(
+                "name",
+                AttrType::String,
+                Role::Required,
+                "The interconnect's name.",
+            ),
             "account_id" => ACCOUNT_ID,
             _ => *field,
         })

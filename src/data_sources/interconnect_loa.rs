@@ -12,7 +12,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
-use crate::attributes::{self, Attr, Kind, Role};
+use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::shared::{check_account_id, ACCOUNT_ID};
@@ -42,31 +42,31 @@ pub(crate) const ATTRIBUTES: [Attr; 6] = [
     ACCOUNT_ID,
     Attr::new(
         "name",
-        Kind::String,
+        AttrType::String,
         Role::Required,
         "The direct interconnect's name.",
     ),
     Attr::new(
         "loa_name",
-        Kind::String,
+        AttrType::String,
         Role::Optional,
         "A custom name printed on the letter instead of the account name (at most 200 characters).",
     ),
     Attr::new(
         "content_base64",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The document, base64-encoded.",
     ),
     Attr::new(
         "content_type",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The document's content type, normally `application/pdf`.",
     ),
     Attr::new(
         "sha256",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The hex SHA-256 of the document.",
     ),

@@ -11,7 +11,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use crate::api::{AccountApi, ApiError, Interconnect, InterconnectFilter};
-use crate::attributes::{self, Attr, Kind, Role};
+use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::shared::{check_account_id, check_type_filter, InterconnectItem, ACCOUNT_ID};
@@ -42,10 +42,10 @@ fn item_list() -> AttributeType {
 /// The attributes of `cni_interconnects`.
 pub(crate) const ATTRIBUTES: [Attr; 5] = [
     ACCOUNT_ID,
-    Attr::new("site", Kind::String, Role::Optional, "Only interconnects at this Cloudflare site."),
-    Attr::new("type", Kind::String, Role::Optional, "Only interconnects of this type: `direct` or `gcp_partner`."),
-    Attr::new("include_status", Kind::Bool, Role::Optional, "Also read each interconnect's status (one request each, within the provider's request budget). Default false."),
-    Attr::new("interconnects", Kind::Other(item_list), Role::Computed, "The interconnects, in the API's order; `status` and `status_reason` are null unless `include_status`."),
+    Attr::new("site", AttrType::String, Role::Optional, "Only interconnects at this Cloudflare site."),
+    Attr::new("type", AttrType::String, Role::Optional, "Only interconnects of this type: `direct` or `gcp_partner`."),
+    Attr::new("include_status", AttrType::Bool, Role::Optional, "Also read each interconnect's status (one request each, within the provider's request budget). Default false."),
+    Attr::new("interconnects", AttrType::Other(item_list), Role::Computed, "The interconnects, in the API's order; `status` and `status_reason` are null unless `include_status`."),
 ];
 
 /// The data source.

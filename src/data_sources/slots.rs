@@ -10,7 +10,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use crate::api::{Slot, SlotFilter};
-use crate::attributes::{self, Attr, Kind, Role};
+use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::shared::{check_account_id, facility_type, opt, FacilityValue, ACCOUNT_ID};
@@ -86,31 +86,31 @@ pub(crate) const ATTRIBUTES: [Attr; 6] = [
     ACCOUNT_ID,
     Attr::new(
         "site",
-        Kind::String,
+        AttrType::String,
         Role::Optional,
         "Only slots at this Cloudflare site.",
     ),
     Attr::new(
         "speed",
-        Kind::String,
+        AttrType::String,
         Role::Optional,
         "Only slots that support this speed, e.g. `10G`.",
     ),
     Attr::new(
         "occupied",
-        Kind::Bool,
+        AttrType::Bool,
         Role::Optional,
         "Only occupied (true) or free (false) slots.",
     ),
     Attr::new(
         "address_contains",
-        Kind::String,
+        AttrType::String,
         Role::Optional,
         "Only slots whose facility address contains this text.",
     ),
     Attr::new(
         "slots",
-        Kind::Other(slot_list),
+        AttrType::Other(slot_list),
         Role::Computed,
         "The slots that match, following every page of the listing.",
     ),

@@ -14,7 +14,7 @@ use tf_provider::value::Value;
 use tf_provider::{Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 use crate::api::{self, Client, ClientConfig, RetryPolicy};
-use crate::attributes::{self, Attr, Kind, Role};
+use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::{Configured, ProviderContext};
 use crate::diag;
 use crate::shared::check_account_id;
@@ -26,15 +26,15 @@ pub use resolve::{resolve, ProviderConfig, Resolved, Settings};
 
 /// The provider block's attributes.
 pub(crate) const ATTRIBUTES: [Attr; 9] = [
-    Attr::new("api_token", Kind::String, Role::Optional, "API token with a Magic WAN or Magic Transit permission. Env: `CLOUDFLARE_API_TOKEN`. Use either this or `api_key` + `email`.").sensitive(),
-    Attr::new("api_key", Kind::String, Role::Optional, "Legacy global API key. Env: `CLOUDFLARE_API_KEY`. Needs `email`.").sensitive(),
-    Attr::new("email", Kind::String, Role::Optional, "The e-mail of the account that `api_key` belongs to. Env: `CLOUDFLARE_EMAIL`."),
-    Attr::new("base_url", Kind::String, Role::Optional, "The API root. Env: `CLOUDFLARE_BASE_URL`. Default `https://api.cloudflare.com/client/v4`. `http://` is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost)."),
-    Attr::new("account_id", Kind::String, Role::Optional, "The default account of every resource and data source. Env: `CLOUDFLARE_ACCOUNT_ID`."),
-    Attr::new("max_retries", Kind::Number, Role::Optional, "Retries of a failed request that is safe to retry (connection errors, 408, 429, 5xx). A whole number from 0 to 20. Default 4."),
-    Attr::new("requests_per_second", Kind::Number, Role::Optional, "The request budget shared by everything this provider process does, from 0.001 to 10000. Default 4, the API's 1,200 requests per 5 minutes."),
-    Attr::new("poll_interval", Kind::String, Role::Optional, "The longest pause between two status polls while waiting; polls start fast and back off to this. Default `10s`; at most 366 days."),
-    Attr::new("request_timeout", Kind::String, Role::Optional, "How long one HTTP request may take before it counts as failed (and is retried if safe). Default `30s`; at most 366 days."),
+    Attr::new("api_token", AttrType::String, Role::Optional, "API token with a Magic WAN or Magic Transit permission. Env: `CLOUDFLARE_API_TOKEN`. Use either this or `api_key` + `email`.").sensitive(),
+    Attr::new("api_key", AttrType::String, Role::Optional, "Legacy global API key. Env: `CLOUDFLARE_API_KEY`. Needs `email`.").sensitive(),
+    Attr::new("email", AttrType::String, Role::Optional, "The e-mail of the account that `api_key` belongs to. Env: `CLOUDFLARE_EMAIL`."),
+    Attr::new("base_url", AttrType::String, Role::Optional, "The API root. Env: `CLOUDFLARE_BASE_URL`. Default `https://api.cloudflare.com/client/v4`. `http://` is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost)."),
+    Attr::new("account_id", AttrType::String, Role::Optional, "The default account of every resource and data source. Env: `CLOUDFLARE_ACCOUNT_ID`."),
+    Attr::new("max_retries", AttrType::Number, Role::Optional, "Retries of a failed request that is safe to retry (connection errors, 408, 429, 5xx). A whole number from 0 to 20. Default 4."),
+    Attr::new("requests_per_second", AttrType::Number, Role::Optional, "The request budget shared by everything this provider process does, from 0.001 to 10000. Default 4, the API's 1,200 requests per 5 minutes."),
+    Attr::new("poll_interval", AttrType::String, Role::Optional, "The longest pause between two status polls while waiting; polls start fast and back off to this. Default `10s`; at most 366 days."),
+    Attr::new("request_timeout", AttrType::String, Role::Optional, "How long one HTTP request may take before it counts as failed (and is retried if safe). Default `30s`; at most 366 days."),
 ];
 
 /// The provider.

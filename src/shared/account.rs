@@ -3,13 +3,13 @@
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use crate::attributes::{Attr, Kind, Role};
+use crate::attributes::{Attr, AttrType, Role};
 use crate::diag;
 
 /// The optional `account_id` of a data source, defaulting to the provider's.
 pub const ACCOUNT_ID: Attr = Attr::new(
     "account_id",
-    Kind::String,
+    AttrType::String,
     Role::OptionalComputed,
     "The account; defaults to the provider's `account_id`.",
 );

@@ -10,7 +10,7 @@ use tf_provider::Diagnostics;
 
 use super::values::opt;
 use crate::api::{Facility, Interconnect, InterconnectStatus};
-use crate::attributes::{Attr, Kind, Role};
+use crate::attributes::{Attr, AttrType, Role};
 use crate::diag;
 
 /// `{ name = string, address = list(string) }`.
@@ -59,77 +59,77 @@ pub fn check_type_filter(diags: &mut Diagnostics, value: &Value<String>) {
 /// Every field of an interconnect, as computed attributes: the items of `cni_interconnects`, the
 /// `cni_interconnect` data source, and the computed attributes of the resource.
 pub const ITEM_FIELDS: [Attr; 14] = [
-    Attr::new("id", Kind::String, Role::Computed, "The interconnect's name."),
+    Attr::new("id", AttrType::String, Role::Computed, "The interconnect's name."),
     Attr::new(
         "name",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The interconnect's name, assigned by Cloudflare; its identifier.",
     ),
-    Attr::new("account_id", Kind::String, Role::Computed, "The account."),
+    Attr::new("account_id", AttrType::String, Role::Computed, "The account."),
     Attr::new(
         "type",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "`direct` or `gcp_partner` (or a type this provider does not know yet).",
     ),
     Attr::new(
         "slot_id",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The slot of a direct port.",
     ),
     Attr::new(
         "speed",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The port speed, or the attachment's bandwidth.",
     ),
     Attr::new(
         "owner",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The owner Cloudflare reports.",
     ),
     Attr::new(
         "site",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The Cloudflare site (direct ports).",
     ),
     Attr::new(
         "region",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The GCP region (GCP partner interconnects).",
     ),
     Attr::new(
         "facility",
-        Kind::Other(facility_type),
+        AttrType::Other(facility_type),
         Role::Computed,
         "The facility of a direct port: `name` and `address` lines.",
     ),
     Attr::new(
         "virtual_port_reservation_id",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "Correlates the interconnect with Magic Transit's `cf_interconnects`.",
     ),
     Attr::new(
         "ccr_device_name",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The Customer Connectivity Router the interconnect is on.",
     ),
     Attr::new(
         "status",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The last link status seen: `Pending`, `Down`, `Unhealthy` or `Healthy`.",
     ),
     Attr::new(
         "status_reason",
-        Kind::String,
+        AttrType::String,
         Role::Computed,
         "The reason given with a `Down` or `Unhealthy` status, else null.",
     ),

@@ -7,7 +7,7 @@ use tf_provider::schema::NestedBlock;
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use crate::attributes::{Attr, Kind, Role};
+use crate::attributes::{Attr, AttrType, Role};
 use crate::diag;
 
 /// The `timeouts` block of the resource.
@@ -23,13 +23,13 @@ pub struct Timeouts {
 pub const TIMEOUTS: [Attr; 2] = [
     Attr::new(
         "create",
-        Kind::String,
+        AttrType::String,
         Role::Optional,
         "Create, including the wait for `Healthy`. Default `30m`.",
     ),
     Attr::new(
         "delete",
-        Kind::String,
+        AttrType::String,
         Role::Optional,
         "Destroy, including the wait until the interconnect is gone. Default `10m`.",
     ),

@@ -15,7 +15,7 @@ use tf_provider::Diagnostics;
 use super::state::InterconnectState;
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{Interconnect, InterconnectFilter};
-use crate::attributes::{self, Attr, Kind, Role};
+use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::lists::{ListResult, ListResults, TypedList};
@@ -37,19 +37,19 @@ pub struct ListConfig {
 pub(crate) const LIST_ATTRIBUTES: [Attr; 3] = [
     Attr::new(
         "account_id",
-        Kind::String,
+        AttrType::String,
         Role::Optional,
         "The account; defaults to the provider's `account_id`.",
     ),
     Attr::new(
         "site",
-        Kind::String,
+        AttrType::String,
         Role::Optional,
         "Only interconnects at this Cloudflare site.",
     ),
     Attr::new(
         "type",
-        Kind::String,
+        AttrType::String,
         Role::Optional,
         "Only interconnects of this type: `direct` or `gcp_partner`.",
     ),

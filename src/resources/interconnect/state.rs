@@ -9,7 +9,7 @@ use tf_provider::value::Value;
 
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{Bandwidth, Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
-use crate::attributes::{self, Attr, Compare, Kind, Replaces, Role};
+use crate::attributes::{self, Attr, AttrType, Compare, Replaces, Role};
 use crate::plugin::handlers::Identity;
 use crate::shared::{
     parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ITEM_FIELDS,
@@ -26,27 +26,27 @@ pub fn default_wait(kind: &Value<String>) -> Value<bool> {
 /// The attributes a configuration sets, or that only `cni_interconnect` has; the computed ones it
 /// shares with every interconnect are [`ITEM_FIELDS`].
 pub(super) const OWN_ATTRIBUTES: [Attr; 11] = [
-    Attr::new("id", Kind::String, Role::Computed, "The interconnect's name."),
-    Attr::new("account_id", Kind::String, Role::OptionalComputed, "The account; defaults to the provider's `account_id`. Forces replacement.")
+    Attr::new("id", AttrType::String, Role::Computed, "The interconnect's name."),
+    Attr::new("account_id", AttrType::String, Role::OptionalComputed, "The account; defaults to the provider's `account_id`. Forces replacement.")
         .replacing(Replaces::Always(Compare::Exact)),
-    Attr::new("type", Kind::String, Role::Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment). Forces replacement.")
+    Attr::new("type", AttrType::String, Role::Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment). Forces replacement.")
         .replacing(Replaces::Always(Compare::Exact)),
-    Attr::new("slot_id", Kind::String, Role::Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Compared without regard to case. Forces replacement.")
+    Attr::new("slot_id", AttrType::String, Role::Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Compared without regard to case. Forces replacement.")
         .replacing(Replaces::Always(Compare::CaseInsensitive)),
-    Attr::new("speed", Kind::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case. Forces replacement when set.")
+    Attr::new("speed", AttrType::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case. Forces replacement when set.")
         .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)),
-    Attr::new("bandwidth", Kind::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted. Forces replacement.").one_of(&Bandwidth::NAMES)
+    Attr::new("bandwidth", AttrType::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted. Forces replacement.").one_of(&Bandwidth::NAMES)
         .replacing(Replaces::Always(Compare::CaseInsensitive)),
-    Attr::new("pairing_key", Kind::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
+    Attr::new("pairing_key", AttrType::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
         .sensitive()
         .replacing(Replaces::Always(Compare::CreateOnly)),
-    Attr::new("pairing_key_wo", Kind::String, Role::Optional, "`gcp_partner` only, Terraform 1.11 and later: the pairing key as a write-only argument, sent to create the attachment and never stored in state or plan. Use it instead of `pairing_key`, with `pairing_key_wo_version`.")
+    Attr::new("pairing_key_wo", AttrType::String, Role::Optional, "`gcp_partner` only, Terraform 1.11 and later: the pairing key as a write-only argument, sent to create the attachment and never stored in state or plan. Use it instead of `pairing_key`, with `pairing_key_wo_version`.")
         .sensitive()
         .write_only("pairing_key"),
-    Attr::new("pairing_key_wo_version", Kind::Number, Role::Optional, "Required with `pairing_key_wo`: change it to create the attachment anew with the current `pairing_key_wo` (there is no update API). Adding or removing it replaces nothing.")
+    Attr::new("pairing_key_wo_version", AttrType::Number, Role::Optional, "Required with `pairing_key_wo`: change it to create the attachment anew with the current `pairing_key_wo` (there is no update API). Adding or removing it replaces nothing.")
         .replacing(Replaces::Always(Compare::CreateOnly)),
-    Attr::new("wait_for_healthy", Kind::Bool, Role::OptionalComputed, "Whether create waits until the status is `Healthy` (within `timeouts.create`). Default `true` for `gcp_partner`, `false` for `direct` (a port stays `Pending` until its cross-connect is installed). Changing it never replaces."),
-    Attr::new("skip_destroy", Kind::Bool, Role::Optional, "When true, destroy only removes the interconnect from state (with a warning) and leaves it in Cloudflare. Default false. Changing it never replaces."),
+    Attr::new("wait_for_healthy", AttrType::Bool, Role::OptionalComputed, "Whether create waits until the status is `Healthy` (within `timeouts.create`). Default `true` for `gcp_partner`, `false` for `direct` (a port stays `Pending` until its cross-connect is installed). Changing it never replaces."),
+    Attr::new("skip_destroy", AttrType::Bool, Role::Optional, "When true, destroy only removes the interconnect from state (with a warning) and leaves it in Cloudflare. Default false. Changing it never replaces."),
 ];
 
 /// The nested blocks.

@@ -1,7 +1,8 @@
 //! The client a provider builds once per command: the [`Transport`] with every endpoint, and what the
 //! operations of that command share on top of it — the listings their reads share
 //! ([`SharedListings`]) and the ledger of their creates ([`CreateLedger`]). The runtime is built on
-//! the endpoints, never the reverse: `transport` → `endpoints` → `listing`, `reconcile`, `wait` → here.
+//! the endpoints, never the reverse: `transport` → `endpoints` → `listing`, `gone`, `reconcile`, `wait`
+//! → here.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -9,10 +10,12 @@ use std::sync::Arc;
 use super::config::{ClientConfig, ConfigError};
 use super::endpoints::Deleted;
 use super::error::ApiError;
+use super::gone::{GoneRounds, Seen};
 use super::listing::SharedListings;
 use super::models::{CreateInterconnect, Interconnect};
 use super::reconcile::{self, CreateError, CreateLedger, Created};
 use super::transport::Transport;
+use super::wait::{poll_until_gone, WaitError};
 
 /// A client of the CNI API for one provider process: every endpoint (through [`Deref`] to its
 /// [`Transport`]), plus the state its operations share. Cheap to clone; clones share it all.
@@ -27,6 +30,7 @@ pub struct Client {
 struct Shared {
     creates: CreateLedger,
     listings: SharedListings,
+    gone: GoneRounds,
 }
 
 impl Deref for Client {
@@ -109,8 +113,44 @@ impl Client {
     /// `DELETE /cni/interconnects/{name}` (see [`Transport::delete_interconnect`]), dropping the
     /// account's shared listing.
     pub async fn delete_interconnect(&self, account: &str, name: &str) -> Result<Deleted, ApiError> {
+        let in_flight = self.shared.gone.deleting(account);
         let deleted = self.transport.delete_interconnect(account, name).await;
         self.shared.listings.forget(account);
+        drop(in_flight);
         deleted
+    }
+
+    /// Waits until the interconnect `name`, whose `DELETE` was answered, is gone: a listing sent after
+    /// that `DELETE` lacks a name an earlier listing held, shared by the waits that come together (see
+    /// [`super::gone`]), or else a `GET` answers the API's 404. Polls back off up to `longest_pause`.
+    pub async fn wait_until_gone(
+        &self,
+        account: &str,
+        name: &str,
+        deadline: tokio::time::Instant,
+        longest_pause: std::time::Duration,
+    ) -> Result<(), WaitError> {
+        poll_until_gone(&self.transport, deadline, longest_pause, || {
+            self.is_gone(account, name)
+        })
+        .await
+    }
+
+    /// One check of [`Client::wait_until_gone`].
+    async fn is_gone(&self, account: &str, name: &str) -> Result<bool, ApiError> {
+        let shared = &self.shared;
+        match shared
+            .gone
+            .check(&shared.listings, &self.transport, account, name)
+            .await
+        {
+            Seen::Gone => Ok(true),
+            Seen::StillListed => Ok(false),
+            Seen::AskDirectly => match self.transport.get_interconnect(account, name).await {
+                Err(e) if e.is_not_found() => Ok(true),
+                Err(e) => Err(e),
+                Ok(_) => Ok(false),
+            },
+        }
     }
 }

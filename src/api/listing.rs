@@ -15,7 +15,7 @@
 //!   pages than reads have come in, less one (so a command with a single read sends a single `GET`); when
 //!   the listing is not worth its next page, or a page fails, reads fall back to `GET`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -34,6 +34,18 @@ pub const MAX_LISTING_AGE: Duration = Duration::from_secs(60);
 #[derive(Debug, Default)]
 pub struct SharedListings {
     accounts: Mutex<HashMap<String, Arc<AccountListing>>>,
+    /// What the listings of each account have shown over the client's life (kept when a listing is
+    /// dropped): the waits for "gone" read it.
+    shown: Mutex<HashMap<String, Shown>>,
+}
+
+/// What the listings of one account have shown.
+#[derive(Debug, Default, Clone)]
+struct Shown {
+    /// Every name a listing held.
+    names: HashSet<String>,
+    /// How many pages the last complete listing took.
+    pages: Option<usize>,
 }
 
 /// One account's shared listing, and what reading it has cost.
@@ -58,6 +70,8 @@ struct Pages {
     fetched: usize,
     /// A page failed: reads go to `GET` until the listing is restarted.
     failed: bool,
+    /// Pages fetched by the current listing.
+    pages_of_this_listing: usize,
 }
 
 /// What the shared listing says of one name.
@@ -106,6 +120,7 @@ impl Pages {
         };
         self.started.get_or_insert_with(Instant::now);
         self.fetched += 1;
+        self.pages_of_this_listing += 1;
         let page = client
             .list_interconnects_page(account, &InterconnectFilter::default(), cursor)
             .await?;
@@ -120,8 +135,9 @@ impl Pages {
 }
 
 impl AccountListing {
-    /// Looks `name` up in the listing, fetching pages while they are worth it.
-    async fn look_up(&self, client: &Transport, account: &str, name: &str) -> InListing {
+    /// Looks `name` up in the listing, fetching pages while they are worth it; what the pages show is
+    /// recorded in `shown`.
+    async fn look_up(&self, client: &Transport, account: &str, name: &str, shown: ShowTo<'_>) -> InListing {
         let mut pages = self.pages.lock().await;
         pages.restart_if_stale();
         loop {
@@ -131,11 +147,77 @@ impl AccountListing {
             if !pages.worth_a_page(self.reads.load(Ordering::SeqCst)) {
                 return InListing::AskDirectly;
             }
-            if let Err(e) = pages.fetch_next(client, account).await {
-                tracing::info!("{e}; reading interconnects one by one instead");
-                pages.failed = true;
+            match pages.fetch_next(client, account).await {
+                Ok(()) => shown.record(&pages),
+                Err(e) => {
+                    tracing::info!("{e}; reading interconnects one by one instead");
+                    pages.failed = true;
+                }
             }
         }
+    }
+}
+
+/// Where a listing records what it has shown: the account's entry of [`SharedListings::shown`].
+#[derive(Clone, Copy)]
+struct ShowTo<'a> {
+    listings: &'a SharedListings,
+    account: &'a str,
+}
+
+impl ShowTo<'_> {
+    fn record(&self, pages: &Pages) {
+        let complete = pages.cursor.is_done().then_some(pages.pages_of_this_listing);
+        self.listings
+            .record_shown(self.account, pages.items.keys().cloned(), complete);
+    }
+}
+
+impl SharedListings {
+    /// Adds `names` to what `account`'s listings have shown; `complete_in` is the page count of a
+    /// listing that reached its last page.
+    fn record_shown(&self, account: &str, names: impl Iterator<Item = String>, complete_in: Option<usize>) {
+        if let Ok(mut shown) = self.shown.lock() {
+            let shown = shown.entry(account.to_owned()).or_default();
+            shown.names.extend(names);
+            if complete_in.is_some() {
+                shown.pages = complete_in;
+            }
+        }
+    }
+
+    /// Whether a listing of `account` has shown `name`.
+    pub(super) fn has_shown(&self, account: &str, name: &str) -> bool {
+        self.shown
+            .lock()
+            .is_ok_and(|shown| shown.get(account).is_some_and(|s| s.names.contains(name)))
+    }
+
+    /// How many pages the last complete listing of `account` took (`None` when none was complete).
+    pub(super) fn pages_of_last_listing(&self, account: &str) -> Option<usize> {
+        self.shown
+            .lock()
+            .ok()
+            .and_then(|shown| shown.get(account).and_then(|s| s.pages))
+    }
+
+    /// The names of a complete listing of `account`, fetched now, and recorded as shown; `None` when
+    /// it would take more than `most_pages` pages (what it showed is recorded all the same).
+    pub(super) async fn list_names(
+        &self,
+        client: &Transport,
+        account: &str,
+        most_pages: usize,
+    ) -> Result<Option<HashSet<String>>, ApiError> {
+        let mut pages = Pages::default();
+        while !pages.cursor.is_done() && pages.pages_of_this_listing < most_pages {
+            pages.fetch_next(client, account).await?;
+        }
+        let complete = pages.cursor.is_done();
+        let names: HashSet<String> = pages.items.into_keys().collect();
+        let complete_in = complete.then_some(pages.pages_of_this_listing);
+        self.record_shown(account, names.iter().cloned(), complete_in);
+        Ok(complete.then_some(names))
     }
 }
 
@@ -150,7 +232,11 @@ impl SharedListings {
     ) -> Result<Interconnect, ApiError> {
         if let Some(listing) = self.account(account) {
             listing.reads.fetch_add(1, Ordering::SeqCst);
-            if let InListing::Found(interconnect) = listing.look_up(client, account, name).await {
+            let shown = ShowTo {
+                listings: self,
+                account,
+            };
+            if let InListing::Found(interconnect) = listing.look_up(client, account, name, shown).await {
                 return Ok(*interconnect);
             }
         }

@@ -11,6 +11,7 @@ mod client;
 mod config;
 mod endpoints;
 mod error;
+mod gone;
 mod listing;
 pub mod models;
 mod paging;
@@ -37,6 +38,4 @@ pub use reconcile::{CreateError, CreateLedger, Created};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use secret::Secret;
 pub use transport::Transport;
-pub use wait::{
-    wait_for_healthy, wait_for_state, wait_until_gone, PollPauses, WaitError, READ_AFTER_WRITE_GRACE,
-};
+pub use wait::{wait_for_healthy, wait_for_state, PollPauses, WaitError, READ_AFTER_WRITE_GRACE};

@@ -210,20 +210,26 @@ pub async fn wait_for_state(
     .await
 }
 
-/// Polls `GET` until it answers 404, the deadline, an API failure or cancellation. A 404 that did not
-/// come from the API ([`ApiError::NotTheApi`]) is a failure, never "gone".
-pub async fn wait_until_gone(
+/// Polls `is_gone` until it says so, the deadline, an API failure or cancellation. A 404 that did not
+/// come from the API ([`ApiError::NotTheApi`]) is a failure, never "gone": `is_gone` decides what
+/// "gone" is (see [`super::Client::wait_until_gone`]).
+pub(super) async fn poll_until_gone<F, Fut>(
     client: &Transport,
-    account: &str,
-    name: &str,
     deadline: Instant,
     longest_pause: Duration,
-) -> Result<(), WaitError> {
-    poll_until(client, deadline, longest_pause, Instant::now(), || async move {
-        match client.get_interconnect(account, name).await {
-            Err(e) if e.is_not_found() => Ok(Poll::Done(())),
-            Err(e) => Err(e),
-            Ok(_) => Ok(Poll::NotYet(None)),
+    mut is_gone: F,
+) -> Result<(), WaitError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<bool, ApiError>>,
+{
+    poll_until(client, deadline, longest_pause, Instant::now(), || {
+        let gone = is_gone();
+        async move {
+            Ok(match gone.await? {
+                true => Poll::Done(()),
+                false => Poll::NotYet(None),
+            })
         }
     })
     .await

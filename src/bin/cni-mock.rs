@@ -84,7 +84,7 @@ struct Args {
     /// The seed of --chaos: the same seed draws the same faults in the same order.
     #[arg(long, default_value_t = 0)]
     chaos_seed: u64,
-    /// How many GETs still see an interconnect after its DELETE (asynchronous deletion).
+    /// How many reads (GETs, and listings that show it) still see an interconnect after its DELETE.
     #[arg(long, default_value_t = 0)]
     delete_lag: u32,
     /// Slots seeded at each of the four sites.

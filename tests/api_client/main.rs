@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod deletes;
 mod endpoints;
 mod errors;
 mod live_safety;

@@ -39,7 +39,8 @@ pub struct StoreConfig {
     /// When new `direct` ports become healthy: by default never, as a real port waits for its
     /// cross-connect (set a status through the control API to install one).
     pub direct_healthy_after: HealthyAfter,
-    /// How many GETs still see an interconnect after its DELETE (asynchronous deletion).
+    /// How many reads (`GET`s, and listings that show it) still see an interconnect after its DELETE
+    /// (asynchronous deletion).
     pub delete_lag: u32,
     /// How many slots each seeded site has.
     pub slots_per_site: usize,

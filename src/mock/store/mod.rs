@@ -123,7 +123,8 @@ impl Store {
     }
 
     /// `GET /interconnects`: filtered, in creation order, one page from `cursor`. A new interconnect
-    /// within its listing lag is left out (and the listing counted).
+    /// within its listing lag is left out (and the listing counted); a deleted one still shown counts
+    /// the listing as one of the reads that see it.
     pub fn list_interconnects(
         &mut self,
         account: &str,
@@ -152,6 +153,15 @@ impl Store {
             if let Some(record) = self.interconnects.get_mut(&seq) {
                 record.unlisted -= 1;
             }
+        }
+        let shown_deleting: Vec<u64> = self
+            .interconnects
+            .range(cursor.unwrap_or(0)..next.unwrap_or(u64::MAX))
+            .filter(|(_, r)| r.deleting.is_some() && r.unlisted == 0 && wanted(self, r))
+            .map(|(seq, _)| *seq)
+            .collect();
+        for seq in shown_deleting {
+            self.count_down_deletion(seq);
         }
         self.list_body(items, next)
     }
@@ -259,7 +269,7 @@ impl Store {
         Ok(rendered)
     }
 
-    /// `DELETE /interconnects/{name}`: gone at once, or after `delete_lag` more GETs.
+    /// `DELETE /interconnects/{name}`: gone at once, or after `delete_lag` more reads that see it.
     pub fn delete_interconnect(&mut self, account: &str, name: &str) -> Outcome<()> {
         let seq = self.find(account, name)?;
         let lag = self.config.delete_lag;

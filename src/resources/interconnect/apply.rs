@@ -8,8 +8,8 @@ use super::resource::InterconnectResource;
 use super::state::{key_digest, unix_ms, InterconnectState, Private};
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{
-    self, wait_for_healthy, wait_until_gone, CreateInterconnect, Deleted, InterconnectStatus, Secret,
-    WaitError, READ_AFTER_WRITE_GRACE,
+    self, wait_for_healthy, CreateInterconnect, Deleted, InterconnectStatus, Secret, WaitError,
+    READ_AFTER_WRITE_GRACE,
 };
 use crate::context::Configured;
 use crate::diag;
@@ -324,7 +324,10 @@ impl InterconnectResource {
                 return None;
             }
         }
-        match wait_until_gone(&client, &account, &name, deadline, configured.poll_interval).await {
+        match client
+            .wait_until_gone(&account, &name, deadline, configured.poll_interval)
+            .await
+        {
             Ok(()) => Some(()),
             Err(e) => {
                 diag::wait_error(

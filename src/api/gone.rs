@@ -1,0 +1,304 @@
+//! Waits for "gone" that share one listing of their account.
+//!
+//! A destroy deletes many interconnects at once, and each must be seen gone before Terraform moves on.
+//! Instead of one `GET` per interconnect, the checks that come together form a **round**: the first
+//! check of a round gathers the others for a moment (while this client's `DELETE`s of the account are
+//! still in flight, at most [`MAX_GATHER`]), then fetches one complete listing for them all. The rules
+//! that keep it honest:
+//!
+//! - **Only a listing sent after the `DELETE` counts.** A round's listing is fetched after every check
+//!   in it joined, and a check joins after its `DELETE` was answered.
+//! - **Absence counts only for a name an earlier listing showed.** A listing may lag behind creates, so
+//!   a name no listing of this client held before the round (the first round of a command, for most)
+//!   is checked with a `GET`, whose 404 alone says it is gone. A name the round's listing still holds
+//!   is still there, whatever listings showed before.
+//! - **Never much dearer than a `GET` each.** A round lists only when it holds more checks than the
+//!   account's last complete listing took pages, and stops a listing of unknown length once it has
+//!   cost as many pages as the round has checks; otherwise, or when the listing fails, each check
+//!   sends its `GET`. A lone check always sends its `GET`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use super::listing::SharedListings;
+use super::transport::Transport;
+
+/// How long a round waits at least for the checks that come with it.
+pub const MIN_GATHER: Duration = Duration::from_millis(5);
+
+/// How long a round waits at most for this client's `DELETE`s of the account to be answered.
+pub const MAX_GATHER: Duration = Duration::from_millis(40);
+
+/// The rounds of one client, one open round per account, and its `DELETE`s in flight.
+#[derive(Debug, Default)]
+pub struct GoneRounds {
+    accounts: Mutex<HashMap<String, Arc<AccountRounds>>>,
+}
+
+/// One account's deletes in flight and the round that checks may still join.
+#[derive(Debug)]
+struct AccountRounds {
+    deleting: watch::Sender<usize>,
+    open: Mutex<Option<Arc<Round>>>,
+}
+
+impl Default for AccountRounds {
+    fn default() -> Self {
+        AccountRounds {
+            deleting: watch::Sender::new(0),
+            open: Mutex::new(None),
+        }
+    }
+}
+
+/// The checks of one round, and its outcome once listed.
+#[derive(Debug)]
+struct Round {
+    names: Mutex<Vec<String>>,
+    outcome: watch::Sender<Option<Outcome>>,
+}
+
+/// What a round's listing says.
+#[derive(Debug, Clone)]
+enum Outcome {
+    /// The names a complete listing holds, fetched after every check of the round joined.
+    Listed(Arc<HashSet<String>>),
+    /// The round did not list: each check asks with a `GET`.
+    AskDirectly,
+}
+
+/// What a round says of one name.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Seen {
+    /// A listing sent after its `DELETE` lacks it: it is gone.
+    Gone,
+    /// A listing sent after its `DELETE` still holds it.
+    StillListed,
+    /// Nothing was listed for it: ask with a `GET`.
+    AskDirectly,
+}
+
+/// Counts one `DELETE` in flight for as long as it lives.
+pub(super) struct DeleteInFlight {
+    account: Arc<AccountRounds>,
+}
+
+impl Drop for DeleteInFlight {
+    fn drop(&mut self) {
+        self.account.deleting.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
+impl GoneRounds {
+    fn account(&self, account: &str) -> Arc<AccountRounds> {
+        match self.accounts.lock() {
+            Ok(mut accounts) => Arc::clone(accounts.entry(account.to_owned()).or_default()),
+            Err(_) => Arc::default(),
+        }
+    }
+
+    /// Marks a `DELETE` of `account` in flight until the guard is dropped: rounds wait for it.
+    pub(super) fn deleting(&self, account: &str) -> DeleteInFlight {
+        let account = self.account(account);
+        account.deleting.send_modify(|n| *n += 1);
+        DeleteInFlight { account }
+    }
+
+    /// Joins the next round of `account` for `name`, whose `DELETE` has been answered, and says what
+    /// its listing shows.
+    pub(super) async fn check(
+        &self,
+        listings: &SharedListings,
+        client: &Transport,
+        account: &str,
+        name: &str,
+    ) -> Seen {
+        let shown_before = listings.has_shown(account, name);
+        let rounds = self.account(account);
+        let (round, leads) = rounds.join(name);
+        if leads {
+            let lead = Lead {
+                rounds: &rounds,
+                round: &round,
+            };
+            rounds.gather().await;
+            rounds.close(&round);
+            let outcome = round.list(listings, client, account).await;
+            round.outcome.send_replace(Some(outcome));
+            drop(lead);
+        }
+        let mut outcome = round.outcome.subscribe();
+        match outcome.wait_for(Option::is_some).await.map(|o| o.clone()) {
+            Ok(Some(Outcome::Listed(names))) if names.contains(name) => Seen::StillListed,
+            Ok(Some(Outcome::Listed(_))) if shown_before => Seen::Gone,
+            _ => Seen::AskDirectly,
+        }
+    }
+}
+
+/// The check that leads a round: if it ends before the round has its outcome (its command was
+/// interrupted, its deadline passed), the round closes and its checks ask directly.
+struct Lead<'a> {
+    rounds: &'a AccountRounds,
+    round: &'a Arc<Round>,
+}
+
+impl Drop for Lead<'_> {
+    fn drop(&mut self) {
+        self.rounds.close(self.round);
+        self.round.outcome.send_if_modified(|outcome| {
+            let unset = outcome.is_none();
+            if unset {
+                *outcome = Some(Outcome::AskDirectly);
+            }
+            unset
+        });
+    }
+}
+
+impl AccountRounds {
+    /// Adds `name` to the open round, opening one if none is; `true` when this check opened it (and
+    /// so lists for it).
+    fn join(&self, name: &str) -> (Arc<Round>, bool) {
+        let Ok(mut open) = self.open.lock() else {
+            return (Arc::new(Round::closed()), false);
+        };
+        let leads = open.is_none();
+        let round = Arc::clone(open.get_or_insert_with(|| Arc::new(Round::new())));
+        if let Ok(mut names) = round.names.lock() {
+            names.push(name.to_owned());
+        }
+        (round, leads)
+    }
+
+    /// Waits [`MIN_GATHER`], then until no `DELETE` of the account is in flight, at most [`MAX_GATHER`].
+    async fn gather(&self) {
+        let started = Instant::now();
+        tokio::time::sleep(MIN_GATHER).await;
+        let mut deleting = self.deleting.subscribe();
+        let _ = tokio::time::timeout_at(started + MAX_GATHER, deleting.wait_for(|n| *n == 0)).await;
+    }
+
+    /// Closes `round`: checks from now on join the next one.
+    fn close(&self, round: &Arc<Round>) {
+        if let Ok(mut open) = self.open.lock() {
+            if open.as_ref().is_some_and(|o| Arc::ptr_eq(o, round)) {
+                *open = None;
+            }
+        }
+    }
+}
+
+impl Round {
+    fn new() -> Self {
+        Round {
+            names: Mutex::new(Vec::new()),
+            outcome: watch::Sender::new(None),
+        }
+    }
+
+    /// A round no one lists for: its checks ask directly.
+    fn closed() -> Self {
+        let round = Round::new();
+        round.outcome.send_replace(Some(Outcome::AskDirectly));
+        round
+    }
+
+    /// Lists the account for the round's checks when that costs fewer requests than a `GET` each.
+    async fn list(&self, listings: &SharedListings, client: &Transport, account: &str) -> Outcome {
+        let checks = self.names.lock().map(|names| names.len()).unwrap_or(0);
+        let Some(most_pages) = pages_worth_listing(checks, listings.pages_of_last_listing(account)) else {
+            return Outcome::AskDirectly;
+        };
+        match listings.list_names(client, account, most_pages).await {
+            Ok(Some(names)) => Outcome::Listed(Arc::new(names)),
+            Ok(None) => Outcome::AskDirectly,
+            Err(e) => {
+                tracing::info!("{e}; checking deleted interconnects one by one instead");
+                Outcome::AskDirectly
+            }
+        }
+    }
+}
+
+/// The most pages a listing for `checks` checks may cost and still cost fewer requests than a `GET`
+/// each, the account's last complete listing having taken `pages` pages; `None` when no listing is.
+fn pages_worth_listing(checks: usize, pages: Option<usize>) -> Option<usize> {
+    let most = checks.checked_sub(1).filter(|most| *most > 0)?;
+    match pages {
+        Some(pages) if pages > most => None,
+        _ => Some(most),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_lists_only_when_it_costs_fewer_requests_than_a_get_each() {
+        assert_eq!(pages_worth_listing(1, None), None, "a lone check sends its GET");
+        assert_eq!(pages_worth_listing(1, Some(1)), None);
+        assert_eq!(pages_worth_listing(2, Some(1)), Some(1));
+        assert_eq!(pages_worth_listing(4, Some(4)), None);
+        assert_eq!(pages_worth_listing(10, Some(4)), Some(9));
+        assert_eq!(
+            pages_worth_listing(10, None),
+            Some(9),
+            "an account of unknown size: up to 9 pages"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_first_check_of_a_round_leads_it_and_later_ones_join() {
+        let rounds = AccountRounds::default();
+        let (first, leads) = rounds.join("a");
+        assert!(leads);
+        let (second, joins) = rounds.join("b");
+        assert!(!joins);
+        assert!(Arc::ptr_eq(&first, &second));
+        rounds.close(&first);
+        let (third, leads_next) = rounds.join("c");
+        assert!(leads_next, "a closed round takes no one");
+        assert!(!Arc::ptr_eq(&first, &third));
+        assert_eq!(
+            first.names.lock().map(|n| n.clone()).unwrap_or_default(),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn a_round_whose_leader_ends_early_closes_and_sends_its_checks_to_get() {
+        let rounds = AccountRounds::default();
+        let (round, _) = rounds.join("a");
+        drop(Lead {
+            rounds: &rounds,
+            round: &round,
+        });
+        assert!(matches!(*round.outcome.borrow(), Some(Outcome::AskDirectly)));
+        let (_, leads) = rounds.join("b");
+        assert!(leads, "the next check opens a new round");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_round_gathers_while_deletes_are_in_flight_but_not_past_its_limit() {
+        let rounds = GoneRounds::default();
+        let account = rounds.account("acc");
+        let in_flight = rounds.deleting("acc");
+        let started = Instant::now();
+        account.gather().await;
+        assert_eq!(
+            started.elapsed(),
+            MAX_GATHER,
+            "a DELETE that never ends holds no round forever"
+        );
+        drop(in_flight);
+        let started = Instant::now();
+        account.gather().await;
+        assert_eq!(started.elapsed(), MIN_GATHER);
+    }
+}

@@ -109,6 +109,14 @@ pub struct Attr {
     pub description: &'static str,
     /// The only values it takes, when they are a fixed list (from the enum that also serves the API).
     pub one_of: Option<&'static [&'static str]>,
+    /// The only object type (the value of `type`) it may be configured for, and what to say when it
+    /// is configured for another (a default message when `None`).
+    pub only_for: Option<(&'static str, Option<&'static str>)>,
+    /// Whether the configuration generated to adopt an existing object sets it (when it has a value,
+    /// applies to the object's type and is not the provider's default).
+    pub generated: bool,
+    /// Whether it is part of the resource identity, and if so whether the identity requires it.
+    pub identity: Option<bool>,
 }
 
 impl Attr {
@@ -123,6 +131,42 @@ impl Attr {
             write_only: None,
             description,
             one_of: None,
+            only_for: None,
+            generated: false,
+            identity: None,
+        }
+    }
+
+    /// The same, configurable only for objects whose `type` is `kind`.
+    pub const fn only_for(self, kind: &'static str) -> Attr {
+        Attr {
+            only_for: Some((kind, None)),
+            ..self
+        }
+    }
+
+    /// The same, configurable only for objects whose `type` is `kind`; `why` is the error's detail
+    /// when it is configured for another.
+    pub const fn only_for_because(self, kind: &'static str, why: &'static str) -> Attr {
+        Attr {
+            only_for: Some((kind, Some(why))),
+            ..self
+        }
+    }
+
+    /// The same, set by the configuration generated to adopt an existing object.
+    pub const fn generated(self) -> Attr {
+        Attr {
+            generated: true,
+            ..self
+        }
+    }
+
+    /// The same, part of the resource identity (`required` there, or optional).
+    pub const fn in_identity(self, required: bool) -> Attr {
+        Attr {
+            identity: Some(required),
+            ..self
         }
     }
 
@@ -269,6 +313,98 @@ pub fn replacements(
         })
         .map(|attr| AttributePath::new(attr.name))
         .collect()
+}
+
+/// Errors for every attribute the configuration sets that applies only to another object `type`
+/// than `kind`. A value not known yet (`var.x` under `terraform validate`) is not "set".
+pub fn reject_other_types(diags: &mut Diagnostics, table: &[Attr], config: &impl Serialize, kind: &str) {
+    let values = values_of(config);
+    for attr in table {
+        let Some((belongs_to, why)) = attr.only_for else {
+            continue;
+        };
+        if belongs_to == kind || !string_value(&values, attr.name).is_value() {
+            continue;
+        }
+        let (summary, detail) = match why {
+            Some(why) => (format!("Attribute not allowed for {kind}"), why.to_owned()),
+            None => (
+                "Attribute not allowed for this type".to_owned(),
+                format!(
+                    "{} applies only to type = {belongs_to:?}; remove it for type = {kind:?}.",
+                    attr.name
+                ),
+            ),
+        };
+        diag::error(diags, summary, detail, diag::attr(attr.name));
+    }
+}
+
+/// The configuration that adopts an existing object of `state` (as JSON): every attribute the table
+/// marks [`Attr::generated`] that has a value, applies to the object's `type`, and differs from its
+/// default in `defaults` (such as the provider's `account_id`). Never a computed value or a key.
+pub fn generated_config(
+    table: &[Attr],
+    state: &serde_json::Value,
+    defaults: &[(&str, &Value<String>)],
+) -> serde_json::Map<String, serde_json::Value> {
+    let kind = state.get("type").and_then(serde_json::Value::as_str);
+    let is_default = |name: &str, value: &serde_json::Value| {
+        defaults
+            .iter()
+            .any(|(n, default)| *n == name && default.as_ref_option().map(String::as_str) == value.as_str())
+    };
+    table
+        .iter()
+        .filter(|attr| attr.generated)
+        .filter(|attr| {
+            attr.only_for
+                .is_none_or(|(belongs_to, _)| Some(belongs_to) == kind)
+        })
+        .filter_map(|attr| {
+            let value = state.get(attr.name).filter(|v| !v.is_null())?;
+            (!is_default(attr.name, value)).then(|| (attr.name.to_owned(), value.clone()))
+        })
+        .collect()
+}
+
+/// The attributes of the resource identity, in table order: name, whether required, description.
+pub fn identity_attributes(table: &[Attr]) -> Vec<(&'static str, bool, &'static str)> {
+    table
+        .iter()
+        .filter_map(|attr| {
+            attr.identity
+                .map(|required| (attr.name, required, attr.description))
+        })
+        .collect()
+}
+
+/// A value that can be made unknown, whatever its type.
+pub trait Unknowable {
+    /// Makes it unknown.
+    fn make_unknown(&mut self);
+}
+
+impl<T> Unknowable for Value<T> {
+    fn make_unknown(&mut self) {
+        *self = Value::Unknown;
+    }
+}
+
+/// A state whose fields are reached by attribute name: one mapping line per attribute.
+pub trait Fields {
+    /// The field of attribute `name`, if the state has one.
+    fn field_mut(&mut self, name: &str) -> Option<&mut dyn Unknowable>;
+}
+
+/// Makes every computed attribute of `table` unknown in `state` (a plan of a new object, or of a
+/// replacement).
+pub fn mark_computed_unknown(table: &[Attr], state: &mut impl Fields) {
+    for attr in table.iter().filter(|a| a.role == Role::Computed) {
+        if let Some(field) = state.field_mut(attr.name) {
+            field.make_unknown();
+        }
+    }
 }
 
 /// The names a table declares, and the fields a state struct serializes, as sorted lists (for the

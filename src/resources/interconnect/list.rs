@@ -12,8 +12,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use super::state::InterconnectState;
-use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
+use super::state::{attribute_table, InterconnectState};
 use crate::api::{Interconnect, InterconnectFilter};
 use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
@@ -160,31 +159,12 @@ impl TypedList for InterconnectList {
     }
 }
 
-/// The configuration that adopts an existing interconnect: only what a user writes (`type`, then
-/// `slot_id` and `speed` for a port, or `bandwidth` for an attachment), and `account_id` when it is not
-/// `provider_account` (a list over another account); never computed values or keys.
+/// The configuration that adopts an existing interconnect: the attributes its table marks as generated
+/// (`type`, then `slot_id` and `speed` for a port, or `bandwidth` for an attachment), and `account_id`
+/// when it is not `provider_account` (a list over another account); never computed values or keys.
 pub fn generated_config(state: Json, provider_account: &Value<String>) -> Json {
-    let pick = |name: &str| state.get(name).cloned().unwrap_or(Json::Null);
-    let mut config = json!({
-        "type": pick("type"),
-        "timeouts": {"create": null, "delete": null},
-    });
-    let account = state.get("account_id").and_then(Json::as_str);
-    if account.is_some_and(|a| provider_account.as_ref_option().is_none_or(|p| p != a)) {
-        config["account_id"] = pick("account_id");
-    }
-    match state.get("type").and_then(Json::as_str) {
-        Some(TYPE_DIRECT) => {
-            config["slot_id"] = pick("slot_id");
-            config["speed"] = pick("speed");
-        }
-        Some(TYPE_GCP_PARTNER) => {
-            config["bandwidth"] = match pick("bandwidth") {
-                Json::Null => pick("speed"),
-                bandwidth => bandwidth,
-            };
-        }
-        _ => {}
-    }
-    config
+    let mut config =
+        attributes::generated_config(&attribute_table(), &state, &[("account_id", provider_account)]);
+    config.insert("timeouts".into(), json!({"create": null, "delete": null}));
+    Json::Object(config)
 }

@@ -9,7 +9,7 @@ use tf_provider::value::Value;
 
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::{Bandwidth, Interconnect, InterconnectStatus, READ_AFTER_WRITE_GRACE};
-use crate::attributes::{self, Attr, AttrType, Compare, Replaces, Role};
+use crate::attributes::{self, Attr, AttrType, Compare, Fields, Replaces, Role, Unknowable};
 use crate::plugin::handlers::Identity;
 use crate::shared::{
     parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ITEM_FIELDS,
@@ -25,24 +25,27 @@ pub fn default_wait(kind: &Value<String>) -> Value<bool> {
 
 /// The attributes a configuration sets, or that only `cni_interconnect` has; the computed ones it
 /// shares with every interconnect are [`ITEM_FIELDS`].
-pub(super) const OWN_ATTRIBUTES: [Attr; 11] = [
+pub(super) const OWN_ATTRIBUTES: [Attr; 12] = [
     Attr::new("id", AttrType::String, Role::Computed, "The interconnect's name."),
+    Attr::new("name", AttrType::String, Role::Computed, "The interconnect's name, assigned by Cloudflare; its identifier.")
+        .in_identity(true),
     Attr::new("account_id", AttrType::String, Role::OptionalComputed, "The account; defaults to the provider's `account_id`. Forces replacement.")
-        .replacing(Replaces::Always(Compare::Exact)),
+        .replacing(Replaces::Always(Compare::Exact)).generated().in_identity(false),
     Attr::new("type", AttrType::String, Role::Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment). Forces replacement.")
-        .replacing(Replaces::Always(Compare::Exact)),
+        .replacing(Replaces::Always(Compare::Exact)).generated(),
     Attr::new("slot_id", AttrType::String, Role::Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Compared without regard to case. Forces replacement.")
-        .replacing(Replaces::Always(Compare::CaseInsensitive)),
+        .replacing(Replaces::Always(Compare::CaseInsensitive)).only_for(TYPE_DIRECT).generated(),
     Attr::new("speed", AttrType::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case. Forces replacement when set.")
-        .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)),
+        .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)).generated()
+        .only_for_because(TYPE_DIRECT, "speed can be set only for type = \"direct\"; a gcp_partner interconnect takes its capacity from bandwidth, and speed is read back from the API."),
     Attr::new("bandwidth", AttrType::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted. Forces replacement.").one_of(&Bandwidth::NAMES)
-        .replacing(Replaces::Always(Compare::CaseInsensitive)),
+        .replacing(Replaces::Always(Compare::CaseInsensitive)).only_for(TYPE_GCP_PARTNER).generated(),
     Attr::new("pairing_key", AttrType::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
         .sensitive()
-        .replacing(Replaces::Always(Compare::CreateOnly)),
+        .replacing(Replaces::Always(Compare::CreateOnly)).only_for(TYPE_GCP_PARTNER),
     Attr::new("pairing_key_wo", AttrType::String, Role::Optional, "`gcp_partner` only, Terraform 1.11 and later: the pairing key as a write-only argument, sent to create the attachment and never stored in state or plan. Use it instead of `pairing_key`, with `pairing_key_wo_version`.")
         .sensitive()
-        .write_only("pairing_key"),
+        .write_only("pairing_key").only_for(TYPE_GCP_PARTNER),
     Attr::new("pairing_key_wo_version", AttrType::Number, Role::Optional, "Required with `pairing_key_wo`: change it to create the attachment anew with the current `pairing_key_wo` (there is no update API). Adding or removing it replaces nothing.")
         .replacing(Replaces::Always(Compare::CreateOnly)),
     Attr::new("wait_for_healthy", AttrType::Bool, Role::OptionalComputed, "Whether create waits until the status is `Healthy` (within `timeouts.create`). Default `true` for `gcp_partner`, `false` for `direct` (a port stays `Pending` until its cross-connect is installed). Changing it never replaces."),
@@ -62,19 +65,12 @@ pub fn attribute_table() -> Vec<Attr> {
     own.chain(shared).collect()
 }
 
-/// The identity: the account and the name, as an import ID `<account_id>/<name>` (or `<name>` with
-/// the provider's account).
+/// The identity: the attributes the table marks, as an import ID `<account_id>/<name>` (or `<name>`
+/// with the provider's account).
 pub fn identity() -> Identity {
     Identity {
         version: 0,
-        attributes: vec![
-            (
-                "account_id",
-                false,
-                "The account; defaults to the provider's `account_id`.",
-            ),
-            ("name", true, "The interconnect's name."),
-        ],
+        attributes: attributes::identity_attributes(&attribute_table()),
         import_id: |values| {
             let name = values
                 .get("name")
@@ -161,17 +157,9 @@ pub struct InterconnectState {
 }
 
 impl InterconnectState {
+    /// Makes every computed attribute unknown (a new interconnect, or a replacement).
     pub(super) fn mark_computed_unknown(&mut self) {
-        self.id = Value::Unknown;
-        self.name = Value::Unknown;
-        self.owner = Value::Unknown;
-        self.site = Value::Unknown;
-        self.region = Value::Unknown;
-        self.facility = Value::Unknown;
-        self.virtual_port_reservation_id = Value::Unknown;
-        self.ccr_device_name = Value::Unknown;
-        self.status = Value::Unknown;
-        self.status_reason = Value::Unknown;
+        attributes::mark_computed_unknown(&attribute_table(), self);
     }
 
     /// Fills what the API says, keeping configured values (which must not change after apply).
@@ -226,6 +214,35 @@ impl InterconnectState {
             .and_then(|t| pick(t).as_ref_option())
             .and_then(|text| parse_duration(text).ok())
             .unwrap_or(default)
+    }
+}
+
+impl Fields for InterconnectState {
+    fn field_mut(&mut self, name: &str) -> Option<&mut dyn Unknowable> {
+        Some(match name {
+            "id" => &mut self.id,
+            "account_id" => &mut self.account_id,
+            "type" => &mut self.kind,
+            "slot_id" => &mut self.slot_id,
+            "speed" => &mut self.speed,
+            "bandwidth" => &mut self.bandwidth,
+            "pairing_key" => &mut self.pairing_key,
+            "pairing_key_wo" => &mut self.pairing_key_wo,
+            "pairing_key_wo_version" => &mut self.pairing_key_wo_version,
+            "wait_for_healthy" => &mut self.wait_for_healthy,
+            "skip_destroy" => &mut self.skip_destroy,
+            "name" => &mut self.name,
+            "owner" => &mut self.owner,
+            "site" => &mut self.site,
+            "region" => &mut self.region,
+            "facility" => &mut self.facility,
+            "virtual_port_reservation_id" => &mut self.virtual_port_reservation_id,
+            "ccr_device_name" => &mut self.ccr_device_name,
+            "status" => &mut self.status,
+            "status_reason" => &mut self.status_reason,
+            "timeouts" => &mut self.timeouts,
+            _ => return None,
+        })
     }
 }
 

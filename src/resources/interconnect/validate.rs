@@ -6,7 +6,7 @@ use tf_provider::{AttributePath, Diagnostics};
 use super::state::{attribute_table, InterconnectState};
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
 use crate::api::Bandwidth;
-use crate::attributes::reject_computed;
+use crate::attributes::{reject_computed, reject_other_types};
 use crate::diag;
 use crate::shared::{check_account_id, check_duration};
 
@@ -27,8 +27,14 @@ pub fn validate_config(cfg: &InterconnectState, diags: &mut Diagnostics) {
         );
     }
     match cfg.kind.as_ref_option().map(String::as_str) {
-        Some(TYPE_DIRECT) => validate_direct(cfg, diags),
-        Some(TYPE_GCP_PARTNER) => validate_gcp_partner(cfg, diags),
+        Some(kind @ TYPE_DIRECT) => {
+            validate_direct(cfg, diags);
+            reject_other_types(diags, &attribute_table(), cfg, kind);
+        }
+        Some(kind @ TYPE_GCP_PARTNER) => {
+            validate_gcp_partner(cfg, diags);
+            reject_other_types(diags, &attribute_table(), cfg, kind);
+        }
         Some(other) => diag::error(
             diags,
             "Invalid interconnect type",
@@ -65,21 +71,6 @@ fn validate_direct(cfg: &InterconnectState, diags: &mut Diagnostics) {
             );
         }
     }
-    not_for(diags, "bandwidth", &cfg.bandwidth, TYPE_GCP_PARTNER, TYPE_DIRECT);
-    not_for(
-        diags,
-        "pairing_key",
-        &cfg.pairing_key,
-        TYPE_GCP_PARTNER,
-        TYPE_DIRECT,
-    );
-    not_for(
-        diags,
-        "pairing_key_wo",
-        &cfg.pairing_key_wo,
-        TYPE_GCP_PARTNER,
-        TYPE_DIRECT,
-    );
 }
 
 fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
@@ -114,15 +105,6 @@ fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
         ),
         _ => {}
     }
-    not_for(diags, "slot_id", &cfg.slot_id, TYPE_DIRECT, TYPE_GCP_PARTNER);
-    if cfg.speed.is_value() {
-        diag::error(
-            diags,
-            "Attribute not allowed for gcp_partner",
-            "speed can be set only for type = \"direct\"; a gcp_partner interconnect takes its capacity from bandwidth, and speed is read back from the API.",
-            diag::attr("speed"),
-        );
-    }
 }
 
 pub(super) fn required_for(diags: &mut Diagnostics, name: &'static str, kind: &str, what: &str) {
@@ -132,19 +114,6 @@ pub(super) fn required_for(diags: &mut Diagnostics, name: &'static str, kind: &s
         format!("{name} is required when type = {kind:?}: {what}."),
         diag::attr(name),
     );
-}
-
-/// An error when an attribute of the other type is set. A value not known yet (`var.x` under
-/// `terraform validate`, or one known only after apply) is not "set".
-fn not_for(diags: &mut Diagnostics, name: &'static str, value: &Value<String>, belongs_to: &str, kind: &str) {
-    if value.is_value() {
-        diag::error(
-            diags,
-            "Attribute not allowed for this type",
-            format!("{name} applies only to type = {belongs_to:?}; remove it for type = {kind:?}."),
-            diag::attr(name),
-        );
-    }
 }
 
 /// `pairing_key_wo`: not empty, not beside `pairing_key`, and with a version to bump.

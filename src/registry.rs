@@ -11,7 +11,7 @@ use crate::plugin::actions::{ActionHandler, Served};
 use crate::plugin::handlers::{DataSourceHandler, ListHandler, ResourceHandler};
 use crate::plugin::lists::ServedList;
 use crate::plugin::registry::Registry;
-use crate::plugin::typed::Typed;
+use crate::plugin::typed::TypedHandler;
 use crate::provider::CniProvider;
 use crate::resources::interconnect::{InterconnectList, InterconnectResource};
 
@@ -22,24 +22,26 @@ pub fn registry(interrupt: Interrupt) -> Registry {
     let context = provider.context();
     let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([(
         "cni_interconnect".to_owned(),
-        Box::new(Typed::declared(InterconnectResource::new(context.clone()))) as Box<dyn ResourceHandler>,
+        Box::new(TypedHandler::declared(InterconnectResource::new(context.clone())))
+            as Box<dyn ResourceHandler>,
     )]);
     let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
         (
             "cni_interconnects".to_owned(),
-            Box::new(Typed::new(InterconnectsDataSource::new(context.clone()))) as Box<dyn DataSourceHandler>,
+            Box::new(TypedHandler::new(InterconnectsDataSource::new(context.clone())))
+                as Box<dyn DataSourceHandler>,
         ),
         (
             "cni_interconnect".to_owned(),
-            Box::new(Typed::new(InterconnectDataSource::new(context.clone()))),
+            Box::new(TypedHandler::new(InterconnectDataSource::new(context.clone()))),
         ),
         (
             "cni_interconnect_loa".to_owned(),
-            Box::new(Typed::new(LoaDataSource::new(context.clone()))),
+            Box::new(TypedHandler::new(LoaDataSource::new(context.clone()))),
         ),
         (
             "cni_slots".to_owned(),
-            Box::new(Typed::new(SlotsDataSource::new(context.clone()))),
+            Box::new(TypedHandler::new(SlotsDataSource::new(context.clone()))),
         ),
     ]);
     let lists: HashMap<String, Box<dyn ListHandler>> = HashMap::from([(
@@ -47,7 +49,7 @@ pub fn registry(interrupt: Interrupt) -> Registry {
         Box::new(ServedList(InterconnectList::new(context.clone()))) as Box<dyn ListHandler>,
     )]);
     Registry {
-        provider: Box::new(Typed::new(provider)),
+        provider: Box::new(TypedHandler::new(provider)),
         resources,
         data_sources,
         lists,

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use cni::plugin::handlers::ResourceHandler;
 use cni::plugin::registry::Registry;
 use cni::plugin::server::{serve, ServeOptions};
-use cni::plugin::typed::Typed;
+use cni::plugin::typed::TypedHandler;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, Schema};
 use tf_provider::value::{Value, ValueEmpty};
@@ -161,10 +161,10 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let registry = Registry {
-            provider: Box::new(Typed::new(Noop)),
+            provider: Box::new(TypedHandler::new(Noop)),
             resources: HashMap::from([(
                 "noop_thing".to_owned(),
-                Box::new(Typed::new(NoopThing)) as Box<dyn ResourceHandler>,
+                Box::new(TypedHandler::new(NoopThing)) as Box<dyn ResourceHandler>,
             )]),
             data_sources: HashMap::new(),
             lists: HashMap::new(),

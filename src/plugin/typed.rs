@@ -1,4 +1,4 @@
-//! `Typed`: serves anything written against tf-provider's typed traits (`Provider`, `Resource`,
+//! `TypedHandler`: serves anything written against tf-provider's typed traits (`Provider`, `Resource`,
 //! `DataSource`) through the questions of `handlers`, with a resource's write-only attributes, identity,
 //! configuration generator and state migration.
 
@@ -51,7 +51,7 @@ pub trait Declares {
 }
 
 /// Serves a type written against tf-provider's typed traits.
-pub struct Typed<T> {
+pub struct TypedHandler<T> {
     inner: T,
     migration: Option<Migration>,
     write_only: Vec<(String, String)>,
@@ -62,10 +62,10 @@ pub struct Typed<T> {
 /// From a stored object (JSON) to the configuration that adopts it: only what a user writes.
 pub type ConfigGenerator = std::sync::Arc<dyn Fn(serde_json::Value) -> serde_json::Value + Send + Sync>;
 
-impl<T> Typed<T> {
+impl<T> TypedHandler<T> {
     /// Serves `inner`.
     pub fn new(inner: T) -> Self {
-        Typed {
+        TypedHandler {
             inner,
             migration: None,
             write_only: Vec::new(),
@@ -76,7 +76,7 @@ impl<T> Typed<T> {
 
     /// The same, generating configurations with `generator`.
     pub fn with_config_generator(self, generator: ConfigGenerator) -> Self {
-        Typed {
+        TypedHandler {
             generator: Some(generator),
             ..self
         }
@@ -84,7 +84,7 @@ impl<T> Typed<T> {
 
     /// The same, with this identity.
     pub fn with_identity(self, identity: Identity) -> Self {
-        Typed {
+        TypedHandler {
             identity: Some(identity),
             ..self
         }
@@ -93,7 +93,7 @@ impl<T> Typed<T> {
     /// The same, with these write-only attributes (name, and the attribute to use instead on an older
     /// Terraform).
     pub fn with_write_only(self, write_only: Vec<(String, String)>) -> Self {
-        Typed { write_only, ..self }
+        TypedHandler { write_only, ..self }
     }
 
     /// A resource served with everything it declares (see [`Declares`]).
@@ -101,18 +101,18 @@ impl<T> Typed<T> {
     where
         T: Declares,
     {
-        Typed {
+        TypedHandler {
             write_only: inner.write_only(),
             identity: inner.identity(),
             generator: inner.config_generator(),
-            ..Typed::new(inner)
+            ..TypedHandler::new(inner)
         }
     }
 
     /// The same, migrating states stored with an older schema version with `migration` (run before
     /// the state is fitted to the schema).
     pub fn migrating(self, migration: Migration) -> Self {
-        Typed {
+        TypedHandler {
             migration: Some(migration),
             ..self
         }
@@ -120,7 +120,7 @@ impl<T> Typed<T> {
 }
 
 #[async_trait]
-impl<T> ProviderHandler for Typed<T>
+impl<T> ProviderHandler for TypedHandler<T>
 where
     T: Provider,
     T::Config<'static>: DeserializeOwned,
@@ -157,7 +157,7 @@ fn gone<P: Serialize>(diags: &mut Diagnostics, private: &P) -> Option<Stored> {
 }
 
 #[async_trait]
-impl<T> ResourceHandler for Typed<T>
+impl<T> ResourceHandler for TypedHandler<T>
 where
     T: Resource,
     T::State<'static>: DeserializeOwned + Serialize,
@@ -326,7 +326,7 @@ where
 }
 
 #[async_trait]
-impl<T> DataSourceHandler for Typed<T>
+impl<T> DataSourceHandler for TypedHandler<T>
 where
     T: DataSource,
     T::State<'static>: DeserializeOwned + Serialize,
@@ -472,7 +472,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_schema_version_bump_migrates_then_fits_the_state() {
-        let disk = Typed::new(Disk).migrating(megabytes_to_gigabytes);
+        let disk = TypedHandler::new(Disk).migrating(megabytes_to_gigabytes);
         let mut diags = Diagnostics::default();
         let old = br#"{"id":"d-1","size_mb":2048,"colour":"blue"}"#;
         let upgraded = disk.upgrade(&mut diags, 1, old).await.expect("upgraded");
@@ -480,7 +480,7 @@ mod tests {
         let state: serde_json::Value = rmp_serde::from_slice(&upgraded).expect("msgpack");
         assert_eq!(state, serde_json::json!({"id": "d-1", "size_gb": 2}));
 
-        let unmigrated = Typed::new(Disk)
+        let unmigrated = TypedHandler::new(Disk)
             .upgrade(&mut diags, 1, old)
             .await
             .expect("fitted");
@@ -491,7 +491,10 @@ mod tests {
             "removed dropped, added null"
         );
         assert!(
-            Typed::new(Disk).upgrade(&mut diags, 3, old).await.is_none(),
+            TypedHandler::new(Disk)
+                .upgrade(&mut diags, 3, old)
+                .await
+                .is_none(),
             "newer versions are refused"
         );
     }

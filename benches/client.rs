@@ -1,6 +1,8 @@
 //! Benchmarks of the REST client, each against a baseline measured in the same run (the machines are
 //! shared and noisy, so only ratios are meaningful). Writes BENCHMARKS.md. Run with `make bench`.
 
+#[path = "../tests/fixtures/mod.rs"]
+mod fixtures;
 #[path = "report.rs"]
 mod report;
 
@@ -10,10 +12,9 @@ use std::time::{Duration, Instant};
 use cni::api::models::{Interconnect, Page};
 use cni::api::{Auth, Client, ClientConfig, InterconnectFilter, RetryPolicy, Secret};
 use cni::mock::{Credentials, MockConfig, MockServer, StoreConfig};
+use fixtures::{key, ACCOUNT, TOKEN};
 use serde_json::{json, Value};
 
-const ACCOUNT: &str = cni::mock::DEFAULT_ACCOUNT;
-const TOKEN: &str = "bench-token";
 const INTERCONNECTS: usize = 500;
 const PAGE_SIZE: usize = 50;
 const ROUNDS: usize = 15;
@@ -146,7 +147,7 @@ async fn main() {
     let http = reqwest::Client::new();
     for n in 0..INTERCONNECTS {
         let body = json!({"account": ACCOUNT, "type": "gcp_partner", "bandwidth": "1G",
-            "pairing_key": format!("7e51371e-72a3-40b5-b844-{n:012x}/us-east4/1")});
+            "pairing_key": key(n as u32)});
         let url = format!("{}/accounts/{ACCOUNT}/cni/interconnects", mock.base_url());
         let r = http
             .post(url)

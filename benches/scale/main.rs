@@ -18,16 +18,17 @@
 #[path = "../report.rs"]
 mod report;
 
-#[path = "../../tests/support/debug_provider.rs"]
-mod debug_provider;
+#[path = "../../tests/fixtures/mod.rs"]
+mod fixtures;
 
 mod detection;
 mod economy;
 mod figures;
 mod listing;
 
-use debug_provider::DebugProvider;
 use figures::{cost_row, cpu_of, time_row};
+use fixtures::debug_provider::DebugProvider;
+use fixtures::{ACCOUNT, TOKEN};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -37,8 +38,6 @@ use cni::mock::{Credentials, HealthyAfter, MockConfig, MockServer, StoreConfig};
 
 const COUNT: usize = 200;
 const ROUNDS: usize = 5;
-const TOKEN: &str = "bench-token-0123456789";
-const ACCOUNT: &str = cni::mock::DEFAULT_ACCOUNT;
 const TERRAFORM: &str = "tools/bin/terraform-1.15.5";
 /// When the healthy-detection mock turns an interconnect Healthy, after its create.
 const HEALTHY_AFTER: Duration = Duration::from_secs(3);

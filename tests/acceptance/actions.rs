@@ -8,8 +8,8 @@ use std::time::Duration;
 use nix::sys::signal::{killpg, Signal};
 use serde_json::json;
 
+use crate::fixtures::{port, SLOT_A};
 use crate::harness::{Workspace, ACCOUNT};
-use crate::lifecycle::{port, SLOT_A};
 use crate::workspace;
 
 fn wait_action(name: &str, extra: &str) -> String {

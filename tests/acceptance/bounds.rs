@@ -5,8 +5,8 @@ use cni::mock::{paths, FaultSpec};
 use serde_json::{json, Value};
 use std::time::Duration;
 
+use crate::fixtures::{gcp, key, port, SLOT_A};
 use crate::harness::{Workspace, ACCOUNT};
-use crate::lifecycle::{gcp, key, port, SLOT_A};
 use crate::workspace;
 
 #[test]

@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
+use crate::fixtures::{gcp, port, SLOT_A, SLOT_B};
 use crate::harness::{ACCOUNT, API_KEY, TOKEN};
-use crate::lifecycle::{gcp, port, SLOT_A, SLOT_B};
 use crate::workspace;
 
 #[test]

@@ -2,8 +2,8 @@
 
 use serde_json::{json, Value};
 
+use crate::fixtures::{key, SLOT_A};
 use crate::harness::ACCOUNT;
-use crate::lifecycle::{key, SLOT_A};
 use crate::workspace;
 
 #[test]

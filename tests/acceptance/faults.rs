@@ -5,8 +5,8 @@ use cni::mock::{paths, FaultSpec};
 use serde_json::{json, Value};
 use std::time::Duration;
 
+use crate::fixtures::{gcp, port, SLOT_A};
 use crate::harness::{Background, Mock, Workspace};
-use crate::lifecycle::{gcp, port, SLOT_A};
 use crate::workspace;
 
 /// The gap in ms between each faulted request and the next request to the same method and path.

@@ -12,11 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 /// The account the tests use.
-pub const ACCOUNT: &str = cni::mock::DEFAULT_ACCOUNT;
-/// The token the mock accepts.
-pub const TOKEN: &str = "acc-test-token-5f1d0c";
-/// The global API key and e-mail the mock also accepts.
-pub const API_KEY: (&str, &str) = ("global-api-key-9d2e", "ops@example.com");
+pub use crate::fixtures::{ACCOUNT, API_KEY, TOKEN};
 /// The longest any single Terraform command may run before the test fails.
 pub const COMMAND_LIMIT: Duration = Duration::from_secs(240);
 
@@ -518,9 +514,7 @@ pub fn wait_until(what: &str, limit: Duration, mut condition: impl FnMut() -> bo
     }
 }
 
-#[path = "../support/debug_provider.rs"]
-mod debug_provider;
-pub use debug_provider::DebugProvider;
+pub use crate::fixtures::debug_provider::DebugProvider;
 
 impl DebugProvider {
     /// Starts `terraform-provider-cni -debug`.

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::fixtures::{gcp, key, port, SLOT_A};
 use crate::harness::{wait_until, Workspace, ACCOUNT};
-use crate::lifecycle::{gcp, key, port, SLOT_A};
 use crate::workspace;
 
 /// A second account the mock serves.

@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
+use crate::fixtures::{port, SLOT_A};
 use crate::harness::ACCOUNT;
-use crate::lifecycle::{port, SLOT_A};
 use crate::workspace;
 
 #[test]

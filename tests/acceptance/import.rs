@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
+use crate::fixtures::{gcp, port, SLOT_A};
 use crate::harness::ACCOUNT;
-use crate::lifecycle::{gcp, port, SLOT_A};
 use crate::workspace;
 
 /// The values that must survive an import round trip (everything but write-only and local fields).

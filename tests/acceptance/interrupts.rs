@@ -7,8 +7,8 @@ use std::time::Duration;
 use nix::sys::signal::{kill, killpg, Signal};
 use serde_json::json;
 
+use crate::fixtures::{gcp, port, SLOT_A};
 use crate::harness::{wait_until, Background, Run, Workspace};
-use crate::lifecycle::{gcp, port, SLOT_A};
 use crate::workspace;
 
 /// How long Terraform may take to exit after an interrupt.
@@ -121,7 +121,7 @@ fn ctrl_c_during_a_long_listing_ends_it_promptly() {
     for n in 0..20 {
         ws.mock.create_directly(
             json!({"account": crate::harness::ACCOUNT, "type": "gcp_partner", "bandwidth": "1G",
-            "pairing_key": crate::lifecycle::key(100 + n)}),
+            "pairing_key": crate::fixtures::key(100 + n)}),
         );
     }
     ws.mock.fault(

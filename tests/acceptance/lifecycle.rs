@@ -3,27 +3,8 @@
 use cni::mock::{paths, FaultSpec};
 use serde_json::{json, Value};
 
-use crate::harness::ACCOUNT;
+use crate::fixtures::{gcp, key, port, ACCOUNT, SLOT_100G, SLOT_A, SLOT_B};
 use crate::workspace;
-
-pub const SLOT_A: &str = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e";
-pub const SLOT_B: &str = "51070000-0000-4000-8000-000000000001";
-pub const SLOT_100G: &str = "51070000-0000-4000-8000-000000000002";
-
-pub fn key(n: u32) -> String {
-    format!("7e51371e-72a3-40b5-b844-{n:012x}/us-east4/1")
-}
-
-pub fn gcp(name: &str, n: u32, extra: &str) -> String {
-    format!(
-        "resource \"cni_interconnect\" \"{name}\" {{\n  type = \"gcp_partner\"\n  bandwidth = \"1G\"\n  pairing_key = \"{}\"\n  {extra}\n}}\n",
-        key(n)
-    )
-}
-
-pub fn port(name: &str, slot: &str, extra: &str) -> String {
-    format!("resource \"cni_interconnect\" \"{name}\" {{\n  type = \"direct\"\n  slot_id = \"{slot}\"\n  {extra}\n}}\n")
-}
 
 #[test]
 fn creates_both_variants_waits_plans_nothing_more_and_destroys_everything() {

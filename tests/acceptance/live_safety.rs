@@ -7,9 +7,9 @@ use std::time::Duration;
 use nix::sys::signal::{killpg, Signal};
 use serde_json::{json, Value};
 
+use crate::fixtures::{gcp, key, port, SLOT_A};
 use crate::harness::{wait_until, Workspace, ACCOUNT, COMMAND_LIMIT};
 use crate::hazards::holds_its_own;
-use crate::lifecycle::{gcp, key, port, SLOT_A};
 use crate::workspace;
 
 fn names_in_mock(ws: &Workspace) -> Vec<String> {

@@ -1,6 +1,8 @@
 //! Acceptance tests: the provider driven by a real Terraform CLI against `cni-mock`.
 //! Run with `TF_ACC=1` (and `TF_ACC_TERRAFORM_PATH` for a CLI other than tools/bin/terraform-1.0.3).
 
+#[path = "../fixtures/mod.rs"]
+mod fixtures;
 mod harness;
 
 mod actions;

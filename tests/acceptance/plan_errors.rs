@@ -1,6 +1,6 @@
 //! Bad input fails at plan time, on the attribute, without any call that changes anything.
 
-use crate::lifecycle::{key, SLOT_A};
+use crate::fixtures::{key, SLOT_A};
 use crate::workspace;
 
 fn resource(body: &str) -> String {

@@ -6,8 +6,8 @@ use cni::mock::{paths, FaultSpec};
 use serde_json::json;
 use std::time::Duration;
 
+use crate::fixtures::{key, SLOT_A, SLOT_B};
 use crate::harness::ACCOUNT;
-use crate::lifecycle::{key, SLOT_A, SLOT_B};
 use crate::workspace;
 
 #[test]

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::lifecycle::{port, SLOT_A};
+use crate::fixtures::{port, SLOT_A};
 use crate::workspace;
 
 /// The release to install: the portable one `make release-check` built (`CNI_RELEASE_DIST`, under

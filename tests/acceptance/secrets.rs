@@ -4,8 +4,8 @@
 use cni::mock::{paths, FaultSpec};
 use serde_json::{json, Value};
 
+use crate::fixtures::{gcp, key};
 use crate::harness::{Workspace, API_KEY, TOKEN};
-use crate::lifecycle::{gcp, key};
 use crate::workspace;
 
 /// Runs `args` with TRACE logging into `log`, returning everything Terraform printed.

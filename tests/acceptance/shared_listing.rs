@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
+use crate::fixtures::gcp;
 use crate::harness::DebugProvider;
-use crate::lifecycle::gcp;
 use crate::workspace;
 
 const LIST: &str = "/cni/interconnects$";

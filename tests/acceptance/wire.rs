@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use crate::fixtures::{gcp, port, SLOT_A};
 use crate::harness::DebugProvider;
-use crate::lifecycle::{gcp, port, SLOT_A};
 use crate::workspace;
 
 #[test]

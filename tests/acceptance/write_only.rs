@@ -4,8 +4,8 @@
 
 use serde_json::json;
 
+use crate::fixtures::key;
 use crate::harness::{Background, COMMAND_LIMIT};
-use crate::lifecycle::key;
 use crate::workspace;
 
 fn write_only(n: u32, version: u32) -> String {
@@ -73,7 +73,7 @@ fn moving_from_pairing_key_to_pairing_key_wo_replaces_nothing() {
     if ws.terraform_version() < (1, 11) {
         return;
     }
-    ws.config(&crate::lifecycle::gcp("gcp", 112, "wait_for_healthy = false"));
+    ws.config(&crate::fixtures::gcp("gcp", 112, "wait_for_healthy = false"));
     ws.apply().ok();
     let name = ws.values("cni_interconnect.gcp")["name"].clone();
     ws.config(&write_only(112, 1));

@@ -7,7 +7,7 @@ use cni::api::{Bandwidth, Client, Deleted};
 use futures::future::join_all;
 use tokio::time::Instant;
 
-use super::common::*;
+use super::fixtures::*;
 use super::gcp;
 
 const LISTING: &str = r"^/accounts/[^/]+/cni/interconnects$";

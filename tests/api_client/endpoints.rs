@@ -3,7 +3,7 @@
 use cni::api::{Auth, Bandwidth, Client, Deleted, Interconnect, InterconnectStatus, Secret, SlotFilter};
 use cni::mock::{StoreConfig, FIRST_SLOT_ID};
 
-use super::common::*;
+use super::fixtures::*;
 use super::{direct, gcp};
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::time::Duration;
 use cni::api::{ApiError, Auth, Bandwidth, Client, Secret, SlotFilter};
 use cni::mock::{FaultAction, Phase, FIRST_SLOT_ID};
 
-use super::common::*;
+use super::fixtures::*;
 use super::{direct, gcp, no_retries};
 
 #[tokio::test]

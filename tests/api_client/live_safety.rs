@@ -5,7 +5,7 @@ use std::time::Duration;
 use cni::api::{ApiError, Bandwidth, Client, Deleted, InterconnectFilter, SlotFilter};
 use cni::mock::{FaultAction, Phase, FIRST_SLOT_ID};
 
-use super::common::*;
+use super::fixtures::*;
 use super::{direct, gcp, no_retries};
 
 fn body_fault(method: &str, path: &str, status: u16, body: String) -> cni::mock::FaultSpec {

@@ -1,8 +1,9 @@
 //! The REST client against `cni-mock` over real HTTP on loopback, one file per topic: every endpoint,
-//! paging, every error kind, every retry rule, transport security, and live safety.
+//! paging, every error kind, every retry rule, transport security, live safety, the listing that reads
+//! share and the waits for "gone" after deletes.
 
-#[path = "../common/mod.rs"]
-mod common;
+#[path = "../fixtures/mod.rs"]
+mod fixtures;
 
 mod deletes;
 mod endpoints;
@@ -10,10 +11,11 @@ mod errors;
 mod live_safety;
 mod paging;
 mod retries;
+mod shared_reads;
 mod tls;
 
 use cni::api::{Bandwidth, Client, CreateInterconnect, Secret};
-use common::*;
+use fixtures::*;
 
 /// A create of a direct port in `slot`.
 pub fn direct(slot: &str) -> CreateInterconnect {

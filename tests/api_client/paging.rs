@@ -4,7 +4,7 @@ use cni::api::{ApiError, Bandwidth, InterconnectFilter};
 use cni::mock::{FaultAction, Phase, StoreConfig, FIRST_SLOT_ID};
 use futures::StreamExt;
 
-use super::common::*;
+use super::fixtures::*;
 use super::{direct, gcp};
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use cni::api::{ApiError, Bandwidth, Client, Deleted, RetryPolicy};
 use cni::mock::{FaultAction, Phase, FIRST_SLOT_ID};
 
-use super::common::*;
+use super::fixtures::*;
 use super::{gcp, no_retries};
 
 #[tokio::test]

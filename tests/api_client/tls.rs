@@ -3,7 +3,7 @@
 use cni::api::{ApiError, Client};
 use cni::mock::FIRST_SLOT_ID;
 
-use super::common::*;
+use super::fixtures::*;
 
 /// An HTTPS server on 127.0.0.1 whose certificate no public authority signed; answers every connection
 /// with a minimal HTTP response once the handshake succeeds.

@@ -5,7 +5,7 @@ use std::time::Duration;
 use cni::mock::{fingerprint, Credentials, MockConfig, MockServer, StoreConfig, FIRST_SLOT_ID};
 use serde_json::{json, Value};
 
-use super::common::*;
+use super::fixtures::*;
 use super::*;
 
 #[tokio::test]

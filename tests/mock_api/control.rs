@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::common::*;
+use super::fixtures::*;
 use super::*;
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 //! validation rules and error envelope, paging, authentication and rate limit, the control API and the
 //! binary, and how it imitates the API's awkward parts.
 
-#[path = "../common/mod.rs"]
-mod common;
+#[path = "../fixtures/mod.rs"]
+mod fixtures;
 
 mod api_like;
 mod control;
@@ -11,7 +11,7 @@ mod paging_and_auth;
 mod validation;
 
 use cni::mock::MockServer;
-use common::*;
+use fixtures::*;
 use serde_json::{json, Value};
 
 struct Api {

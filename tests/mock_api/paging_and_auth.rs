@@ -5,7 +5,7 @@ use std::time::Duration;
 use cni::mock::{Credentials, MockConfig, MockServer, RateLimit, StoreConfig};
 use serde_json::{json, Value};
 
-use super::common::*;
+use super::fixtures::*;
 use super::*;
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use cni::mock::{FIRST_SLOT_ID, MAX_BODY_BYTES};
 use serde_json::json;
 
-use super::common::*;
+use super::fixtures::*;
 use super::*;
 
 #[tokio::test]

@@ -5,7 +5,8 @@
 //! path out of `create` returns the interconnect in state, so Terraform never loses it.
 //!
 //! `state` declares the type (its attribute table, identity, state and private data); `validate`,
-//! `plan`, `apply`, `import` and `list` hold the behaviour, `resource` serves it, `tests` its unit tests.
+//! `plan`, `apply`, `import` and `list` hold the behaviour, `resource` serves it, `tests` its unit tests
+//! and `declaration_tests` those of what derives from the table.
 
 mod apply;
 mod import;
@@ -15,6 +16,8 @@ mod resource;
 mod state;
 mod validate;
 
+#[cfg(test)]
+mod declaration_tests;
 #[cfg(test)]
 mod tests;
 

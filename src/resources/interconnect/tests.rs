@@ -7,13 +7,13 @@ use super::*;
 use crate::api::{Bandwidth, CreateInterconnect, Interconnect};
 use crate::shared::{Number, Timeouts};
 
-const SLOT: &str = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e";
+pub(super) const SLOT: &str = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e";
 
-fn v(s: &str) -> Value<String> {
+pub(super) fn v(s: &str) -> Value<String> {
     Value::Value(s.to_owned())
 }
 
-fn gcp() -> InterconnectState {
+pub(super) fn gcp() -> InterconnectState {
     InterconnectState {
         kind: v("gcp_partner"),
         bandwidth: v("1G"),
@@ -22,7 +22,7 @@ fn gcp() -> InterconnectState {
     }
 }
 
-fn direct() -> InterconnectState {
+pub(super) fn direct() -> InterconnectState {
     InterconnectState {
         kind: v("direct"),
         slot_id: v(SLOT),
@@ -30,7 +30,7 @@ fn direct() -> InterconnectState {
     }
 }
 
-fn error_paths(cfg: &InterconnectState) -> Vec<String> {
+pub(super) fn error_paths(cfg: &InterconnectState) -> Vec<String> {
     let mut diags = Diagnostics::default();
     validate_config(cfg, &mut diags);
     diags.errors.iter().map(|e| e.attribute.to_string()).collect()
@@ -251,7 +251,7 @@ fn a_new_plan_resolves_defaults_and_leaves_computed_unknown() {
         .is_unknown());
 }
 
-fn applied(cfg: InterconnectState) -> InterconnectState {
+pub(super) fn applied(cfg: InterconnectState) -> InterconnectState {
     let mut state = plan_new(cfg, &v("acc"), &mut Diagnostics::default());
     state.id = v("icon-1");
     state.name = v("icon-1");
@@ -495,20 +495,6 @@ fn bumping_the_write_only_keys_version_replaces_and_adding_one_does_not() {
 }
 
 #[test]
-fn generated_config_names_the_account_only_when_it_is_not_the_providers() {
-    let stored = serde_json::json!({"type": "gcp_partner", "bandwidth": "1G", "account_id": "acc-b", "name": "icon-1"});
-    let other = generated_config(stored.clone(), &v("acc-a"));
-    assert_eq!(other["account_id"], "acc-b");
-    let same = generated_config(stored.clone(), &v("acc-b"));
-    assert!(same.get("account_id").is_none(), "{same}");
-    let unset = generated_config(stored, &Value::Null);
-    assert_eq!(
-        unset["account_id"], "acc-b",
-        "no provider account: the block must say it"
-    );
-}
-
-#[test]
 fn a_different_key_by_any_route_replaces_and_the_same_key_moved_does_not() {
     let k1 = "7e51371e-72a3-40b5-b844-000000000001/us-east4/1";
     let k2 = "7e51371e-72a3-40b5-b844-000000000002/us-east4/1";
@@ -544,72 +530,4 @@ fn a_different_key_by_any_route_replaces_and_the_same_key_moved_does_not() {
     );
     assert!(reuses_its_key(&prior, &moved, Some(&digest)));
     assert!(!reuses_its_key(&prior, &other, Some(&digest)));
-}
-
-#[test]
-fn every_declared_attribute_and_block_reaches_its_field() {
-    use crate::attributes::Fields;
-    let mut state = InterconnectState::default();
-    for name in attribute_table().iter().map(|a| a.name).chain(BLOCKS) {
-        assert!(state.field_mut(name).is_some(), "{name} has no mapping line");
-    }
-    assert!(state.field_mut("no_such_attribute").is_none());
-}
-
-#[test]
-fn the_computed_attributes_the_table_declares_and_only_they_become_unknown() {
-    let mut planned = applied(gcp());
-    planned.mark_computed_unknown();
-    let values = crate::attributes::values_of(&planned);
-    for attr in attribute_table() {
-        let unknown = crate::attributes::string_value(&values, attr.name) == Value::Unknown
-            || attr.name == "facility" && planned.facility == Value::Unknown;
-        assert_eq!(
-            unknown,
-            attr.role == crate::attributes::Role::Computed,
-            "{}",
-            attr.name
-        );
-    }
-}
-
-#[test]
-fn generated_config_holds_what_the_table_marks_for_the_objects_type() {
-    let port = serde_json::json!({"type": "direct", "slot_id": SLOT, "speed": "10G", "bandwidth": null,
-        "account_id": "acc", "name": "icon-1", "site": "ord01", "status": "Healthy", "wait_for_healthy": false});
-    let config = generated_config(port, &v("acc"));
-    let mut keys: Vec<&str> = config
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    keys.sort();
-    assert_eq!(keys, ["slot_id", "speed", "timeouts", "type"]);
-    let attachment = serde_json::json!({"type": "gcp_partner", "bandwidth": "1G", "speed": "1G",
-        "pairing_key": "k", "account_id": "acc", "region": "us-east4"});
-    let config = generated_config(attachment, &v("acc"));
-    let mut keys: Vec<&str> = config
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    keys.sort();
-    assert_eq!(
-        keys,
-        ["bandwidth", "timeouts", "type"],
-        "no speed read back, and never a key"
-    );
-}
-
-#[test]
-fn an_attribute_of_the_other_type_is_refused_by_its_declaration() {
-    let mut port = direct();
-    port.bandwidth = v("1G");
-    port.pairing_key_wo = v("k");
-    assert_eq!(error_paths(&port), ["bandwidth", "pairing_key_wo"]);
-    let mut attachment = gcp();
-    attachment.speed = v("10G");
-    let mut diags = Diagnostics::default();
-    validate_config(&attachment, &mut diags);
-    assert_eq!(diags.errors.len(), 1);
-    assert_eq!(diags.errors[0].summary, "Attribute not allowed for gcp_partner");
-    assert!(diags.errors[0].detail.contains("speed is read back from the API"));
 }

@@ -1,11 +1,9 @@
 //! The reads of one client share a listing of their account (`Client::read_interconnect`), against the
 //! in-process mock: fewer requests, and never a stale or unconfirmed answer.
 
-mod common;
-
+use super::fixtures::*;
 use cni::api::{Bandwidth, Client, CreateInterconnect, Secret};
 use cni::mock::{FaultAction, Phase};
-use common::*;
 use futures::future::join_all;
 
 const LIST: &str = "/cni/interconnects$";

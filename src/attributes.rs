@@ -117,6 +117,11 @@ pub struct Attr {
     pub generated: bool,
     /// Whether it is part of the resource identity, and if so whether the identity requires it.
     pub identity: Option<bool>,
+    /// Required for objects of its [`Attr::only_for`] type: what to tell a configuration that leaves it
+    /// out (empty: the values of [`Attr::one_of`]).
+    pub required_for_type: Option<&'static str>,
+    /// A check of a configured value: the detail of the error when it fails.
+    pub check: Option<fn(&str) -> Result<(), String>>,
 }
 
 impl Attr {
@@ -134,6 +139,26 @@ impl Attr {
             only_for: None,
             generated: false,
             identity: None,
+            required_for_type: None,
+            check: None,
+        }
+    }
+
+    /// The same, configurable only for objects whose `type` is `kind`, and required for them; `what`
+    /// tells a configuration that leaves it out what to give (empty: the values of [`Attr::one_of`]).
+    pub const fn required_for(self, kind: &'static str, what: &'static str) -> Attr {
+        Attr {
+            only_for: Some((kind, None)),
+            required_for_type: Some(what),
+            ..self
+        }
+    }
+
+    /// The same, with `check` run on every configured value (its error is the diagnostic's detail).
+    pub const fn checked(self, check: fn(&str) -> Result<(), String>) -> Attr {
+        Attr {
+            check: Some(check),
+            ..self
         }
     }
 
@@ -315,29 +340,76 @@ pub fn replacements(
         .collect()
 }
 
-/// Errors for every attribute the configuration sets that applies only to another object `type`
-/// than `kind`. A value not known yet (`var.x` under `terraform validate`) is not "set".
-pub fn reject_other_types(diags: &mut Diagnostics, table: &[Attr], config: &impl Serialize, kind: &str) {
+/// Checks a configuration of an object whose `type` is `kind` against the table: an attribute of
+/// another type that is set, a required one of this type that is not, a value outside
+/// [`Attr::one_of`] (case aside), a value its [`Attr::check`] refuses. A value not known yet (`var.x`
+/// under `terraform validate`) is neither set nor checked.
+pub fn check_for_type(diags: &mut Diagnostics, table: &[Attr], config: &impl Serialize, kind: &str) {
     let values = values_of(config);
     for attr in table {
-        let Some((belongs_to, why)) = attr.only_for else {
-            continue;
-        };
-        if belongs_to == kind || !string_value(&values, attr.name).is_value() {
-            continue;
+        let value = string_value(&values, attr.name);
+        if let Some((belongs_to, why)) = attr.only_for {
+            if belongs_to != kind {
+                if value.is_value() {
+                    misplaced(diags, attr.name, belongs_to, why, kind);
+                }
+                continue;
+            }
         }
-        let (summary, detail) = match why {
-            Some(why) => (format!("Attribute not allowed for {kind}"), why.to_owned()),
-            None => (
-                "Attribute not allowed for this type".to_owned(),
-                format!(
-                    "{} applies only to type = {belongs_to:?}; remove it for type = {kind:?}.",
-                    attr.name
-                ),
-            ),
-        };
-        diag::error(diags, summary, detail, diag::attr(attr.name));
+        match (&value, attr.required_for_type) {
+            (Value::Null, Some(what)) => missing_for_type(diags, attr.name, kind, &what_to_give(attr, what)),
+            (Value::Value(text), _) => check_value(diags, attr, text),
+            _ => {}
+        }
     }
+}
+
+fn misplaced(diags: &mut Diagnostics, name: &'static str, belongs_to: &str, why: Option<&str>, kind: &str) {
+    let (summary, detail) = match why {
+        Some(why) => (format!("Attribute not allowed for {kind}"), why.to_owned()),
+        None => (
+            "Attribute not allowed for this type".to_owned(),
+            format!("{name} applies only to type = {belongs_to:?}; remove it for type = {kind:?}."),
+        ),
+    };
+    diag::error(diags, summary, detail, diag::attr(name));
+}
+
+fn what_to_give(attr: &Attr, what: &str) -> String {
+    match attr.one_of {
+        Some(values) if what.is_empty() => format!("one of {}", values.join(", ")),
+        _ => what.to_owned(),
+    }
+}
+
+fn check_value(diags: &mut Diagnostics, attr: &Attr, text: &str) {
+    let refused = match (attr.one_of, attr.check) {
+        (Some(values), _) if !values.iter().any(|v| v.eq_ignore_ascii_case(text)) => Some(format!(
+            "unknown {} {text:?}: expected one of {}.",
+            attr.name,
+            values.join(", ")
+        )),
+        (_, Some(check)) => check(text).err(),
+        _ => None,
+    };
+    if let Some(detail) = refused {
+        diag::error(
+            diags,
+            format!("Invalid {}", attr.name),
+            detail,
+            diag::attr(attr.name),
+        );
+    }
+}
+
+/// The error for an attribute a configuration of type `kind` must set: `what` says what to give.
+pub fn missing_for_type(diags: &mut Diagnostics, name: &'static str, kind: &str, what: &str) {
+    diag::error(
+        diags,
+        "Missing required attribute",
+        format!("{name} is required when type = {kind:?}: {what}."),
+        diag::attr(name),
+    );
 }
 
 /// The configuration that adopts an existing object of `state` (as JSON): every attribute the table

@@ -93,3 +93,48 @@ fn an_attribute_of_the_other_type_is_refused_by_its_declaration() {
     assert_eq!(diags.errors[0].summary, "Attribute not allowed for gcp_partner");
     assert!(diags.errors[0].detail.contains("speed is read back from the API"));
 }
+
+fn errors(cfg: &InterconnectState) -> Vec<(String, String)> {
+    let mut diags = Diagnostics::default();
+    validate_config(cfg, &mut diags);
+    diags
+        .errors
+        .into_iter()
+        .map(|e| (e.summary.into_owned(), e.detail.into_owned()))
+        .collect()
+}
+
+#[test]
+fn one_attribute_alone_is_checked_from_its_declaration() {
+    let names = crate::api::Bandwidth::listed();
+    let mut attachment = gcp();
+    attachment.bandwidth = v("3G");
+    assert_eq!(
+        errors(&attachment),
+        [(
+            "Invalid bandwidth".to_owned(),
+            format!("unknown bandwidth \"3G\": expected one of {names}.")
+        )]
+    );
+    attachment.bandwidth = v("1g");
+    assert_eq!(errors(&attachment), [], "case aside");
+    attachment.bandwidth = Value::Null;
+    assert_eq!(
+        errors(&attachment),
+        [(
+            "Missing required attribute".to_owned(),
+            format!("bandwidth is required when type = \"gcp_partner\": one of {names}.")
+        )]
+    );
+    attachment.bandwidth = Value::Unknown;
+    assert_eq!(errors(&attachment), [], "not known yet: neither set nor checked");
+
+    let mut port = direct();
+    port.slot_id = v("slot-1");
+    assert_eq!(error_paths(&port), ["slot_id"]);
+    port.slot_id = Value::Null;
+    port.speed = v(" ");
+    let found = errors(&port);
+    assert!(found[0].1.contains("see the cni_slots data source"), "{found:?}");
+    assert_eq!(found[1].1, "speed must not be empty; omit it to use the slot's.");
+}

@@ -4,9 +4,8 @@ use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::state::{attribute_table, default_wait, key_digest, InterconnectState};
-use super::validate::required_for;
 use crate::api::models::TYPE_GCP_PARTNER;
-use crate::attributes::{replacements, string_value, values_of};
+use crate::attributes::{missing_for_type, replacements, string_value, values_of};
 use crate::diag;
 use crate::shared::effective_account;
 
@@ -25,7 +24,7 @@ pub fn plan_new(
         .as_ref_option()
         .is_some_and(|k| k == TYPE_GCP_PARTNER);
     if is_gcp && planned.pairing_key.is_null() && planned.pairing_key_wo.is_null() {
-        required_for(
+        missing_for_type(
             diags,
             "pairing_key",
             TYPE_GCP_PARTNER,

@@ -34,23 +34,52 @@ pub(super) const OWN_ATTRIBUTES: [Attr; 12] = [
     Attr::new("type", AttrType::String, Role::Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment). Forces replacement.")
         .replacing(Replaces::Always(Compare::Exact)).generated(),
     Attr::new("slot_id", AttrType::String, Role::Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Compared without regard to case. Forces replacement.")
-        .replacing(Replaces::Always(Compare::CaseInsensitive)).only_for(TYPE_DIRECT).generated(),
+        .replacing(Replaces::Always(Compare::CaseInsensitive)).generated()
+        .required_for(TYPE_DIRECT, "the UUID of a free slot (see the cni_slots data source)").checked(a_slot_uuid),
     Attr::new("speed", AttrType::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case. Forces replacement when set.")
-        .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)).generated()
+        .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)).generated().checked(a_speed)
         .only_for_because(TYPE_DIRECT, "speed can be set only for type = \"direct\"; a gcp_partner interconnect takes its capacity from bandwidth, and speed is read back from the API."),
     Attr::new("bandwidth", AttrType::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted. Forces replacement.").one_of(&Bandwidth::NAMES)
-        .replacing(Replaces::Always(Compare::CaseInsensitive)).only_for(TYPE_GCP_PARTNER).generated(),
+        .replacing(Replaces::Always(Compare::CaseInsensitive)).required_for(TYPE_GCP_PARTNER, "").generated(),
     Attr::new("pairing_key", AttrType::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
         .sensitive()
-        .replacing(Replaces::Always(Compare::CreateOnly)).only_for(TYPE_GCP_PARTNER),
+        .replacing(Replaces::Always(Compare::CreateOnly)).only_for(TYPE_GCP_PARTNER).checked(a_pairing_key),
     Attr::new("pairing_key_wo", AttrType::String, Role::Optional, "`gcp_partner` only, Terraform 1.11 and later: the pairing key as a write-only argument, sent to create the attachment and never stored in state or plan. Use it instead of `pairing_key`, with `pairing_key_wo_version`.")
         .sensitive()
-        .write_only("pairing_key").only_for(TYPE_GCP_PARTNER),
+        .write_only("pairing_key").only_for(TYPE_GCP_PARTNER).checked(a_write_only_key),
     Attr::new("pairing_key_wo_version", AttrType::Number, Role::Optional, "Required with `pairing_key_wo`: change it to create the attachment anew with the current `pairing_key_wo` (there is no update API). Adding or removing it replaces nothing.")
         .replacing(Replaces::Always(Compare::CreateOnly)),
     Attr::new("wait_for_healthy", AttrType::Bool, Role::OptionalComputed, "Whether create waits until the status is `Healthy` (within `timeouts.create`). Default `true` for `gcp_partner`, `false` for `direct` (a port stays `Pending` until its cross-connect is installed). Changing it never replaces."),
     Attr::new("skip_destroy", AttrType::Bool, Role::Optional, "When true, destroy only removes the interconnect from state (with a warning) and leaves it in Cloudflare. Default false. Changing it never replaces."),
 ];
+
+fn a_slot_uuid(slot: &str) -> Result<(), String> {
+    match uuid::Uuid::parse_str(slot) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(format!(
+            "slot_id must be a UUID such as 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e, not {slot:?}."
+        )),
+    }
+}
+
+fn a_speed(speed: &str) -> Result<(), String> {
+    not_blank(speed, "speed must not be empty; omit it to use the slot's.")
+}
+
+fn a_pairing_key(key: &str) -> Result<(), String> {
+    not_blank(key, "pairing_key must not be empty.")
+}
+
+fn a_write_only_key(key: &str) -> Result<(), String> {
+    not_blank(key, "pairing_key_wo must not be empty.")
+}
+
+fn not_blank(text: &str, error: &str) -> Result<(), String> {
+    match text.trim().is_empty() {
+        true => Err(error.to_owned()),
+        false => Ok(()),
+    }
+}
 
 /// The nested blocks.
 pub(super) const BLOCKS: [&str; 1] = ["timeouts"];

@@ -1,12 +1,13 @@
-//! Checking a configuration without calling the API; every error names its attribute.
+//! Checking a configuration without calling the API; every error names its attribute. What one
+//! attribute alone decides (its type, required, allowed values, checks) comes from the table; here are
+//! the rules across attributes.
 
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::state::{attribute_table, InterconnectState};
 use crate::api::models::{TYPE_DIRECT, TYPE_GCP_PARTNER};
-use crate::api::Bandwidth;
-use crate::attributes::{reject_computed, reject_other_types};
+use crate::attributes::{check_for_type, reject_computed};
 use crate::diag;
 use crate::shared::{check_account_id, check_duration};
 
@@ -27,13 +28,10 @@ pub fn validate_config(cfg: &InterconnectState, diags: &mut Diagnostics) {
         );
     }
     match cfg.kind.as_ref_option().map(String::as_str) {
-        Some(kind @ TYPE_DIRECT) => {
-            validate_direct(cfg, diags);
-            reject_other_types(diags, &attribute_table(), cfg, kind);
-        }
+        Some(kind @ TYPE_DIRECT) => check_for_type(diags, &attribute_table(), cfg, kind),
         Some(kind @ TYPE_GCP_PARTNER) => {
-            validate_gcp_partner(cfg, diags);
-            reject_other_types(diags, &attribute_table(), cfg, kind);
+            check_for_type(diags, &attribute_table(), cfg, kind);
+            check_write_only_key(cfg, diags);
         }
         Some(other) => diag::error(
             diags,
@@ -45,89 +43,10 @@ pub fn validate_config(cfg: &InterconnectState, diags: &mut Diagnostics) {
     }
 }
 
-fn validate_direct(cfg: &InterconnectState, diags: &mut Diagnostics) {
-    match &cfg.slot_id {
-        Value::Null => required_for(
-            diags,
-            "slot_id",
-            TYPE_DIRECT,
-            "the UUID of a free slot (see the cni_slots data source)",
-        ),
-        Value::Value(slot) if uuid::Uuid::parse_str(slot).is_err() => diag::error(
-            diags,
-            "Invalid slot_id",
-            format!("slot_id must be a UUID such as 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e, not {slot:?}."),
-            diag::attr("slot_id"),
-        ),
-        _ => {}
-    }
-    if let Value::Value(speed) = &cfg.speed {
-        if speed.trim().is_empty() {
-            diag::error(
-                diags,
-                "Invalid speed",
-                "speed must not be empty; omit it to use the slot's.",
-                diag::attr("speed"),
-            );
-        }
-    }
-}
-
-fn validate_gcp_partner(cfg: &InterconnectState, diags: &mut Diagnostics) {
-    match &cfg.bandwidth {
-        Value::Null => required_for(
-            diags,
-            "bandwidth",
-            TYPE_GCP_PARTNER,
-            &format!("one of {}", Bandwidth::listed()),
-        ),
-        Value::Value(b) => {
-            if let Err(e) = b.parse::<Bandwidth>() {
-                diag::error(
-                    diags,
-                    "Invalid bandwidth",
-                    format!("{e}."),
-                    diag::attr("bandwidth"),
-                );
-            }
-        }
-        Value::Unknown => {}
-    }
-    validate_write_only_key(cfg, diags);
-    // The pairing key is needed only to create: plan_new asks for it, so that an imported or existing
-    // attachment plans without one.
-    match &cfg.pairing_key {
-        Value::Value(k) if k.trim().is_empty() => diag::error(
-            diags,
-            "Invalid pairing_key",
-            "pairing_key must not be empty.",
-            diag::attr("pairing_key"),
-        ),
-        _ => {}
-    }
-}
-
-pub(super) fn required_for(diags: &mut Diagnostics, name: &'static str, kind: &str, what: &str) {
-    diag::error(
-        diags,
-        "Missing required attribute",
-        format!("{name} is required when type = {kind:?}: {what}."),
-        diag::attr(name),
-    );
-}
-
-/// `pairing_key_wo`: not empty, not beside `pairing_key`, and with a version to bump.
-fn validate_write_only_key(cfg: &InterconnectState, diags: &mut Diagnostics) {
-    let Value::Value(key) = &cfg.pairing_key_wo else {
+/// `pairing_key_wo`: not beside `pairing_key`, and with a version to bump.
+fn check_write_only_key(cfg: &InterconnectState, diags: &mut Diagnostics) {
+    if !cfg.pairing_key_wo.is_value() {
         return;
-    };
-    if key.trim().is_empty() {
-        diag::error(
-            diags,
-            "Invalid pairing_key_wo",
-            "pairing_key_wo must not be empty.",
-            diag::attr("pairing_key_wo"),
-        );
     }
     if cfg.pairing_key.is_value() {
         diag::error(

@@ -89,6 +89,9 @@ pub enum Replaces {
     WhenConfigured(Compare),
 }
 
+/// A check of one configured value: `Err` holds the error's detail.
+pub type Check = fn(&str) -> Result<(), String>;
+
 /// One attribute, declared once.
 #[derive(Clone, Copy)]
 pub struct Attr {
@@ -121,7 +124,7 @@ pub struct Attr {
     /// out (empty: the values of [`Attr::one_of`]).
     pub required_for_type: Option<&'static str>,
     /// A check of a configured value: the detail of the error when it fails.
-    pub check: Option<fn(&str) -> Result<(), String>>,
+    pub check: Option<Check>,
 }
 
 impl Attr {
@@ -155,7 +158,7 @@ impl Attr {
     }
 
     /// The same, with `check` run on every configured value (its error is the diagnostic's detail).
-    pub const fn checked(self, check: fn(&str) -> Result<(), String>) -> Attr {
+    pub const fn checked(self, check: Check) -> Attr {
         Attr {
             check: Some(check),
             ..self

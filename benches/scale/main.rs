@@ -501,11 +501,18 @@ impl Bench {
     }
 
     /// Fails when a command spends more requests than its share: a create is a `POST` and a status
-    /// read plus a shared listing; a refresh is a status read plus a shared listing.
+    /// read plus a shared listing; a refresh is a status read plus a shared listing (and the `GET` of
+    /// the first read, before sharing pays); a destroy is its refresh, a `DELETE` each, and waits for
+    /// "gone" that share a listing per wave of `-parallelism=10` (the first wave a `GET` each; a wave
+    /// may split in two).
     fn check_economy(&self, figures: &[CommandFigures]) {
         let count = self.settings.count;
         let listing = count.div_ceil(100) + 1;
-        let (apply, refresh) = (figures[0].requests, figures[1].requests);
+        let (apply, refresh, destroy) = (figures[0].requests, figures[1].requests, figures[2].requests);
+        assert!(
+            destroy <= 2 * count + listing + 10 + 2 * (count / 10) * listing,
+            "destroy of {count} sent {destroy} requests"
+        );
         assert!(
             apply <= 2 * count + listing,
             "apply of {count} sent {apply} requests"

@@ -125,6 +125,9 @@ pub struct Attr {
     pub required_for_type: Option<&'static str>,
     /// A check of a configured value: the detail of the error when it fails.
     pub check: Option<Check>,
+    /// The value used when it is not set, as a configuration would write it (from the constant the
+    /// code uses, so that the two cannot differ).
+    pub default: Option<fn() -> String>,
 }
 
 impl Attr {
@@ -144,6 +147,15 @@ impl Attr {
             identity: None,
             required_for_type: None,
             check: None,
+            default: None,
+        }
+    }
+
+    /// The same, with the value used when it is not set (shown in its description).
+    pub const fn defaults_to(self, default: fn() -> String) -> Attr {
+        Attr {
+            default: Some(default),
+            ..self
         }
     }
 
@@ -227,15 +239,36 @@ impl Attr {
         Attr { replaces, ..self }
     }
 
-    /// Its description with the values it takes, when they are a fixed list.
+    /// Its description with the values it takes, when they are a fixed list, its default, and what a
+    /// change of it does (unless the description says it already).
     pub fn full_description(&self) -> String {
-        let description = self.description.trim();
-        match self.one_of {
-            Some(values) => {
-                let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-                format!("{description} One of: {}.", listed.join(", "))
+        let mut description = self.description.trim().to_owned();
+        if let Some(values) = self.one_of {
+            let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            description.push_str(&format!(" One of: {}.", listed.join(", ")));
+        }
+        if let Some(default) = self.default {
+            description.push_str(&format!(" Default `{}`.", default()));
+        }
+        if let Some(replacement) = self
+            .replacement()
+            .filter(|_| !self.description.contains("replace"))
+        {
+            description.push(' ');
+            description.push_str(replacement);
+        }
+        description
+    }
+
+    /// What a change of it does, when it replaces the object.
+    fn replacement(&self) -> Option<&'static str> {
+        match self.replaces {
+            Replaces::Never => None,
+            Replaces::Always(Compare::CreateOnly) => {
+                Some("A different value forces replacement; adding or removing it does not.")
             }
-            None => description.to_owned(),
+            Replaces::Always(_) => Some("Forces replacement."),
+            Replaces::WhenConfigured(_) => Some("Forces replacement when set."),
         }
     }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use tf_provider::schema::AttributeType;
 
-use crate::attributes::{Attr, Compare, Replaces, Role};
+use crate::attributes::{Attr, Role};
 use crate::plugin::handlers::Identity;
 
 /// One generated page: its path under the repository root, the template it comes from, and the
@@ -395,12 +395,6 @@ fn attribute_line(attr: &Attr, parents: &[&str], nested: &mut Vec<Nested>) -> St
         text.push(' ');
         text.push_str(&description);
     }
-    if let Some(replacement) = replacement(attr.replaces) {
-        if !attr.description.contains("replace") {
-            text.push(' ');
-            text.push_str(replacement);
-        }
-    }
     if let Some(object) = object_of(&attr_type) {
         let path: Vec<String> = parents
             .iter()
@@ -433,22 +427,10 @@ fn type_name(attr_type: &AttributeType) -> String {
     }
 }
 
-/// What the reference says of an attribute's change, when its description does not say it already.
-fn replacement(replaces: Replaces) -> Option<&'static str> {
-    match replaces {
-        Replaces::Never => None,
-        Replaces::Always(Compare::CreateOnly) => {
-            Some("A different value forces replacement; adding or removing it does not.")
-        }
-        Replaces::Always(_) => Some("Forces replacement."),
-        Replaces::WhenConfigured(_) => Some("Forces replacement when set."),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attributes::AttrType;
+    use crate::attributes::{AttrType, Compare, Replaces};
 
     #[test]
     fn the_reference_marks_roles_sensitivity_write_only_and_replacement() {

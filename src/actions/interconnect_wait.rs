@@ -19,7 +19,7 @@ use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::actions::{Action, Progress};
-use crate::shared::{check_account_id, parse_duration};
+use crate::shared::{check_account_id, duration_text, parse_duration, ACCOUNT_ID};
 
 /// The statuses the API reports, which the action can wait for.
 pub const STATES: [&str; 4] = ["Pending", "Down", "Unhealthy", "Healthy"];
@@ -30,9 +30,13 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// The `config` block.
 pub const ATTRIBUTES: [Attr; 4] = [
     Attr::new("name", AttrType::String, Role::Required, "The interconnect's name (its `id`)."),
-    Attr::new("account_id", AttrType::String, Role::Optional, "The account; defaults to the provider's `account_id`."),
+    Attr {
+        role: Role::Optional,
+        ..ACCOUNT_ID
+    },
     Attr::new("status", AttrType::String, Role::Optional, "The status to wait for: `Pending`, `Down`, `Unhealthy` or `Healthy` (the default)."),
-    Attr::new("timeout", AttrType::String, Role::Optional, "How long to wait, as a duration such as `30m` or `2h` (default `30m`). At the timeout the action fails with the last status and its reason."),
+    Attr::new("timeout", AttrType::String, Role::Optional, "How long to wait, as a duration such as `30m` or `2h`. At the timeout the action fails with the last status and its reason.")
+        .defaults_to(|| duration_text(DEFAULT_TIMEOUT)),
 ];
 
 /// The action's configuration.

@@ -35,7 +35,7 @@ pub use models::{
     Slot, SlotFilter,
 };
 pub use reconcile::{CreateError, CreateLedger, Created};
-pub use retry::{parse_retry_after, RetryPolicy};
+pub use retry::{parse_retry_after, RetryPolicy, DEFAULT_MAX_RETRIES};
 pub use secret::Secret;
 pub use transport::Transport;
 pub use wait::{wait_for_healthy, wait_for_state, PollPauses, WaitError, READ_AFTER_WRITE_GRACE};

@@ -18,10 +18,13 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
 }
 
+/// Retries of a retryable failure when none are configured.
+pub const DEFAULT_MAX_RETRIES: usize = 4;
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 4,
+            max_retries: DEFAULT_MAX_RETRIES,
             min_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(30),
         }

@@ -17,11 +17,11 @@ use crate::api::{self, Client, ClientConfig, RetryPolicy};
 use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::{Configured, ProviderContext};
 use crate::diag;
-use crate::shared::check_account_id;
+use crate::shared::{check_account_id, duration_text};
 
 mod resolve;
 
-use resolve::{check_numbers, system_env};
+use resolve::{check_numbers, system_env, DEFAULT_POLL_INTERVAL};
 pub use resolve::{resolve, ProviderConfig, Resolved, Settings};
 
 /// The provider block's attributes.
@@ -29,12 +29,17 @@ pub(crate) const ATTRIBUTES: [Attr; 9] = [
     Attr::new("api_token", AttrType::String, Role::Optional, "API token with a Magic WAN or Magic Transit permission. Env: `CLOUDFLARE_API_TOKEN`. Use either this or `api_key` + `email`.").sensitive(),
     Attr::new("api_key", AttrType::String, Role::Optional, "Legacy global API key. Env: `CLOUDFLARE_API_KEY`. Needs `email`.").sensitive(),
     Attr::new("email", AttrType::String, Role::Optional, "The e-mail of the account that `api_key` belongs to. Env: `CLOUDFLARE_EMAIL`."),
-    Attr::new("base_url", AttrType::String, Role::Optional, "The API root. Env: `CLOUDFLARE_BASE_URL`. Default `https://api.cloudflare.com/client/v4`. `http://` is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost)."),
+    Attr::new("base_url", AttrType::String, Role::Optional, "The API root. Env: `CLOUDFLARE_BASE_URL`. `http://` is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost).")
+        .defaults_to(|| api::DEFAULT_BASE_URL.to_owned()),
     Attr::new("account_id", AttrType::String, Role::Optional, "The default account of every resource and data source. Env: `CLOUDFLARE_ACCOUNT_ID`."),
-    Attr::new("max_retries", AttrType::Number, Role::Optional, "Retries of a failed request that is safe to retry (connection errors, 408, 429, 5xx). A whole number from 0 to 20. Default 4."),
-    Attr::new("requests_per_second", AttrType::Number, Role::Optional, "The request budget shared by everything this provider process does, from 0.001 to 10000. Default 4, the API's 1,200 requests per 5 minutes."),
-    Attr::new("poll_interval", AttrType::String, Role::Optional, "The longest pause between two status polls while waiting; polls start fast and back off to this. Default `10s`; at most 366 days."),
-    Attr::new("request_timeout", AttrType::String, Role::Optional, "How long one HTTP request may take before it counts as failed (and is retried if safe). Default `30s`; at most 366 days."),
+    Attr::new("max_retries", AttrType::Number, Role::Optional, "Retries of a failed request that is safe to retry (connection errors, 408, 429, 5xx). A whole number from 0 to 20.")
+        .defaults_to(|| api::DEFAULT_MAX_RETRIES.to_string()),
+    Attr::new("requests_per_second", AttrType::Number, Role::Optional, "The request budget shared by everything this provider process does, from 0.001 to 10000; the default keeps within the API's 1,200 requests per 5 minutes.")
+        .defaults_to(|| api::DEFAULT_REQUESTS_PER_SECOND.to_string()),
+    Attr::new("poll_interval", AttrType::String, Role::Optional, "The longest pause between two status polls while waiting; polls start fast and back off to this. At most 366 days.")
+        .defaults_to(|| duration_text(DEFAULT_POLL_INTERVAL)),
+    Attr::new("request_timeout", AttrType::String, Role::Optional, "How long one HTTP request may take before it counts as failed (and is retried if safe). At most 366 days.")
+        .defaults_to(|| duration_text(api::DEFAULT_REQUEST_TIMEOUT)),
 ];
 
 /// The provider.

@@ -15,8 +15,6 @@ use crate::shared::{check_duration, parse_duration, Number};
 
 /// Default longest pause between two status polls.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);
-/// Default retries of a retryable failure.
-pub const DEFAULT_MAX_RETRIES: i64 = 4;
 /// The most retries accepted.
 pub const MAX_MAX_RETRIES: i64 = 20;
 
@@ -281,7 +279,7 @@ fn resolve_numbers(
         config
             .max_retries
             .as_ref_option()
-            .map_or(DEFAULT_MAX_RETRIES as usize, |n| n.0 as usize),
+            .map_or(api::DEFAULT_MAX_RETRIES, |n| n.0 as usize),
         config
             .requests_per_second
             .as_ref_option()

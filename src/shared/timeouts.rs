@@ -19,21 +19,33 @@ pub struct Timeouts {
     pub delete: Value<String>,
 }
 
+/// How long create may take when `timeouts.create` is not set (including the wait for `Healthy`).
+pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// How long destroy may take when `timeouts.delete` is not set (including the wait until gone).
+pub const DEFAULT_DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
 /// The attributes of the `timeouts` block.
 pub const TIMEOUTS: [Attr; 2] = [
     Attr::new(
         "create",
         AttrType::String,
         Role::Optional,
-        "Create, including the wait for `Healthy`. Default `30m`.",
-    ),
+        "Create, including the wait for `Healthy`.",
+    )
+    .defaults_to(|| duration_text(DEFAULT_CREATE_TIMEOUT)),
     Attr::new(
         "delete",
         AttrType::String,
         Role::Optional,
-        "Destroy, including the wait until the interconnect is gone. Default `10m`.",
-    ),
+        "Destroy, including the wait until the interconnect is gone.",
+    )
+    .defaults_to(|| duration_text(DEFAULT_DELETE_TIMEOUT)),
 ];
+
+/// A duration as a configuration writes it: `30m`, `1h 30m`, `250ms`.
+pub fn duration_text(duration: Duration) -> String {
+    humantime::format_duration(duration).to_string()
+}
 
 /// The `timeouts` block (nesting "group": absent means every field null).
 pub fn timeouts_block() -> NestedBlock {

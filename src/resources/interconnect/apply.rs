@@ -13,12 +13,7 @@ use crate::api::{
 };
 use crate::context::Configured;
 use crate::diag;
-use crate::shared::effective_account;
-
-/// Default create timeout (including the wait for `Healthy`).
-pub const DEFAULT_CREATE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
-/// Default delete timeout (including the wait until gone).
-pub const DEFAULT_DELETE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+use crate::shared::{effective_account, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT};
 
 /// The `POST` body for a planned interconnect, all of whose values are known at apply. The pairing key
 /// comes from `pairing_key_wo` in the configuration (write-only: never in the plan), else from

@@ -18,7 +18,7 @@ use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::lists::{ListResult, ListResults, TypedList};
-use crate::shared::{check_account_id, check_type_filter};
+use crate::shared::{check_account_id, check_type_filter, ACCOUNT_ID};
 
 /// The `config` block of `list "cni_interconnect"`.
 #[derive(Serialize, Deserialize, Clone, Default)]
@@ -34,12 +34,10 @@ pub struct ListConfig {
 
 /// The attributes of the `config` block.
 pub(crate) const LIST_ATTRIBUTES: [Attr; 3] = [
-    Attr::new(
-        "account_id",
-        AttrType::String,
-        Role::Optional,
-        "The account; defaults to the provider's `account_id`.",
-    ),
+    Attr {
+        role: Role::Optional,
+        ..ACCOUNT_ID
+    },
     Attr::new(
         "site",
         AttrType::String,

@@ -32,6 +32,6 @@ pub use plan::{
 pub use resource::InterconnectResource;
 pub use state::{
     attribute_table, default_wait, identity, key_digest, schema, write_only_attributes, InterconnectState,
-    Private, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
+    Private,
 };
 pub use validate::validate_config;

@@ -12,7 +12,8 @@ use crate::api::{Bandwidth, Interconnect, InterconnectStatus, READ_AFTER_WRITE_G
 use crate::attributes::{self, Attr, AttrType, Compare, Fields, Replaces, Role, Unknowable};
 use crate::plugin::handlers::Identity;
 use crate::shared::{
-    parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ITEM_FIELDS,
+    parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ACCOUNT_ID,
+    ITEM_FIELDS,
 };
 
 /// `wait_for_healthy` when not configured: true for `gcp_partner`, false for `direct`.
@@ -29,17 +30,17 @@ pub(super) const OWN_ATTRIBUTES: [Attr; 12] = [
     Attr::new("id", AttrType::String, Role::Computed, "The interconnect's name."),
     Attr::new("name", AttrType::String, Role::Computed, "The interconnect's name, assigned by Cloudflare; its identifier.")
         .in_identity(true),
-    Attr::new("account_id", AttrType::String, Role::OptionalComputed, "The account; defaults to the provider's `account_id`. Forces replacement.")
+    ACCOUNT_ID
         .replacing(Replaces::Always(Compare::Exact)).generated().in_identity(false),
-    Attr::new("type", AttrType::String, Role::Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment). Forces replacement.")
+    Attr::new("type", AttrType::String, Role::Required, "`direct` (a physical port in a slot) or `gcp_partner` (a Google Cloud Partner Interconnect attachment).")
         .replacing(Replaces::Always(Compare::Exact)).generated(),
-    Attr::new("slot_id", AttrType::String, Role::Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Compared without regard to case. Forces replacement.")
+    Attr::new("slot_id", AttrType::String, Role::Optional, "`direct` only, required: the UUID of a free slot (see `cni_slots`). Compared without regard to case.")
         .replacing(Replaces::Always(Compare::CaseInsensitive)).generated()
         .required_for(TYPE_DIRECT, "the UUID of a free slot (see the cni_slots data source)").checked(a_slot_uuid),
-    Attr::new("speed", AttrType::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case. Forces replacement when set.")
+    Attr::new("speed", AttrType::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case.")
         .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)).generated().checked(a_speed)
         .only_for_because(TYPE_DIRECT, "speed can be set only for type = \"direct\"; a gcp_partner interconnect takes its capacity from bandwidth, and speed is read back from the API."),
-    Attr::new("bandwidth", AttrType::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted. Forces replacement.").one_of(&Bandwidth::NAMES)
+    Attr::new("bandwidth", AttrType::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted.").one_of(&Bandwidth::NAMES)
         .replacing(Replaces::Always(Compare::CaseInsensitive)).required_for(TYPE_GCP_PARTNER, "").generated(),
     Attr::new("pairing_key", AttrType::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
         .sensitive()
@@ -131,11 +132,6 @@ pub fn schema() -> Schema {
         ),
     }
 }
-
-/// Default create timeout (including the wait for `Healthy`).
-pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-/// Default delete timeout (including the wait until gone).
-pub const DEFAULT_DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 /// The state (and configuration, and plan) of one `cni_interconnect`.
 #[derive(Serialize, Deserialize, Clone, Default, PartialEq)]

@@ -113,10 +113,8 @@ impl Client {
     /// `DELETE /cni/interconnects/{name}` (see [`Transport::delete_interconnect`]), dropping the
     /// account's shared listing.
     pub async fn delete_interconnect(&self, account: &str, name: &str) -> Result<Deleted, ApiError> {
-        let in_flight = self.shared.gone.deleting(account);
         let deleted = self.transport.delete_interconnect(account, name).await;
         self.shared.listings.forget(account);
-        drop(in_flight);
         deleted
     }
 
@@ -131,19 +129,24 @@ impl Client {
         longest_pause: std::time::Duration,
     ) -> Result<(), WaitError> {
         poll_until_gone(&self.transport, deadline, longest_pause, || {
-            self.is_gone(account, name)
+            self.is_gone(account, name, longest_pause)
         })
         .await
     }
 
     /// One check of [`Client::wait_until_gone`].
-    async fn is_gone(&self, account: &str, name: &str) -> Result<bool, ApiError> {
+    async fn is_gone(
+        &self,
+        account: &str,
+        name: &str,
+        gather: std::time::Duration,
+    ) -> Result<bool, ApiError> {
         let shared = &self.shared;
-        match shared
+        let seen = shared
             .gone
-            .check(&shared.listings, &self.transport, account, name)
-            .await
-        {
+            .check(&shared.listings, &self.transport, (account, name), gather)
+            .await;
+        match seen {
             Seen::Gone => Ok(true),
             Seen::StillListed => Ok(false),
             Seen::AskDirectly => match self.transport.get_interconnect(account, name).await {

@@ -2,9 +2,11 @@
 //!
 //! A destroy deletes many interconnects at once, and each must be seen gone before Terraform moves on.
 //! Instead of one `GET` per interconnect, the checks that come together form a **round**: the first
-//! check of a round gathers the others for a moment (while this client's `DELETE`s of the account are
-//! still in flight, at most [`MAX_GATHER`]), then fetches one complete listing for them all. The rules
-//! that keep it honest:
+//! check of a round gathers the others for [`GATHER`] (or the wait's longest pause, if shorter), then
+//! fetches one complete listing for them all. Terraform finishes a destroy's deletes one at a time (it
+//! writes the state after each), so the next ones arrive while a round gathers; the pause holds a
+//! delete's slot longer, not the command (its pace is the state writes'). The rules that keep it
+//! honest:
 //!
 //! - **Only a listing sent after the `DELETE` counts.** A round's listing is fetched after every check
 //!   in it joined, and a check joins after its `DELETE` was answered.
@@ -22,37 +24,23 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::watch;
-use tokio::time::Instant;
 
 use super::listing::SharedListings;
 use super::transport::Transport;
 
-/// How long a round waits at least for the checks that come with it.
-pub const MIN_GATHER: Duration = Duration::from_millis(5);
+/// How long the first check of a round waits for others to join it.
+pub const GATHER: Duration = Duration::from_millis(100);
 
-/// How long a round waits at most for this client's `DELETE`s of the account to be answered.
-pub const MAX_GATHER: Duration = Duration::from_millis(40);
-
-/// The rounds of one client, one open round per account, and its `DELETE`s in flight.
+/// The rounds of one client, one open round per account.
 #[derive(Debug, Default)]
 pub struct GoneRounds {
     accounts: Mutex<HashMap<String, Arc<AccountRounds>>>,
 }
 
-/// One account's deletes in flight and the round that checks may still join.
-#[derive(Debug)]
+/// The round of one account that checks may still join.
+#[derive(Debug, Default)]
 struct AccountRounds {
-    deleting: watch::Sender<usize>,
     open: Mutex<Option<Arc<Round>>>,
-}
-
-impl Default for AccountRounds {
-    fn default() -> Self {
-        AccountRounds {
-            deleting: watch::Sender::new(0),
-            open: Mutex::new(None),
-        }
-    }
 }
 
 /// The checks of one round, and its outcome once listed.
@@ -82,17 +70,6 @@ pub(super) enum Seen {
     AskDirectly,
 }
 
-/// Counts one `DELETE` in flight for as long as it lives.
-pub(super) struct DeleteInFlight {
-    account: Arc<AccountRounds>,
-}
-
-impl Drop for DeleteInFlight {
-    fn drop(&mut self) {
-        self.account.deleting.send_modify(|n| *n = n.saturating_sub(1));
-    }
-}
-
 impl GoneRounds {
     fn account(&self, account: &str) -> Arc<AccountRounds> {
         match self.accounts.lock() {
@@ -101,21 +78,14 @@ impl GoneRounds {
         }
     }
 
-    /// Marks a `DELETE` of `account` in flight until the guard is dropped: rounds wait for it.
-    pub(super) fn deleting(&self, account: &str) -> DeleteInFlight {
-        let account = self.account(account);
-        account.deleting.send_modify(|n| *n += 1);
-        DeleteInFlight { account }
-    }
-
     /// Joins the next round of `account` for `name`, whose `DELETE` has been answered, and says what
-    /// its listing shows.
+    /// its listing shows. A round gathers for `gather` at most.
     pub(super) async fn check(
         &self,
         listings: &SharedListings,
         client: &Transport,
-        account: &str,
-        name: &str,
+        (account, name): (&str, &str),
+        gather: Duration,
     ) -> Seen {
         let shown_before = listings.has_shown(account, name);
         let rounds = self.account(account);
@@ -125,7 +95,7 @@ impl GoneRounds {
                 rounds: &rounds,
                 round: &round,
             };
-            rounds.gather().await;
+            tokio::time::sleep(gather.min(GATHER)).await;
             rounds.close(&round);
             let outcome = round.list(listings, client, account).await;
             round.outcome.send_replace(Some(outcome));
@@ -173,14 +143,6 @@ impl AccountRounds {
             names.push(name.to_owned());
         }
         (round, leads)
-    }
-
-    /// Waits [`MIN_GATHER`], then until no `DELETE` of the account is in flight, at most [`MAX_GATHER`].
-    async fn gather(&self) {
-        let started = Instant::now();
-        tokio::time::sleep(MIN_GATHER).await;
-        let mut deleting = self.deleting.subscribe();
-        let _ = tokio::time::timeout_at(started + MAX_GATHER, deleting.wait_for(|n| *n == 0)).await;
     }
 
     /// Closes `round`: checks from now on join the next one.
@@ -282,23 +244,5 @@ mod tests {
         assert!(matches!(*round.outcome.borrow(), Some(Outcome::AskDirectly)));
         let (_, leads) = rounds.join("b");
         assert!(leads, "the next check opens a new round");
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_round_gathers_while_deletes_are_in_flight_but_not_past_its_limit() {
-        let rounds = GoneRounds::default();
-        let account = rounds.account("acc");
-        let in_flight = rounds.deleting("acc");
-        let started = Instant::now();
-        account.gather().await;
-        assert_eq!(
-            started.elapsed(),
-            MAX_GATHER,
-            "a DELETE that never ends holds no round forever"
-        );
-        drop(in_flight);
-        let started = Instant::now();
-        account.gather().await;
-        assert_eq!(started.elapsed(), MIN_GATHER);
     }
 }

@@ -2,11 +2,11 @@
 //!
 //! A destroy deletes many interconnects at once, and each must be seen gone before Terraform moves on.
 //! Instead of one `GET` per interconnect, the checks that come together form a **round**: the first
-//! check of a round gathers the others for [`GATHER`] (or the wait's longest pause, if shorter), then
-//! fetches one complete listing for them all. Terraform finishes a destroy's deletes one at a time (it
-//! writes the state after each), so the next ones arrive while a round gathers; the pause holds a
-//! delete's slot longer, not the command (its pace is the state writes'). The rules that keep it
-//! honest:
+//! check of a round gathers the others, then fetches one complete listing for them all. Terraform
+//! finishes a destroy's deletes one at a time (it writes the state after each), so the next ones
+//! arrive while a round gathers. A round stops gathering when it holds as many checks as the fullest
+//! round so far (about as many as Terraform runs at once: no other can come before it ends), or after
+//! [`GATHER`] (or the wait's longest pause, if shorter). The rules that keep it honest:
 //!
 //! - **Only a listing sent after the `DELETE` counts.** A round's listing is fetched after every check
 //!   in it joined, and a check joins after its `DELETE` was answered.
@@ -20,6 +20,7 @@
 //!   sends its `GET`. A lone check always sends its `GET`.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -37,16 +38,20 @@ pub struct GoneRounds {
     accounts: Mutex<HashMap<String, Arc<AccountRounds>>>,
 }
 
-/// The round of one account that checks may still join.
+/// The round of one account that checks may still join, and the most checks a round has held.
 #[derive(Debug, Default)]
 struct AccountRounds {
     open: Mutex<Option<Arc<Round>>>,
+    /// The most checks one round of this account has held: about as many deletes as Terraform runs at
+    /// once, so a round that has them all waits for no one else.
+    most: AtomicUsize,
 }
 
-/// The checks of one round, and its outcome once listed.
+/// The checks of one round (their count, to watch), and its outcome once listed.
 #[derive(Debug)]
 struct Round {
     names: Mutex<Vec<String>>,
+    joined: watch::Sender<usize>,
     outcome: watch::Sender<Option<Outcome>>,
 }
 
@@ -95,7 +100,7 @@ impl GoneRounds {
                 rounds: &rounds,
                 round: &round,
             };
-            tokio::time::sleep(gather.min(GATHER)).await;
+            rounds.gather(&round, gather.min(GATHER)).await;
             rounds.close(&round);
             let outcome = round.list(listings, client, account).await;
             round.outcome.send_replace(Some(outcome));
@@ -142,7 +147,20 @@ impl AccountRounds {
         if let Ok(mut names) = round.names.lock() {
             names.push(name.to_owned());
         }
+        round.joined.send_modify(|n| *n += 1);
         (round, leads)
+    }
+
+    /// Waits until `round` holds as many checks as the fullest round so far (at least two; the first
+    /// round waits its whole time), at most `gather`; records how many it holds then.
+    async fn gather(&self, round: &Round, gather: Duration) {
+        let enough = match self.most.load(Ordering::SeqCst) {
+            0 => usize::MAX,
+            most => most.max(2),
+        };
+        let mut joined = round.joined.subscribe();
+        let _ = tokio::time::timeout(gather, joined.wait_for(|n| *n >= enough)).await;
+        self.most.fetch_max(*round.joined.borrow(), Ordering::SeqCst);
     }
 
     /// Closes `round`: checks from now on join the next one.
@@ -159,6 +177,7 @@ impl Round {
     fn new() -> Self {
         Round {
             names: Mutex::new(Vec::new()),
+            joined: watch::Sender::new(0),
             outcome: watch::Sender::new(None),
         }
     }
@@ -231,6 +250,27 @@ mod tests {
             first.names.lock().map(|n| n.clone()).unwrap_or_default(),
             ["a", "b"]
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_round_gathers_until_it_is_as_full_as_the_fullest_so_far_or_its_time_is_up() {
+        let rounds = AccountRounds::default();
+        let (round, _) = rounds.join("a");
+        let started = tokio::time::Instant::now();
+        rounds.gather(&round, GATHER).await;
+        assert_eq!(started.elapsed(), GATHER, "the first round waits its time");
+        assert_eq!(rounds.most.load(Ordering::SeqCst), 1);
+        rounds.close(&round);
+        let (full, _) = rounds.join("b");
+        rounds.join("c");
+        let started = tokio::time::Instant::now();
+        rounds.gather(&full, GATHER).await;
+        assert_eq!(
+            started.elapsed(),
+            Duration::ZERO,
+            "two, the least that ends it early"
+        );
+        assert_eq!(rounds.most.load(Ordering::SeqCst), 2);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::api::error::ApiError;
-use crate::api::models::{CreateInterconnect, Interconnect, InterconnectFilter, TYPE_GCP_PARTNER};
+use crate::api::models::{Bandwidth, CreateInterconnect, Interconnect, InterconnectFilter, TYPE_GCP_PARTNER};
 use crate::api::transport::Transport;
 
 /// How old a shared baseline may be when a create starts and still serve it: half the window, so
@@ -28,7 +28,7 @@ pub(super) enum Signature {
     Slot(String),
     Gcp {
         region: Option<String>,
-        bandwidth: String,
+        bandwidth: Bandwidth,
     },
 }
 
@@ -44,7 +44,7 @@ impl Signature {
                 ..
             } => Signature::Gcp {
                 region: pairing_key_region(pairing_key.expose()).map(str::to_ascii_lowercase),
-                bandwidth: bandwidth.as_str().to_ascii_uppercase(),
+                bandwidth: *bandwidth,
             },
         }
     }

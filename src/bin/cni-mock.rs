@@ -77,6 +77,9 @@ struct Args {
     /// (a plain-text line) or `empty` (the API documents no body for its 404s).
     #[arg(long, default_value = "json")]
     not_found_body: NotFoundBody,
+    /// Every account's `default_asn` (`/cni/settings`) until a PUT sets another.
+    #[arg(long, default_value_t = cni::mock::DEFAULT_ASN)]
+    default_asn: u64,
     /// Random faults on this share (0 to 1) of API requests: 429, 502, 503 and dropped connections
     /// before the work, 500 and dropped connections after it. Also `PUT /__mock/chaos`.
     #[arg(long, default_value_t = 0.0)]
@@ -133,6 +136,7 @@ impl Args {
                 single_use_keys: self.single_use_keys,
                 names_per_account: self.names_per_account,
                 not_found_body: self.not_found_body,
+                default_asn: self.default_asn,
             },
             chaos: (self.chaos > 0.0).then_some(ChaosSpec {
                 rate: self.chaos,

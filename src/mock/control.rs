@@ -427,6 +427,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             axum::routing::delete(delete_interconnect),
         )
         .route("/__mock/interconnects/{name}/status", put(set_status))
+        .route("/__mock/cnis", get(list_cnis).post(seed_cni))
         .with_state(shared)
 }
 
@@ -483,6 +484,24 @@ async fn clear_faults(State(s): State<Arc<Shared>>) -> StatusCode {
 
 async fn list_interconnects(State(s): State<Arc<Shared>>) -> Json<Value> {
     Json(s.store().dump())
+}
+
+async fn list_cnis(State(s): State<Arc<Shared>>) -> Json<Value> {
+    Json(s.store().dump_cnis())
+}
+
+/// `POST /__mock/cnis`: a CNI made as `POST /cni/cnis` of the body's `account` would make it (same
+/// checks), without credentials, faults or the request log.
+async fn seed_cni(State(s): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let body: Value = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("invalid CNI: {e}")).into_response(),
+    };
+    let account = body["account"].as_str().unwrap_or_default().to_owned();
+    match s.store().create_cni(&account, &body) {
+        Ok(created) => (StatusCode::CREATED, Json(created)).into_response(),
+        Err(failure) => failure.into_response(),
+    }
 }
 
 async fn delete_interconnect(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> StatusCode {

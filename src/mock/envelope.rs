@@ -38,6 +38,10 @@ pub mod code {
     pub const TOO_LARGE: i64 = 1010;
     /// Injected server error.
     pub const INTERNAL: i64 = 1500;
+    /// A CNI of the account already has that conduit name.
+    pub const NAME_CONFLICT: i64 = 1011;
+    /// The interconnect still hosts CNIs.
+    pub const HOSTS_CNIS: i64 = 1012;
 }
 
 /// An error response in the Cloudflare envelope.

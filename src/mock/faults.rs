@@ -18,6 +18,12 @@ pub mod paths {
     pub const STATUS: &str = "/status$";
     /// `…/cni/slots/{id}`.
     pub const SLOT: &str = "/cni/slots/";
+    /// `…/cni/cnis` (list and create).
+    pub const CNIS: &str = "/cni/cnis$";
+    /// `…/cni/cnis/{id}` (get, update and delete).
+    pub const CNI: &str = "/cni/cnis/[0-9a-fA-F-]+$";
+    /// `…/cni/settings` (get and update).
+    pub const SETTINGS: &str = "/cni/settings$";
 }
 
 impl FaultSpec {

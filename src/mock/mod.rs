@@ -5,9 +5,11 @@
 //! It shares no code with [`crate::api`], so a misunderstanding of the API in one shows up as a failure
 //! against the other.
 
+mod cni_routes;
 mod control;
 mod envelope;
 mod faults;
+mod requests;
 mod routes;
 mod store;
 
@@ -27,7 +29,10 @@ pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
 /// The account the documentation's examples use, which cni-mock serves by default (and tests and
 /// benches use).
 pub const DEFAULT_ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-pub use store::{EndOfList, HealthyAfter, MockStatus, NotFoundBody, StoreConfig, BANDWIDTHS, FIRST_SLOT_ID};
+pub use store::{
+    md5_key_allowed, EndOfList, HealthyAfter, MockStatus, NotFoundBody, StoreConfig, BANDWIDTHS, BGP_MODES,
+    DEFAULT_ASN, FIRST_SLOT_ID,
+};
 
 use control::Shared;
 use routes::ConnectionKill;
@@ -107,6 +112,11 @@ impl MockServer {
     /// Every stored interconnect, with its bookkeeping (the same as `GET /__mock/interconnects`).
     pub fn interconnects(&self) -> serde_json::Value {
         self.shared.store().dump()
+    }
+
+    /// Every stored CNI object (the same as `GET /__mock/cnis`).
+    pub fn cnis(&self) -> serde_json::Value {
+        self.shared.store().dump_cnis()
     }
 
     /// Stops accepting connections and waits for the accept loop to end.

@@ -1,4 +1,5 @@
-//! The CNI endpoints under `/client/v4`, and the pipeline every API request goes through: body limit,
+//! The interconnect and slot endpoints under `/client/v4` (CNI objects and settings: `cni_routes`), and
+//! the pipeline every API request goes through: body limit,
 //! request log, rate limit, authentication, injected faults.
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::control::{fingerprint, FaultAction, FaultSpec, LoggedRequest, Phase, Shared};
 use super::envelope::{code, ApiFailure};
+use super::requests::{json_body, non_empty, paging};
 use super::store::{NotFoundBody, SlotQuery};
 
 /// Where the API lives on the mock.
@@ -72,6 +74,7 @@ pub fn router(shared: Arc<Shared>, credentials: Credentials, accounts: Vec<Strin
         )
         .route("/accounts/{account}/cni/slots", get(list_slots))
         .route("/accounts/{account}/cni/slots/{id}", get(get_slot))
+        .merge(super::cni_routes::routes())
         .fallback(|| async {
             ApiFailure::new(StatusCode::NOT_FOUND, code::NO_ROUTE, "No route for that URI")
         })
@@ -412,29 +415,6 @@ fn logged_body(body: &[u8]) -> Value {
 type Shared_ = State<Arc<Shared>>;
 type ApiResult = Result<Response, ApiFailure>;
 
-/// Paging parameters, checked like the API checks them.
-fn paging(query: &HashMap<String, String>) -> Result<(Option<u64>, Option<usize>), ApiFailure> {
-    let number = |name: &str| -> Result<Option<u64>, ApiFailure> {
-        query
-            .get(name)
-            .filter(|v| !v.is_empty())
-            .map(|v| {
-                v.parse::<u64>().map_err(|_| {
-                    ApiFailure::bad_request(
-                        code::INVALID_FIELD,
-                        format!("{name}: must be a non-negative integer"),
-                    )
-                })
-            })
-            .transpose()
-    };
-    Ok((number("cursor")?, number("limit")?.map(|l| l as usize)))
-}
-
-fn non_empty<'a>(query: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
-    query.get(key).map(String::as_str).filter(|v| !v.is_empty())
-}
-
 async fn list_interconnects(
     State(s): Shared_,
     Path(account): Path<String>,
@@ -457,23 +437,7 @@ async fn create_interconnect(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !is_json {
-        return Err(ApiFailure::bad_request(
-            code::INVALID_BODY,
-            "Content-Type must be application/json",
-        ));
-    }
-    let body: Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiFailure::bad_request(code::INVALID_BODY, format!("request body is not valid JSON: {e}"))
-    })?;
+    let body = json_body(&headers, &body)?;
     let created = s.store().create_interconnect(&account, &body)?;
     Ok(Json(created).into_response())
 }

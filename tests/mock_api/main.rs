@@ -6,6 +6,7 @@
 mod fixtures;
 
 mod api_like;
+mod cnis;
 mod control;
 mod paging_and_auth;
 mod validation;

@@ -61,6 +61,8 @@ pub struct StoreConfig {
     pub names_per_account: bool,
     /// The body of a 404 for an object that does not exist.
     pub not_found_body: NotFoundBody,
+    /// Every account's `default_asn` until one is set (`/cni/settings`).
+    pub default_asn: u64,
 }
 
 /// The body of the API's 404s: the API documents none.
@@ -110,6 +112,9 @@ impl std::str::FromStr for EndOfList {
     }
 }
 
+/// The `default_asn` of an account that never set one.
+pub const DEFAULT_ASN: u64 = 65000;
+
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
@@ -125,6 +130,7 @@ impl Default for StoreConfig {
             single_use_keys: false,
             names_per_account: false,
             not_found_body: NotFoundBody::default(),
+            default_asn: DEFAULT_ASN,
         }
     }
 }

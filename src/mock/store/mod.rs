@@ -1,4 +1,5 @@
-//! The mock's in-memory model of one CNI deployment: slots, interconnects and their link status.
+//! The mock's in-memory model of one CNI deployment: slots, interconnects and their link status, CNI
+//! objects and account settings.
 //!
 //! Pure logic with no HTTP: every operation takes plain values and returns the JSON the API would send,
 //! or the [`ApiFailure`] it would answer with.
@@ -11,6 +12,8 @@ use serde_json::{json, Value};
 
 use super::envelope::{code, ApiFailure};
 
+mod cni_body;
+mod cnis;
 mod config;
 mod fields;
 mod loa;
@@ -19,7 +22,8 @@ mod slots;
 mod tests;
 mod validate;
 
-pub use config::{EndOfList, HealthyAfter, NotFoundBody, StoreConfig};
+pub use cni_body::{md5_key_allowed, BGP_MODES};
+pub use config::{EndOfList, HealthyAfter, NotFoundBody, StoreConfig, DEFAULT_ASN};
 use fields::{required_str, Outcome};
 use slots::{render_slot, seeded_slots, SlotRecord};
 pub use slots::{SlotQuery, FIRST_SLOT_ID};
@@ -101,6 +105,14 @@ pub struct Store {
     used_keys: std::collections::HashSet<String>,
     interconnects: BTreeMap<u64, Record>,
     slots: Vec<SlotRecord>,
+    /// The CNI objects, in creation order.
+    cnis: BTreeMap<u64, cni_body::CniRecord>,
+    /// The last CNI number given.
+    cni_seq: u64,
+    /// How many `/31` pairs have been handed out.
+    pairs_given: u32,
+    /// Each account's `default_asn`, once set.
+    default_asns: std::collections::HashMap<String, u64>,
 }
 
 impl Store {
@@ -114,6 +126,10 @@ impl Store {
             used_keys: Default::default(),
             interconnects: BTreeMap::new(),
             slots,
+            cnis: BTreeMap::new(),
+            cni_seq: 0,
+            pairs_given: 0,
+            default_asns: Default::default(),
         }
     }
 
@@ -269,9 +285,17 @@ impl Store {
         Ok(rendered)
     }
 
-    /// `DELETE /interconnects/{name}`: gone at once, or after `delete_lag` more reads that see it.
+    /// `DELETE /interconnects/{name}`: gone at once, or after `delete_lag` more reads that see it;
+    /// refused (409) while it hosts CNIs.
     pub fn delete_interconnect(&mut self, account: &str, name: &str) -> Outcome<()> {
         let seq = self.find(account, name)?;
+        if !self.cnis_on(account, name).is_empty() {
+            return Err(ApiFailure::new(
+                axum::http::StatusCode::CONFLICT,
+                code::HOSTS_CNIS,
+                "Interconnect has associated CNIs",
+            ));
+        }
         let lag = self.config.delete_lag;
         if lag == 0 {
             self.remove(seq);

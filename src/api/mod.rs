@@ -8,6 +8,8 @@ mod bandwidth;
 mod budget;
 mod classify;
 mod client;
+mod cni;
+mod cni_endpoints;
 mod config;
 mod endpoints;
 mod error;
@@ -23,6 +25,7 @@ pub mod wait;
 
 pub use budget::{InvalidBudget, RequestBudget};
 pub use client::Client;
+pub use cni::{BgpControl, Cni, CniFilter, CreateCni, MagicSettings, Settings, BGP_MODES};
 pub use config::{
     check_base_url, default_user_agent, Auth, ClientConfig, ConfigError, DEFAULT_BASE_URL,
     DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,

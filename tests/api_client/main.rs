@@ -5,6 +5,7 @@
 #[path = "../fixtures/mod.rs"]
 mod fixtures;
 
+mod cnis;
 mod deletes;
 mod endpoints;
 mod errors;

@@ -1,0 +1,160 @@
+//! The endpoints of the CNI objects and the account settings, one typed method each on [`Transport`]:
+//! list (a page, or every page), get, create, update (a PUT of the whole object), delete; get and set
+//! the settings. A request that carries an MD5 key is scrubbed of it in every error.
+
+use bytes::Bytes;
+use futures::{Stream, TryStreamExt};
+use reqwest::Method;
+use serde::Serialize;
+
+use super::cni::{md5_key_of, Cni, CniFilter, CreateCni, Settings};
+use super::endpoints::Deleted;
+use super::error::ApiError;
+use super::models::Page;
+use super::paging::paginate;
+use super::secret::Secret;
+use super::transport::{push_opt, Resend, Transport};
+
+impl Transport {
+    /// One page of `GET /cni/cnis`.
+    pub async fn list_cnis_page(
+        &self,
+        account: &str,
+        filter: &CniFilter,
+        cursor: Option<i64>,
+    ) -> Result<Page<Cni>, ApiError> {
+        let mut query = Vec::new();
+        push_opt(&mut query, "slot", filter.slot.as_deref());
+        push_opt(&mut query, "tunnel_id", filter.tunnel_id.as_deref());
+        self.push_paging(&mut query, cursor);
+        let call = self.json_call("list CNIs".into(), Method::GET, account, vec!["cnis"], query);
+        self.send_json(&call).await
+    }
+
+    /// Every CNI matching `filter`, following `next` to the last page.
+    pub fn cnis<'a>(
+        &'a self,
+        account: &'a str,
+        filter: &'a CniFilter,
+    ) -> impl Stream<Item = Result<Cni, ApiError>> + Send + 'a {
+        paginate("list CNIs", move |cursor| {
+            self.list_cnis_page(account, filter, cursor)
+        })
+    }
+
+    /// Every CNI matching `filter`, collected.
+    pub async fn all_cnis(&self, account: &str, filter: &CniFilter) -> Result<Vec<Cni>, ApiError> {
+        self.cnis(account, filter).try_collect().await
+    }
+
+    /// `GET /cni/cnis/{id}`.
+    pub async fn get_cni(&self, account: &str, id: &str) -> Result<Cni, ApiError> {
+        let call = self.json_call(
+            format!("get CNI {id}"),
+            Method::GET,
+            account,
+            vec!["cnis", id],
+            vec![],
+        );
+        self.send_json(&call).await
+    }
+
+    /// `POST /cni/cnis`. Sent again only when it certainly did not reach the API: when
+    /// [`ApiError::outcome_unknown`] is true, the caller must look for the CNI before creating another.
+    pub async fn create_cni(&self, account: &str, body: &CreateCni) -> Result<Cni, ApiError> {
+        let secret = md5_key_of(body.bgp.as_ref());
+        let operation = "create CNI".to_string();
+        self.send_body(
+            operation,
+            Method::POST,
+            (account, vec!["cnis"]),
+            body,
+            (Resend::OnlyIfNotProcessed, secret),
+        )
+        .await
+    }
+
+    /// `PUT /cni/cnis/{id}` with the whole object (what it leaves out, the API removes). A PUT of the
+    /// same object twice is the same PUT, so it is retried like a read.
+    pub async fn update_cni(&self, account: &str, cni: &Cni) -> Result<Cni, ApiError> {
+        let secret = md5_key_of(cni.bgp.as_ref());
+        let operation = format!("update CNI {}", cni.id);
+        self.send_body(
+            operation,
+            Method::PUT,
+            (account, vec!["cnis", &cni.id]),
+            cni,
+            (Resend::Idempotent, secret),
+        )
+        .await
+    }
+
+    /// `DELETE /cni/cnis/{id}`; a 404 means it was already gone.
+    pub async fn delete_cni(&self, account: &str, id: &str) -> Result<Deleted, ApiError> {
+        let mut call = self.json_call(
+            format!("delete CNI {id}"),
+            Method::DELETE,
+            account,
+            vec!["cnis", id],
+            vec![],
+        );
+        call.accept = "*/*";
+        match self.send(&call).await {
+            Ok(_) => Ok(Deleted::Deleted),
+            Err(e) if e.is_not_found() => Ok(Deleted::AlreadyGone),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET /cni/settings`.
+    pub async fn settings(&self, account: &str) -> Result<Settings, ApiError> {
+        let call = self.json_call(
+            "get CNI settings".into(),
+            Method::GET,
+            account,
+            vec!["settings"],
+            vec![],
+        );
+        self.send_json(&call).await
+    }
+
+    /// `PUT /cni/settings` with `default_asn`.
+    pub async fn update_settings(&self, account: &str, default_asn: u32) -> Result<Settings, ApiError> {
+        let body = Settings { default_asn };
+        let operation = "update CNI settings".to_string();
+        self.send_body(
+            operation,
+            Method::PUT,
+            (account, vec!["settings"]),
+            &body,
+            (Resend::Idempotent, None),
+        )
+        .await
+    }
+
+    /// Sends `body` as JSON to `path` under the account, with its resend rule and the secret to scrub.
+    async fn send_body<'a, T, B>(
+        &self,
+        operation: String,
+        method: Method,
+        (account, path): (&'a str, Vec<&'a str>),
+        body: &B,
+        (resend, secret): (Resend, Option<&'a Secret>),
+    ) -> Result<T, ApiError>
+    where
+        T: serde::de::DeserializeOwned,
+        B: Serialize,
+    {
+        let json = serde_json::to_vec(body).map_err(|e| ApiError::Decode {
+            operation: operation.clone(),
+            status: 0,
+            message: format!("could not encode the request: {e}"),
+            cf_ray: None,
+        })?;
+        let mut call = self.json_call(operation, method, account, path, vec![]);
+        call.body = Some(Bytes::from(json));
+        call.resend = resend;
+        call.secret = secret;
+        self.send_json(&call).await
+    }
+}

@@ -11,96 +11,73 @@ use tf_provider::schema::AttributeType;
 use crate::attributes::{Attr, Role};
 use crate::plugin::handlers::Identity;
 
-/// One generated page: its path under the repository root, the template it comes from, and the
-/// attributes of its type with its nested blocks (name and their attributes).
-struct Page {
-    path: &'static str,
-    template: &'static str,
-    attributes: Vec<Attr>,
-    blocks: Vec<(&'static str, &'static str, Vec<Attr>)>,
-    identity: Option<Identity>,
+/// What a page documents: the provider block, or a type of one kind, by its Terraform name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Documented {
+    /// The provider block (`docs/index.md`).
+    Provider,
+    /// A resource (`docs/resources/<name without cni_>.md`).
+    Resource(&'static str),
+    /// A data source (`docs/data-sources/…`).
+    DataSource(&'static str),
+    /// A list resource (`docs/list-resources/…`).
+    ListResource(&'static str),
+    /// An action (`docs/actions/…`).
+    Action(&'static str),
 }
 
-fn pages() -> Vec<Page> {
-    use crate::data_sources::{interconnect, interconnect_loa, interconnects, slots};
-    use crate::resources::interconnect as resource;
-    let timeouts = || {
-        vec![(
-            "timeouts",
-            "How long operations may take, as durations such as `30s`, `10m` or `1h30m`.",
-            crate::shared::TIMEOUTS.to_vec(),
-        )]
-    };
-    vec![
-        Page {
-            path: "docs/index.md",
-            template: "templates/index.md.tmpl",
-            attributes: crate::provider::ATTRIBUTES.to_vec(),
-            blocks: vec![],
-            identity: None,
-        },
-        Page {
-            path: "docs/resources/interconnect.md",
-            template: "templates/resources/interconnect.md.tmpl",
-            attributes: resource::attribute_table(),
-            blocks: timeouts(),
-            identity: Some(resource::identity()),
-        },
-        Page {
-            path: "docs/data-sources/interconnects.md",
-            template: "templates/data-sources/interconnects.md.tmpl",
-            attributes: interconnects::ATTRIBUTES.to_vec(),
-            blocks: vec![],
-            identity: None,
-        },
-        Page {
-            path: "docs/data-sources/interconnect.md",
-            template: "templates/data-sources/interconnect.md.tmpl",
-            attributes: interconnect::attribute_table(),
-            blocks: vec![],
-            identity: None,
-        },
-        Page {
-            path: "docs/data-sources/interconnect_loa.md",
-            template: "templates/data-sources/interconnect_loa.md.tmpl",
-            attributes: interconnect_loa::ATTRIBUTES.to_vec(),
-            blocks: vec![],
-            identity: None,
-        },
-        Page {
-            path: "docs/data-sources/slots.md",
-            template: "templates/data-sources/slots.md.tmpl",
-            attributes: slots::ATTRIBUTES.to_vec(),
-            blocks: vec![],
-            identity: None,
-        },
-        Page {
-            path: "docs/actions/interconnect_wait.md",
-            template: "templates/actions/interconnect_wait.md.tmpl",
-            attributes: crate::actions::interconnect_wait::ATTRIBUTES.to_vec(),
-            blocks: vec![],
-            identity: None,
-        },
-        Page {
-            path: "docs/list-resources/interconnect.md",
-            template: "templates/list-resources/interconnect.md.tmpl",
-            attributes: resource::LIST_ATTRIBUTES.to_vec(),
-            blocks: vec![],
-            identity: None,
-        },
-    ]
+/// One type's page: what it documents, the attributes of its type, its nested blocks (name,
+/// description, attributes) and its identity.
+pub struct Page {
+    /// What it documents.
+    pub documents: Documented,
+    /// The attributes of its type.
+    pub attributes: Vec<Attr>,
+    /// Its nested blocks: name, description, attributes.
+    pub blocks: Vec<(&'static str, &'static str, Vec<Attr>)>,
+    /// Its resource identity, if any.
+    pub identity: Option<Identity>,
 }
 
-/// Every page, rendered from the templates under `root`, then one page per provider function:
-/// `(path, content)`.
-pub fn render(root: &Path) -> Result<Vec<(String, String)>, String> {
-    let mut rendered = pages()
+impl Page {
+    /// A page of `documents` with these attributes, no blocks and no identity.
+    pub fn of(documents: Documented, attributes: Vec<Attr>) -> Page {
+        Page {
+            documents,
+            attributes,
+            blocks: Vec::new(),
+            identity: None,
+        }
+    }
+
+    /// Where the page goes and the template it comes from, by the registry's layout.
+    fn paths(&self) -> (String, String) {
+        let (folder, name) = match self.documents {
+            Documented::Provider => return ("docs/index.md".into(), "templates/index.md.tmpl".into()),
+            Documented::Resource(name) => ("resources", name),
+            Documented::DataSource(name) => ("data-sources", name),
+            Documented::ListResource(name) => ("list-resources", name),
+            Documented::Action(name) => ("actions", name),
+        };
+        let short = name.strip_prefix("cni_").unwrap_or(name);
+        (
+            format!("docs/{folder}/{short}.md"),
+            format!("templates/{folder}/{short}.md.tmpl"),
+        )
+    }
+}
+
+/// Every page of `pages` (the registry's, [`crate::registry::pages`]), rendered from the templates
+/// under `root`, then one page per provider function: `(path, content)`.
+pub fn render(root: &Path, pages: Vec<Page>) -> Result<Vec<(String, String)>, String> {
+    let mut rendered = pages
         .into_iter()
         .map(|page| {
-            let template = std::fs::read_to_string(root.join(page.template))
-                .map_err(|e| format!("{}: {e}", page.template))?;
+            let (path, template_path) = page.paths();
+            let template = std::fs::read_to_string(root.join(&template_path))
+                .map_err(|e| format!("{template_path}: {e}"))?;
             let text = fill(&template, root, &page)?;
-            Ok((page.path.to_owned(), text))
+            Ok((path, text))
         })
         .collect::<Result<Vec<_>, String>>()?;
     let mut functions: Vec<_> = crate::functions::functions().into_iter().collect();
@@ -177,14 +154,14 @@ fn fill(template: &str, root: &Path, page: &Page) -> Result<String, String> {
             let identity = page
                 .identity
                 .as_ref()
-                .ok_or_else(|| format!("{}: {{{{import}}}} on a type without identity", page.template))?;
+                .ok_or_else(|| format!("{}: {{{{import}}}} on a type without identity", page.paths().1))?;
             out.push_str(&import_section(root, dir, identity)?);
         } else if let Some(path) = trimmed
             .strip_prefix("{{example:")
             .and_then(|r| r.strip_suffix("}}"))
         {
             let code = std::fs::read_to_string(root.join("examples").join(path))
-                .map_err(|e| format!("{}: example {path}: {e}", page.template))?;
+                .map_err(|e| format!("{}: example {path}: {e}", page.paths().1))?;
             let language = if path.ends_with(".sh") {
                 "shell"
             } else {

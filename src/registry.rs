@@ -1,5 +1,6 @@
 //! The types this provider serves, each handed the provider's context: the provider block,
-//! `cni_interconnect` and the data sources. The only module that knows them all.
+//! `cni_interconnect` and the data sources; and their documentation pages. The only module that knows
+//! them all.
 
 use std::collections::HashMap;
 
@@ -7,6 +8,7 @@ use crate::interrupt::Interrupt;
 
 use crate::actions::InterconnectWait;
 use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
+use crate::docs::{Documented, Page};
 use crate::plugin::actions::{ActionHandler, Served};
 use crate::plugin::handlers::{DataSourceHandler, ListHandler, ResourceHandler};
 use crate::plugin::lists::ServedList;
@@ -59,4 +61,48 @@ pub fn registry(interrupt: Interrupt) -> Registry {
             Box::new(Served(InterconnectWait::new(context.clone()))) as Box<dyn ActionHandler>,
         )]),
     }
+}
+
+/// The documentation page of every type this provider serves (the provider functions document
+/// themselves), for `make docs` ([`crate::docs::render`]).
+pub fn pages() -> Vec<Page> {
+    use crate::data_sources::{interconnect, interconnect_loa, interconnects, slots};
+    use crate::resources::interconnect as resource;
+    let timeouts = vec![(
+        "timeouts",
+        crate::shared::TIMEOUTS_DESCRIPTION,
+        crate::shared::TIMEOUTS.to_vec(),
+    )];
+    vec![
+        Page::of(Documented::Provider, crate::provider::ATTRIBUTES.to_vec()),
+        Page {
+            blocks: timeouts,
+            identity: Some(resource::identity()),
+            ..Page::of(
+                Documented::Resource("cni_interconnect"),
+                resource::attribute_table(),
+            )
+        },
+        Page::of(
+            Documented::DataSource("cni_interconnects"),
+            interconnects::ATTRIBUTES.to_vec(),
+        ),
+        Page::of(
+            Documented::DataSource("cni_interconnect"),
+            interconnect::attribute_table(),
+        ),
+        Page::of(
+            Documented::DataSource("cni_interconnect_loa"),
+            interconnect_loa::ATTRIBUTES.to_vec(),
+        ),
+        Page::of(Documented::DataSource("cni_slots"), slots::ATTRIBUTES.to_vec()),
+        Page::of(
+            Documented::Action("cni_interconnect_wait"),
+            crate::actions::interconnect_wait::ATTRIBUTES.to_vec(),
+        ),
+        Page::of(
+            Documented::ListResource("cni_interconnect"),
+            resource::LIST_ATTRIBUTES.to_vec(),
+        ),
+    ]
 }

@@ -11,6 +11,6 @@ pub use account::{check_account_id, effective_account, ACCOUNT_ID};
 pub use interconnect::{check_type_filter, facility_type, FacilityValue, InterconnectItem, ITEM_FIELDS};
 pub use timeouts::{
     check_duration, duration_text, parse_duration, timeouts_block, Timeouts, DEFAULT_CREATE_TIMEOUT,
-    DEFAULT_DELETE_TIMEOUT, MAX_DURATION, TIMEOUTS,
+    DEFAULT_DELETE_TIMEOUT, MAX_DURATION, TIMEOUTS, TIMEOUTS_DESCRIPTION,
 };
 pub use values::{opt, Number};

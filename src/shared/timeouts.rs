@@ -47,13 +47,13 @@ pub fn duration_text(duration: Duration) -> String {
     humantime::format_duration(duration).to_string()
 }
 
+/// What the `timeouts` block is.
+pub const TIMEOUTS_DESCRIPTION: &str =
+    "How long operations may take, as durations such as `30s`, `10m` or `1h30m`.";
+
 /// The `timeouts` block (nesting "group": absent means every field null).
 pub fn timeouts_block() -> NestedBlock {
-    NestedBlock::Group(crate::attributes::block(
-        "How long operations may take, as durations such as `30s`, `10m` or `1h30m`.",
-        &TIMEOUTS,
-        vec![],
-    ))
+    NestedBlock::Group(crate::attributes::block(TIMEOUTS_DESCRIPTION, &TIMEOUTS, vec![]))
 }
 
 /// The longest duration accepted anywhere (a year): beyond it, deadlines would overflow the clock.

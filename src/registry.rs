@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use crate::interrupt::Interrupt;
 
 use crate::actions::InterconnectWait;
-use crate::data_sources::{InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SlotsDataSource};
+use crate::data_sources::{
+    InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SettingsDataSource, SlotsDataSource,
+};
 use crate::docs::{Documented, Page};
 use crate::plugin::actions::{ActionHandler, Served};
 use crate::plugin::handlers::{DataSourceHandler, ListHandler, ResourceHandler};
@@ -16,17 +18,24 @@ use crate::plugin::registry::Registry;
 use crate::plugin::typed::TypedHandler;
 use crate::provider::CniProvider;
 use crate::resources::interconnect::{InterconnectList, InterconnectResource};
+use crate::resources::settings::{self, SettingsResource};
 
 /// Everything the provider serves, for the plugin server: the provider block, `cni_interconnect` and
 /// the data sources. `cancel` is the interrupt token (SIGINT, StopProvider) every wait watches.
 pub fn registry(interrupt: Interrupt) -> Registry {
     let provider = CniProvider::new(interrupt);
     let context = provider.context();
-    let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([(
-        "cni_interconnect".to_owned(),
-        Box::new(TypedHandler::declared(InterconnectResource::new(context.clone())))
-            as Box<dyn ResourceHandler>,
-    )]);
+    let resources: HashMap<String, Box<dyn ResourceHandler>> = HashMap::from([
+        (
+            "cni_interconnect".to_owned(),
+            Box::new(TypedHandler::declared(InterconnectResource::new(context.clone())))
+                as Box<dyn ResourceHandler>,
+        ),
+        (
+            "cni_settings".to_owned(),
+            Box::new(TypedHandler::declared(SettingsResource::new(context.clone()))),
+        ),
+    ]);
     let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
         (
             "cni_interconnects".to_owned(),
@@ -44,6 +53,10 @@ pub fn registry(interrupt: Interrupt) -> Registry {
         (
             "cni_slots".to_owned(),
             Box::new(TypedHandler::new(SlotsDataSource::new(context.clone()))),
+        ),
+        (
+            "cni_settings".to_owned(),
+            Box::new(TypedHandler::new(SettingsDataSource::new(context.clone()))),
         ),
     ]);
     let lists: HashMap<String, Box<dyn ListHandler>> = HashMap::from([(
@@ -96,6 +109,17 @@ pub fn pages() -> Vec<Page> {
             interconnect_loa::ATTRIBUTES.to_vec(),
         ),
         Page::of(Documented::DataSource("cni_slots"), slots::ATTRIBUTES.to_vec()),
+        Page {
+            identity: Some(settings::identity()),
+            ..Page::of(
+                Documented::Resource("cni_settings"),
+                settings::ATTRIBUTES.to_vec(),
+            )
+        },
+        Page::of(
+            Documented::DataSource("cni_settings"),
+            crate::data_sources::settings::ATTRIBUTES.to_vec(),
+        ),
         Page::of(
             Documented::Action("cni_interconnect_wait"),
             crate::actions::interconnect_wait::ATTRIBUTES.to_vec(),

@@ -59,7 +59,11 @@ fn every_attribute_of_every_schema_is_documented() {
 fn the_committed_docs_are_what_make_docs_generates() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let pages = cni::docs::render(root, cni::registry::pages()).expect("render the docs");
-    assert_eq!(pages.len(), 10);
+    assert_eq!(
+        pages.len(),
+        12,
+        "the provider, 2 resources, 5 data sources, a list resource, an action, 2 functions"
+    );
     let write = std::env::var_os("CNI_WRITE_DOCS").is_some_and(|v| !v.is_empty());
     let mut stale = Vec::new();
     for (path, content) in pages {

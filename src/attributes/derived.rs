@@ -112,6 +112,12 @@ pub fn check_for_type(diags: &mut Diagnostics, table: &[Attr], config: &impl Ser
     }
 }
 
+/// Checks a configuration of a type that has no `type` attribute against the table: required values
+/// missing, values outside [`Attr::one_of`], values [`Attr::check`] refuses.
+pub fn check_values(diags: &mut Diagnostics, table: &[Attr], config: &impl Serialize) {
+    check_for_type(diags, table, config, "");
+}
+
 fn misplaced(diags: &mut Diagnostics, name: &'static str, belongs_to: &str, why: Option<&str>, kind: &str) {
     let (summary, detail) = match why {
         Some(why) => (format!("Attribute not allowed for {kind}"), why.to_owned()),

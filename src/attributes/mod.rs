@@ -11,6 +11,6 @@ pub use attr::{block, Attr, AttrType, Compare, Replaces, Role};
 #[cfg(test)]
 pub use derived::names;
 pub use derived::{
-    check_for_type, generated_config, identity_attributes, mark_computed_unknown, missing_for_type,
-    reject_computed, replacements, string_value, values_of, write_only, Fields, Unknowable,
+    check_for_type, check_values, generated_config, identity_attributes, mark_computed_unknown,
+    missing_for_type, reject_computed, replacements, string_value, values_of, write_only, Fields, Unknowable,
 };

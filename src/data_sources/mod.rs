@@ -3,11 +3,13 @@
 pub mod interconnect;
 pub mod interconnect_loa;
 pub mod interconnects;
+pub mod settings;
 pub mod slots;
 
 pub use interconnect::InterconnectDataSource;
 pub use interconnect_loa::LoaDataSource;
 pub use interconnects::InterconnectsDataSource;
+pub use settings::SettingsDataSource;
 pub use slots::SlotsDataSource;
 
 #[cfg(test)]
@@ -31,6 +33,11 @@ mod tests {
                 &super::interconnect_loa::ATTRIBUTES,
                 &[],
                 &super::interconnect_loa::LoaState::default(),
+            ),
+            names(
+                &super::settings::ATTRIBUTES,
+                &[],
+                &super::settings::SettingsDataState::default(),
             ),
             names(
                 &super::slots::ATTRIBUTES,

@@ -24,6 +24,7 @@ mod plan_errors;
 mod query;
 mod release;
 mod secrets;
+mod settings;
 mod shared_listing;
 mod wire;
 mod workflow;

@@ -1,0 +1,5 @@
+data "cni_settings" "current" {}
+
+output "default_asn" {
+  value = data.cni_settings.current.default_asn
+}

@@ -1,0 +1,9 @@
+# Terraform 1.5 and later: import the account's settings by its ID.
+import {
+  to = cni_settings.this
+  id = "023e105f4ecef8ad9ca31a8372d0c353"
+}
+
+resource "cni_settings" "this" {
+  default_asn = 65010
+}

@@ -1,0 +1,3 @@
+resource "cni_settings" "this" {
+  default_asn = 65010
+}

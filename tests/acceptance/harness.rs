@@ -174,6 +174,16 @@ impl Mock {
         self.create_in(ACCOUNT, body)
     }
 
+    /// Seeds a CNI object through the control API (`POST /__mock/cnis`), as the API would create it.
+    pub fn seed_cni(&self, body: Value) -> Value {
+        self.http
+            .post(format!("{}/cnis", self.control))
+            .json(&body)
+            .send()
+            .and_then(|r| r.json())
+            .expect("seed a CNI")
+    }
+
     /// Turns random faults on (`rate` > 0) or off, with a seed that replays them.
     pub fn chaos(&self, rate: f64, seed: u64) {
         let r = self

@@ -13,6 +13,7 @@ mod examples;
 mod faults;
 mod functions;
 mod hazards;
+mod hosted;
 mod identity;
 mod import;
 mod interrupts;

@@ -315,7 +315,13 @@ impl InterconnectResource {
                 return Some(());
             }
             Err(e) => {
-                diag::api_error(diags, format!("Could not delete interconnect {name}"), &e);
+                let hosted = hosted_connections(&client, &account, &name, &e).await;
+                diag::error(
+                    diags,
+                    format!("Could not delete interconnect {name}"),
+                    format!("{}{hosted}", diag::describe_api_error(&e)),
+                    None,
+                );
                 return None;
             }
         }
@@ -334,6 +340,38 @@ impl InterconnectResource {
                 None
             }
         }
+    }
+}
+
+/// When the API refused to delete an interconnect (4xx) and it still hosts CNI objects: a paragraph
+/// naming them (id and conduit), to remove first; else nothing.
+async fn hosted_connections(
+    client: &api::Client,
+    account: &str,
+    name: &str,
+    refusal: &api::ApiError,
+) -> String {
+    if !matches!(refusal, api::ApiError::BadRequest(_)) {
+        return String::new();
+    }
+    let hosted: Vec<String> = match client.all_cnis(account, &api::CniFilter::default()).await {
+        Ok(cnis) => cnis
+            .into_iter()
+            .filter(|c| c.interconnect == name)
+            .map(|c| format!("  - {} (conduit {:?})", c.id, c.magic.conduit_name))
+            .collect(),
+        Err(e) => {
+            tracing::info!("could not list the CNIs of interconnect {name}: {e}");
+            return String::new();
+        }
+    };
+    match hosted.is_empty() {
+        true => String::new(),
+        false => format!(
+            "\n\nInterconnect {name} still carries these connections; remove them first (a cni_connection \
+             that references this interconnect is destroyed before it):\n{}",
+            hosted.join("\n")
+        ),
     }
 }
 

@@ -60,14 +60,7 @@ impl ProviderContext {
         match crate::shared::effective_account(own_account, &self.default_account()) {
             Value::Value(account) => Some((configured, account)),
             _ => {
-                diag::error(
-                    diags,
-                    "Missing account_id",
-                    format!(
-                        "Set account_id {where_set}, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID)."
-                    ),
-                    diag::attr("account_id"),
-                );
+                crate::shared::missing_account(diags, where_set);
                 None
             }
         }

@@ -2,17 +2,14 @@
 //! list (a page, or every page), get, create, update (a PUT of the whole object), delete; get and set
 //! the settings. A request that carries an MD5 key is scrubbed of it in every error.
 
-use bytes::Bytes;
 use futures::{Stream, TryStreamExt};
 use reqwest::Method;
-use serde::Serialize;
 
 use super::cni::{md5_key_of, Cni, CniFilter, CreateCni, Settings};
 use super::endpoints::Deleted;
 use super::error::ApiError;
 use super::models::Page;
 use super::paging::paginate;
-use super::secret::Secret;
 use super::transport::{push_opt, Resend, Transport};
 
 impl Transport {
@@ -130,31 +127,5 @@ impl Transport {
             (Resend::Idempotent, None),
         )
         .await
-    }
-
-    /// Sends `body` as JSON to `path` under the account, with its resend rule and the secret to scrub.
-    async fn send_body<'a, T, B>(
-        &self,
-        operation: String,
-        method: Method,
-        (account, path): (&'a str, Vec<&'a str>),
-        body: &B,
-        (resend, secret): (Resend, Option<&'a Secret>),
-    ) -> Result<T, ApiError>
-    where
-        T: serde::de::DeserializeOwned,
-        B: Serialize,
-    {
-        let json = serde_json::to_vec(body).map_err(|e| ApiError::Decode {
-            operation: operation.clone(),
-            status: 0,
-            message: format!("could not encode the request: {e}"),
-            cf_ray: None,
-        })?;
-        let mut call = self.json_call(operation, method, account, path, vec![]);
-        call.body = Some(Bytes::from(json));
-        call.resend = resend;
-        call.secret = secret;
-        self.send_json(&call).await
     }
 }

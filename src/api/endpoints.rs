@@ -12,6 +12,7 @@ use super::models::{
     CreateInterconnect, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page, Slot, SlotFilter,
 };
 use super::paging::paginate;
+use super::secret::Secret;
 use super::transport::{push_opt, Resend, Transport};
 
 impl Transport {
@@ -139,16 +140,35 @@ impl Transport {
         resend: Resend,
     ) -> Result<Interconnect, ApiError> {
         let operation = "create interconnect".to_string();
+        let path = (account, vec!["interconnects"]);
+        self.send_body(operation, Method::POST, path, body, (resend, body.secret()))
+            .await
+    }
+
+    /// Sends `body` as JSON to `path` under the account, with its resend rule and the secret its
+    /// errors are scrubbed of.
+    pub(super) async fn send_body<'a, T, B>(
+        &self,
+        operation: String,
+        method: Method,
+        (account, path): (&'a str, Vec<&'a str>),
+        body: &B,
+        (resend, secret): (Resend, Option<&'a Secret>),
+    ) -> Result<T, ApiError>
+    where
+        T: serde::de::DeserializeOwned,
+        B: serde::Serialize,
+    {
         let json = serde_json::to_vec(body).map_err(|e| ApiError::Decode {
             operation: operation.clone(),
             status: 0,
             message: format!("could not encode the request: {e}"),
             cf_ray: None,
         })?;
-        let mut call = self.json_call(operation, Method::POST, account, vec!["interconnects"], vec![]);
+        let mut call = self.json_call(operation, method, account, path, vec![]);
         call.body = Some(Bytes::from(json));
         call.resend = resend;
-        call.secret = body.secret();
+        call.secret = secret;
         self.send_json(&call).await
     }
 

@@ -16,7 +16,9 @@ use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::handlers::Identity;
 use crate::plugin::typed::{ConfigGenerator, Declares};
-use crate::shared::{check_account_id, effective_account, Number, ACCOUNT_ID};
+use crate::shared::{
+    account_on_change, check_account_id, effective_account, missing_account, Number, ACCOUNT_ID,
+};
 
 /// The largest ASN (a 32-bit number).
 const MAX_ASN: f64 = u32::MAX as f64;
@@ -213,12 +215,7 @@ impl Resource for SettingsResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         proposed.account_id = effective_account(&proposed.account_id, &self.provider.default_account());
         if proposed.account_id.is_null() {
-            diag::error(
-                diags,
-                "Missing account_id",
-                "Set account_id on the resource, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID).",
-                diag::attr("account_id"),
-            );
+            missing_account(diags, "on the resource");
         }
         proposed.id = proposed.account_id.clone();
         Some((proposed, None))
@@ -233,11 +230,11 @@ impl Resource for SettingsResource {
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
-        proposed.account_id = match effective_account(&config.account_id, &self.provider.default_account()) {
-            Value::Unknown if config.account_id.is_null() => prior.account_id.clone(),
-            Value::Null => prior.account_id.clone(),
-            account => account,
-        };
+        proposed.account_id = account_on_change(
+            &config.account_id,
+            &prior.account_id,
+            &self.provider.default_account(),
+        );
         let replace = attributes::replacements(&ATTRIBUTES, &prior, &proposed, &config);
         proposed.id = match replace.is_empty() {
             true => prior.id.clone(),

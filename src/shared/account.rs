@@ -22,6 +22,33 @@ pub fn effective_account(configured: &Value<String>, provider_default: &Value<St
     }
 }
 
+/// The account a change of an existing object plans: its configured one, else the provider's; while the
+/// provider's is not known yet (its configuration waits on other values) nothing says it changes, so the
+/// object keeps `prior`.
+pub fn account_on_change(
+    configured: &Value<String>,
+    prior: &Value<String>,
+    provider_default: &Value<String>,
+) -> Value<String> {
+    match effective_account(configured, provider_default) {
+        Value::Unknown if configured.is_null() => prior.clone(),
+        Value::Null => prior.clone(),
+        account => account,
+    }
+}
+
+/// The error for an object with no account: `where_set` says where to set it (`on the resource`).
+pub fn missing_account(diags: &mut Diagnostics, where_set: &str) {
+    diag::error(
+        diags,
+        "Missing account_id",
+        format!(
+            "Set account_id {where_set}, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID)."
+        ),
+        diag::attr("account_id"),
+    );
+}
+
 /// Checks an `account_id` value when known: not empty, no `/`.
 pub fn check_account_id(diags: &mut Diagnostics, value: &Value<String>) {
     if let Value::Value(account) = value {

@@ -7,7 +7,7 @@ use super::state::{attribute_table, default_wait, key_digest, InterconnectState}
 use crate::api::models::TYPE_GCP_PARTNER;
 use crate::attributes::{missing_for_type, replacements, string_value, values_of};
 use crate::diag;
-use crate::shared::effective_account;
+use crate::shared::{account_on_change, effective_account, missing_account};
 
 /// The plan of a new interconnect: account resolved, defaults applied, computed values unknown.
 pub fn plan_new(
@@ -17,7 +17,7 @@ pub fn plan_new(
 ) -> InterconnectState {
     planned.account_id = effective_account(&planned.account_id, provider_account);
     if planned.account_id.is_null() {
-        missing_account(diags);
+        missing_account(diags, "on the resource");
     }
     let is_gcp = planned
         .kind
@@ -43,15 +43,6 @@ pub fn plan_new(
     planned
 }
 
-fn missing_account(diags: &mut Diagnostics) {
-    diag::error(
-        diags,
-        "Missing account_id",
-        "Set account_id on the resource, or account_id in the provider block (or CLOUDFLARE_ACCOUNT_ID).",
-        diag::attr("account_id"),
-    );
-}
-
 /// The plan of a change to an existing interconnect, and the attributes whose change forces a new one.
 ///
 /// Only a real change of what the API holds replaces: a value the API did not report (null in state
@@ -63,13 +54,7 @@ pub fn plan_change(
     config: &InterconnectState,
     provider_account: &Value<String>,
 ) -> (InterconnectState, Vec<AttributePath>) {
-    planned.account_id = match effective_account(&config.account_id, provider_account) {
-        // The provider's account is not known yet (its configuration waits on other values): nothing
-        // says it changes, so the interconnect keeps its own.
-        Value::Unknown if config.account_id.is_null() => prior.account_id.clone(),
-        Value::Null => planned.account_id,
-        account => account,
-    };
+    planned.account_id = account_on_change(&config.account_id, &prior.account_id, provider_account);
     if config.speed.is_null() {
         planned.speed = prior.speed.clone();
     }

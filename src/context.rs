@@ -44,7 +44,45 @@ pub struct Deferral {
 pub struct ProviderContext {
     interrupt: Interrupt,
     setup: RwLock<Setup>,
+    terraform: RwLock<Option<TerraformVersion>>,
 }
+
+/// A Terraform version, as `major.minor` (what floors are stated in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TerraformVersion(pub u64, pub u64);
+
+impl TerraformVersion {
+    /// The `major.minor` of a version string such as `1.0.3` or `1.15.0-beta1`; `None` when it is not one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.trim().trim_start_matches('v').split(['.', '-']);
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next()?.parse().ok()?;
+        Some(TerraformVersion(major, minor))
+    }
+}
+
+impl std::fmt::Display for TerraformVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
+/// The oldest Terraform a type works with, and why.
+#[derive(Clone, Copy, Debug)]
+pub struct TerraformFloor {
+    /// The oldest version that works.
+    pub minimum: TerraformVersion,
+    /// What older versions get wrong.
+    pub why: &'static str,
+}
+
+/// The floor of every type with nested attributes: Terraform 1.0 parses them but crashes or errs when it
+/// plans, reads back or traverses them.
+pub const NESTED_ATTRIBUTES_FLOOR: TerraformFloor = TerraformFloor {
+    minimum: TerraformVersion(1, 1),
+    why: "Terraform 1.0 crashes on nested attributes when it plans a new object or reads one back \
+          (hashicorp/terraform#29388, #29697), and cannot refer to their fields",
+};
 
 impl ProviderContext {
     /// The configured provider and the account an operation works on: its own `account_id`, else the
@@ -129,6 +167,7 @@ impl ProviderContext {
         ProviderContext {
             interrupt,
             setup: RwLock::new(Setup::NotYet),
+            terraform: RwLock::new(None),
         }
     }
 
@@ -147,7 +186,70 @@ impl ProviderContext {
         self.set(Setup::Deferred(deferral));
     }
 
+    /// The Terraform that configured the provider (`ConfigureProvider` tells it, whatever the
+    /// configuration's outcome).
+    pub fn set_terraform_version(&self, version: &str) {
+        *self.terraform.write().unwrap_or_else(|p| p.into_inner()) = TerraformVersion::parse(version);
+    }
+
+    /// Whether the Terraform that runs is at least `floor`; when it is known to be older, an error
+    /// diagnostic saying that `what` needs the newer one, and why. Before the provider is configured
+    /// (Terraform's validate walk) the version is unknown and nothing is refused: the plan refuses.
+    pub fn requires_terraform(&self, diags: &mut Diagnostics, floor: TerraformFloor, what: &str) -> bool {
+        let known = *self.terraform.read().unwrap_or_else(|p| p.into_inner());
+        match known {
+            Some(version) if version < floor.minimum => {
+                diag::error(
+                    diags,
+                    format!("{what} needs Terraform {} or later", floor.minimum),
+                    format!(
+                        "This is Terraform {version}: {}. Upgrade Terraform to {} or later.",
+                        floor.why, floor.minimum
+                    ),
+                    None,
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+
     fn set(&self, setup: Setup) {
         *self.setup.write().unwrap_or_else(|p| p.into_inner()) = setup;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_by_major_and_minor() {
+        assert_eq!(TerraformVersion::parse("1.0.3"), Some(TerraformVersion(1, 0)));
+        assert_eq!(
+            TerraformVersion::parse("1.15.0-beta1"),
+            Some(TerraformVersion(1, 15))
+        );
+        assert_eq!(TerraformVersion::parse(""), None);
+        assert!(TerraformVersion(1, 0) < NESTED_ATTRIBUTES_FLOOR.minimum);
+        assert!(TerraformVersion(1, 15) > NESTED_ATTRIBUTES_FLOOR.minimum);
+    }
+
+    #[test]
+    fn an_older_terraform_is_refused_with_the_floor_and_the_reason() {
+        let context = ProviderContext::new(Interrupt::new());
+        let mut diags = Diagnostics::default();
+        assert!(context.requires_terraform(&mut diags, NESTED_ATTRIBUTES_FLOOR, "Resource cni_connection"));
+        context.set_terraform_version("1.0.3");
+        assert!(!context.requires_terraform(&mut diags, NESTED_ATTRIBUTES_FLOOR, "Resource cni_connection"));
+        let text = format!("{:?}", diags.errors);
+        assert!(
+            text.contains("Resource cni_connection needs Terraform 1.1 or later"),
+            "{text}"
+        );
+        context.set_terraform_version("1.15.5");
+        let mut diags = Diagnostics::default();
+        assert!(context.requires_terraform(&mut diags, NESTED_ATTRIBUTES_FLOOR, "Resource cni_connection"));
+        assert!(diags.errors.is_empty());
     }
 }

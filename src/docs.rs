@@ -8,7 +8,7 @@ use std::path::Path;
 
 use tf_provider::schema::AttributeType;
 
-use crate::attributes::{Attr, Role};
+use crate::attributes::{Attr, AttrType, Nesting, Role};
 use crate::plugin::handlers::Identity;
 
 /// What a page documents: the provider block, or a type of one kind, by its Terraform name.
@@ -366,13 +366,28 @@ fn attribute_line(attr: &Attr, parents: &[&str], nested: &mut Vec<Nested>) -> St
     if attr.write_only.is_some() {
         marks.push(format!("[Write-only]({WRITE_ONLY_LINK})"));
     }
+    if let AttrType::Nested(nesting, _) = attr.kind {
+        marks[0] = match nesting {
+            Nesting::Single => "Attributes".into(),
+            Nesting::List => "Attributes List".into(),
+        };
+    }
     let mut text = format!("- `{}` ({})", attr.name, marks.join(", "));
     let description = attr.full_description();
     if !description.is_empty() {
         text.push(' ');
         text.push_str(&description);
     }
-    if let Some(object) = object_of(&attr_type) {
+    if let AttrType::Nested(_, children) = attr.kind {
+        let path: Vec<String> = parents
+            .iter()
+            .map(|p| (*p).to_owned())
+            .chain([attr.name.to_owned()])
+            .collect();
+        let anchor = format!("nestedatt--{}", path.join("--"));
+        text.push_str(&format!(" (see [below for nested schema](#{anchor}))"));
+        nested.push(Nested::Block(anchor, path.join("."), children()));
+    } else if let Some(object) = object_of(&attr_type) {
         let path: Vec<String> = parents
             .iter()
             .map(|p| (*p).to_owned())
@@ -407,7 +422,7 @@ fn type_name(attr_type: &AttributeType) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attributes::{AttrType, Compare, Replaces};
+    use crate::attributes::{Compare, Replaces};
 
     #[test]
     fn the_reference_marks_roles_sensitivity_write_only_and_replacement() {

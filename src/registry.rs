@@ -8,7 +8,8 @@ use crate::interrupt::Interrupt;
 
 use crate::actions::InterconnectWait;
 use crate::data_sources::{
-    InterconnectDataSource, InterconnectsDataSource, LoaDataSource, SettingsDataSource, SlotsDataSource,
+    ConnectionDataSource, ConnectionsDataSource, InterconnectDataSource, InterconnectsDataSource,
+    LoaDataSource, SettingsDataSource, SlotsDataSource,
 };
 use crate::docs::{Documented, Page};
 use crate::plugin::actions::{ActionHandler, Served};
@@ -57,6 +58,14 @@ pub fn registry(interrupt: Interrupt) -> Registry {
         (
             "cni_settings".to_owned(),
             Box::new(TypedHandler::new(SettingsDataSource::new(context.clone()))),
+        ),
+        (
+            "cni_connections".to_owned(),
+            Box::new(TypedHandler::new(ConnectionsDataSource::new(context.clone()))),
+        ),
+        (
+            "cni_connection".to_owned(),
+            Box::new(TypedHandler::new(ConnectionDataSource::new(context.clone()))),
         ),
     ]);
     let lists: HashMap<String, Box<dyn ListHandler>> = HashMap::from([(
@@ -116,6 +125,14 @@ pub fn pages() -> Vec<Page> {
                 settings::ATTRIBUTES.to_vec(),
             )
         },
+        Page::of(
+            Documented::DataSource("cni_connections"),
+            crate::data_sources::connections::ATTRIBUTES.to_vec(),
+        ),
+        Page::of(
+            Documented::DataSource("cni_connection"),
+            crate::data_sources::connection::attribute_table(),
+        ),
         Page::of(
             Documented::DataSource("cni_settings"),
             crate::data_sources::settings::ATTRIBUTES.to_vec(),

@@ -15,6 +15,18 @@ pub enum AttrType {
     Number,
     /// A structured type.
     Other(fn() -> AttributeType),
+    /// Nested attributes (protocol 6), each with its own role, description and sensitivity: one object
+    /// (`Single`) or a list of them (`List`).
+    Nested(Nesting, fn() -> Vec<Attr>),
+}
+
+/// How nested attributes nest.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Nesting {
+    /// One object.
+    Single,
+    /// A list of objects.
+    List,
 }
 
 impl AttrType {
@@ -25,6 +37,16 @@ impl AttrType {
             AttrType::Bool => AttributeType::Bool,
             AttrType::Number => AttributeType::Number,
             AttrType::Other(make) => make(),
+            AttrType::Nested(nesting, attributes) => {
+                let attributes = attributes()
+                    .iter()
+                    .map(|a| (a.name.to_owned(), a.schema()))
+                    .collect();
+                match nesting {
+                    Nesting::Single => AttributeType::AttributeSingle(attributes),
+                    Nesting::List => AttributeType::AttributeList(attributes),
+                }
+            }
         }
     }
 }

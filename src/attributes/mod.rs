@@ -7,7 +7,7 @@
 mod attr;
 mod derived;
 
-pub use attr::{block, Attr, AttrType, Compare, Replaces, Role};
+pub use attr::{block, Attr, AttrType, Compare, Nesting, Replaces, Role};
 #[cfg(test)]
 pub use derived::names;
 pub use derived::{

@@ -1,11 +1,15 @@
 //! Data sources: one file per Terraform type.
 
+pub mod connection;
+pub mod connections;
 pub mod interconnect;
 pub mod interconnect_loa;
 pub mod interconnects;
 pub mod settings;
 pub mod slots;
 
+pub use connection::ConnectionDataSource;
+pub use connections::ConnectionsDataSource;
 pub use interconnect::InterconnectDataSource;
 pub use interconnect_loa::LoaDataSource;
 pub use interconnects::InterconnectsDataSource;
@@ -33,6 +37,16 @@ mod tests {
                 &super::interconnect_loa::ATTRIBUTES,
                 &[],
                 &super::interconnect_loa::LoaState::default(),
+            ),
+            names(
+                &super::connections::ATTRIBUTES,
+                &[],
+                &super::connections::ConnectionsState::default(),
+            ),
+            names(
+                &super::connection::attribute_table(),
+                &[],
+                &crate::shared::ConnectionItem::default(),
             ),
             names(
                 &super::settings::ATTRIBUTES,

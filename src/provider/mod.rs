@@ -131,6 +131,7 @@ impl Provider for CniProvider {
         terraform_version: String,
         config: Self::Config<'a>,
     ) -> Option<()> {
+        self.context.set_terraform_version(&terraform_version);
         match resolve(&config, &system_env, diags)? {
             Resolved::Deferred(deferral) => {
                 tracing::info!(

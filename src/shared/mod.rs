@@ -1,13 +1,15 @@
 //! Schema pieces and state types several types share, one concept per file: the `account_id`
 //! attribute, the `timeouts` block and durations, Terraform's values, and what every interconnect
-//! exposes.
+//! exposes, and what every connection (CNI object) exposes.
 
 mod account;
+mod connection;
 mod interconnect;
 mod timeouts;
 mod values;
 
 pub use account::{account_on_change, check_account_id, effective_account, missing_account, ACCOUNT_ID};
+pub use connection::{connection_fields, ConnectionItem};
 pub use interconnect::{check_type_filter, facility_type, FacilityValue, InterconnectItem, ITEM_FIELDS};
 pub use timeouts::{
     check_duration, duration_text, parse_duration, timeouts_block, Timeouts, DEFAULT_CREATE_TIMEOUT,

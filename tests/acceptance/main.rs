@@ -8,6 +8,7 @@ mod harness;
 mod actions;
 mod bounds;
 mod configuration;
+mod connections;
 mod data_sources;
 mod examples;
 mod faults;

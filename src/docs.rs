@@ -378,23 +378,18 @@ fn attribute_line(attr: &Attr, parents: &[&str], nested: &mut Vec<Nested>) -> St
         text.push(' ');
         text.push_str(&description);
     }
+    let path: Vec<String> = parents
+        .iter()
+        .map(|p| (*p).to_owned())
+        .chain([attr.name.to_owned()])
+        .collect();
+    let anchor = format!("nestedatt--{}", path.join("--"));
+    let see_below = format!(" (see [below for nested schema](#{anchor}))");
     if let AttrType::Nested(_, children) = attr.kind {
-        let path: Vec<String> = parents
-            .iter()
-            .map(|p| (*p).to_owned())
-            .chain([attr.name.to_owned()])
-            .collect();
-        let anchor = format!("nestedatt--{}", path.join("--"));
-        text.push_str(&format!(" (see [below for nested schema](#{anchor}))"));
+        text.push_str(&see_below);
         nested.push(Nested::Block(anchor, path.join("."), children()));
     } else if let Some(object) = object_of(&attr_type) {
-        let path: Vec<String> = parents
-            .iter()
-            .map(|p| (*p).to_owned())
-            .chain([attr.name.to_owned()])
-            .collect();
-        let anchor = format!("nestedatt--{}", path.join("--"));
-        text.push_str(&format!(" (see [below for nested schema](#{anchor}))"));
+        text.push_str(&see_below);
         let group = match attr.role {
             Role::Required => "Required",
             Role::Optional | Role::OptionalComputed => "Optional",

@@ -18,6 +18,7 @@ use crate::plugin::lists::ServedList;
 use crate::plugin::registry::Registry;
 use crate::plugin::typed::TypedHandler;
 use crate::provider::CniProvider;
+use crate::resources::connection::{self, ConnectionResource};
 use crate::resources::interconnect::{InterconnectList, InterconnectResource};
 use crate::resources::settings::{self, SettingsResource};
 
@@ -35,6 +36,10 @@ pub fn registry(interrupt: Interrupt) -> Registry {
         (
             "cni_settings".to_owned(),
             Box::new(TypedHandler::declared(SettingsResource::new(context.clone()))),
+        ),
+        (
+            "cni_connection".to_owned(),
+            Box::new(TypedHandler::declared(ConnectionResource::new(context.clone()))),
         ),
     ]);
     let data_sources: HashMap<String, Box<dyn DataSourceHandler>> = HashMap::from([
@@ -133,6 +138,13 @@ pub fn pages() -> Vec<Page> {
             Documented::DataSource("cni_connection"),
             crate::data_sources::connection::attribute_table(),
         ),
+        Page {
+            identity: Some(connection::identity()),
+            ..Page::of(
+                Documented::Resource("cni_connection"),
+                crate::shared::connection_attributes(),
+            )
+        },
         Page::of(
             Documented::DataSource("cni_settings"),
             crate::data_sources::settings::ATTRIBUTES.to_vec(),

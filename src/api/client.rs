@@ -7,6 +7,8 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use super::cni::{Cni, CreateCni};
+use super::cni_create::CniCreates;
 use super::config::{ClientConfig, ConfigError};
 use super::endpoints::Deleted;
 use super::error::ApiError;
@@ -29,6 +31,7 @@ pub struct Client {
 #[derive(Debug, Default)]
 struct Shared {
     creates: CreateLedger,
+    cni_creates: CniCreates,
     listings: SharedListings,
     gone: GoneRounds,
 }
@@ -96,6 +99,25 @@ impl Client {
                 .await;
         self.shared.listings.forget(account);
         created
+    }
+
+    /// Creates the CNI exactly once, sending its `POST` at most `attempts` times (see
+    /// [`super::cni_create`]).
+    pub async fn create_cni_once(
+        &self,
+        account: &str,
+        body: &CreateCni,
+        attempts: usize,
+    ) -> Result<Cni, ApiError> {
+        self.shared
+            .cni_creates
+            .create(&self.transport, account, body, attempts)
+            .await
+    }
+
+    /// The CNI `id`, for a refresh.
+    pub async fn read_cni(&self, account: &str, id: &str) -> Result<Cni, ApiError> {
+        self.transport.get_cni(account, id).await
     }
 
     /// `POST /cni/interconnects` once (see [`Transport::create_interconnect`]), dropping the account's

@@ -9,6 +9,7 @@ mod budget;
 mod classify;
 mod client;
 mod cni;
+mod cni_create;
 mod cni_endpoints;
 mod config;
 mod endpoints;

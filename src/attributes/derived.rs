@@ -8,7 +8,7 @@ use serde::Serialize;
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::attr::{Attr, Replaces, Role};
+use super::attr::{Attr, AttrType, Nesting, Replaces, Role};
 use crate::diag;
 
 /// Each top-level value of a state, configuration or plan, by attribute name, as JSON (an unknown value
@@ -93,9 +93,24 @@ pub fn replacements(
 /// [`Attr::one_of`] (case aside), a value its [`Attr::check`] refuses. A value not known yet (`var.x`
 /// under `terraform validate`) is neither set nor checked.
 pub fn check_for_type(diags: &mut Diagnostics, table: &[Attr], config: &impl Serialize, kind: &str) {
-    let values = values_of(config);
+    check_table(diags, table, &values_of(config), kind, None);
+}
+
+/// [`check_for_type`] over `values`, the attributes of `table` under `parent` (top level when `None`):
+/// nested attributes are checked inside their object, and each string of a list by the list's check.
+fn check_table(
+    diags: &mut Diagnostics,
+    table: &[Attr],
+    values: &HashMap<String, serde_json::Value>,
+    kind: &str,
+    parent: Option<&AttributePath>,
+) {
     for attr in table {
-        let value = string_value(&values, attr.name);
+        let path = match parent {
+            Some(parent) => parent.clone().attribute(attr.name),
+            None => AttributePath::new(attr.name),
+        };
+        let value = string_value(values, attr.name);
         if let Some((belongs_to, why)) = attr.only_for {
             if belongs_to != kind {
                 if value.is_value() {
@@ -106,7 +121,21 @@ pub fn check_for_type(diags: &mut Diagnostics, table: &[Attr], config: &impl Ser
         }
         match (&value, attr.required_for_type) {
             (Value::Null, Some(what)) => missing_for_type(diags, attr.name, kind, &what_to_give(attr, what)),
-            (Value::Value(text), _) => check_value(diags, attr, text),
+            (Value::Value(text), _) => check_value(diags, attr, text, path.clone()),
+            _ => {}
+        }
+        match (attr.kind, values.get(attr.name)) {
+            (AttrType::Nested(Nesting::Single, children), Some(serde_json::Value::Object(object))) => {
+                let inner = object.clone().into_iter().collect();
+                check_table(diags, &children(), &inner, kind, Some(&path));
+            }
+            (_, Some(serde_json::Value::Array(items))) if attr.check.is_some() => {
+                for (index, item) in items.iter().enumerate() {
+                    if let serde_json::Value::String(text) = item {
+                        check_value(diags, attr, text, path.clone().index(index as i64));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -136,7 +165,7 @@ fn what_to_give(attr: &Attr, what: &str) -> String {
     }
 }
 
-fn check_value(diags: &mut Diagnostics, attr: &Attr, text: &str) {
+fn check_value(diags: &mut Diagnostics, attr: &Attr, text: &str, path: AttributePath) {
     let refused = match (attr.one_of, attr.check) {
         (Some(values), _) if !values.iter().any(|v| v.eq_ignore_ascii_case(text)) => Some(format!(
             "unknown {} {text:?}: expected one of {}.",
@@ -147,12 +176,7 @@ fn check_value(diags: &mut Diagnostics, attr: &Attr, text: &str) {
         _ => None,
     };
     if let Some(detail) = refused {
-        diag::error(
-            diags,
-            format!("Invalid {}", attr.name),
-            detail,
-            diag::attr(attr.name),
-        );
+        diag::error(diags, format!("Invalid {}", attr.name), detail, Some(path));
     }
 }
 

@@ -9,7 +9,9 @@ mod timeouts;
 mod values;
 
 pub use account::{account_on_change, check_account_id, effective_account, missing_account, ACCOUNT_ID};
-pub use connection::{connection_fields, ConnectionItem};
+pub use connection::{
+    check_address_pair, connection_attributes, connection_fields, BgpValue, ConnectionItem, MagicValue,
+};
 pub use interconnect::{check_type_filter, facility_type, FacilityValue, InterconnectItem, ITEM_FIELDS};
 pub use timeouts::{
     check_duration, duration_text, parse_duration, timeouts_block, Timeouts, DEFAULT_CREATE_TIMEOUT,

@@ -8,6 +8,7 @@ mod harness;
 mod actions;
 mod bounds;
 mod configuration;
+mod connection;
 mod connections;
 mod data_sources;
 mod examples;

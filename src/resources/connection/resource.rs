@@ -1,0 +1,174 @@
+//! `ConnectionResource`: tf-provider's `Resource` for `cni_connection`, each method delegating to
+//! `plan`, `apply` or `state`.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tf_provider::schema::Schema;
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use super::plan::{plan_change, plan_new, validate_config};
+use super::state::{identity, parse_import_id, schema, ConnectionState};
+use crate::context::{ProviderContext, NESTED_ATTRIBUTES_FLOOR};
+use crate::diag;
+use crate::plugin::handlers::Identity;
+use crate::plugin::typed::{ConfigGenerator, Declares};
+
+/// What Terraform is told when it is too old for the nested attributes.
+const WHAT: &str = "Resource cni_connection";
+
+/// The resource.
+pub struct ConnectionResource {
+    pub(super) provider: Arc<ProviderContext>,
+}
+
+impl ConnectionResource {
+    /// The resource, served by `provider`.
+    pub fn new(provider: Arc<ProviderContext>) -> Self {
+        ConnectionResource { provider }
+    }
+}
+
+#[async_trait]
+impl Resource for ConnectionResource {
+    type State<'a> = ConnectionState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        if self
+            .provider
+            .requires_terraform(diags, NESTED_ATTRIBUTES_FLOOR, WHAT)
+        {
+            validate_config(&config, diags);
+        }
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let state = self.refresh(diags, state).await?;
+        Some((state, private))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let planned = plan_new(proposed, &config, &self.provider.default_account(), diags);
+        Some((planned, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let (planned, replace) = plan_change(&prior, proposed, &config, &self.provider.default_account());
+        Some((planned, private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let state = self.create_connection(diags, &planned).await?;
+        Some((state, private))
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let state = self.update_connection(diags, prior, &planned).await?;
+        Some((state, private))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        self.delete_connection(diags, &state).await
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if !self
+            .provider
+            .requires_terraform(diags, NESTED_ATTRIBUTES_FLOOR, WHAT)
+        {
+            return None;
+        }
+        let provider_account = self.provider.default_account().as_option();
+        match parse_import_id(&id, provider_account.as_deref()) {
+            Ok((account, id)) => {
+                let state = ConnectionState {
+                    id: Value::Value(id),
+                    account_id: Value::Value(account),
+                    ..Default::default()
+                };
+                Some((state, Value::Null))
+            }
+            Err(e) => {
+                diag::error(diags, "Invalid import ID", e, None);
+                None
+            }
+        }
+    }
+}
+
+impl Declares for ConnectionResource {
+    fn write_only(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(identity())
+    }
+
+    fn config_generator(&self) -> Option<ConfigGenerator> {
+        None
+    }
+}

@@ -109,9 +109,10 @@ impl Client {
         body: &CreateCni,
         attempts: usize,
     ) -> Result<Cni, ApiError> {
+        let new_interconnect = self.shared.creates.is_claimed(account, &body.interconnect);
         self.shared
             .cni_creates
-            .create(&self.transport, account, body, attempts)
+            .create(&self.transport, account, body, attempts, new_interconnect)
             .await
     }
 

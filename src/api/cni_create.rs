@@ -4,7 +4,8 @@
 //! `POST` sent again can never make a second CNI: at worst it is refused. What must not happen is
 //! adopting a CNI this create did not make. So before its `POST` a create knows which CNIs existed (a
 //! listing of the account, shared by the creates of one client while younger than
-//! [`BASELINE_MAX_AGE`]); after an unknown outcome the candidate is the one CNI on that interconnect
+//! [`BASELINE_MAX_AGE`]; none is needed on an interconnect this client has just created, which had no
+//! CNI before: the common case of a port and its connections applied together costs no listing); after an unknown outcome the candidate is the one CNI on that interconnect
 //! with that conduit name that the baseline did not hold and no other create of this client claimed.
 //! None found: the `POST` did not make it, and is sent again. Refused as a name conflict after an
 //! unknown outcome: an earlier attempt made it, so it is looked for again.
@@ -96,15 +97,19 @@ impl CniCreates {
     }
 
     /// `POST /cni/cnis` until its outcome is known, at most `attempts` times; the CNI it made, never
-    /// another.
+    /// another. `new_interconnect`: the interconnect was created by this client, so it had no CNI.
     pub(super) async fn create(
         &self,
         transport: &Transport,
         account: &str,
         body: &CreateCni,
         attempts: usize,
+        new_interconnect: bool,
     ) -> Result<Cni, ApiError> {
-        let baseline = self.baseline(transport, account).await?;
+        let baseline = match new_interconnect {
+            true => Arc::default(),
+            false => self.baseline(transport, account).await?,
+        };
         let mut unknown_before = false;
         let mut attempt = 0;
         loop {

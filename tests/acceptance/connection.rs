@@ -83,6 +83,10 @@ fn a_connection_changes_in_place_with_one_put_and_is_destroyed_before_its_port()
     ws.mock.clear_log();
     ws.apply().ok().contains(&["2 added"]);
     assert_eq!(counts(&ws), (1, 0, 0), "create: one POST, no PUT");
+    assert!(
+        ws.mock.requests_matching("GET", "/cni/cnis$").is_empty(),
+        "no baseline listing for a connection on a port made by the same apply"
+    );
     let created = ws.values("cni_connection.edge");
     let id = created["id"].as_str().unwrap_or_default().to_owned();
     assert_eq!(created["p2p_ip"], json!("100.64.0.0/31"));

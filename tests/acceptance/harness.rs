@@ -174,6 +174,11 @@ impl Mock {
         self.create_in(ACCOUNT, body)
     }
 
+    /// Every CNI object in the mock (`GET /__mock/cnis`).
+    pub fn cnis(&self) -> Vec<Value> {
+        self.get("cnis").as_array().cloned().unwrap_or_default()
+    }
+
     /// Seeds a CNI object through the control API (`POST /__mock/cnis`), as the API would create it.
     pub fn seed_cni(&self, body: Value) -> Value {
         self.http

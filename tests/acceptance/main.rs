@@ -9,6 +9,7 @@ mod actions;
 mod bounds;
 mod configuration;
 mod connection;
+mod connection_faults;
 mod connections;
 mod data_sources;
 mod examples;

@@ -8,7 +8,6 @@ use serde_json::{json, Value};
 
 use crate::fixtures::SLOT_A;
 use crate::harness::{Workspace, ACCOUNT};
-use crate::workspace;
 
 /// A connection `edge` on the interconnect `name` (made outside this configuration), with `extra`.
 fn connection_on(name: &str, conduit: &str, extra: &str) -> String {

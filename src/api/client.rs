@@ -1,6 +1,7 @@
 //! The client a provider builds once per command: the [`Transport`] with every endpoint, and what the
 //! operations of that command share on top of it — the listings their reads share
-//! ([`SharedListings`]) and the ledger of their creates ([`CreateLedger`]). The runtime is built on
+//! ([`SharedListings`]), the ledger of their creates ([`CreateLedger`]) and the baselines of their CNI
+//! creates. The runtime is built on
 //! the endpoints, never the reverse: `transport` → `endpoints` → `listing`, `gone`, `reconcile`, `wait`
 //! → here.
 
@@ -110,15 +111,35 @@ impl Client {
         attempts: usize,
     ) -> Result<Cni, ApiError> {
         let new_interconnect = self.shared.creates.is_claimed(account, &body.interconnect);
-        self.shared
+        let created = self
+            .shared
             .cni_creates
             .create(&self.transport, account, body, attempts, new_interconnect)
-            .await
+            .await;
+        self.shared.listings.forget_cnis(account);
+        created
     }
 
-    /// The CNI `id`, for a refresh.
+    /// `PUT /cni/cnis/{id}` (see [`Transport::update_cni`]), dropping the account's shared listing of
+    /// CNIs.
+    pub async fn update_cni(&self, account: &str, cni: &Cni) -> Result<Cni, ApiError> {
+        let updated = self.transport.update_cni(account, cni).await;
+        self.shared.listings.forget_cnis(account);
+        updated
+    }
+
+    /// `DELETE /cni/cnis/{id}` (see [`Transport::delete_cni`]), dropping the account's shared listing
+    /// of CNIs.
+    pub async fn delete_cni(&self, account: &str, id: &str) -> Result<Deleted, ApiError> {
+        let deleted = self.transport.delete_cni(account, id).await;
+        self.shared.listings.forget_cnis(account);
+        deleted
+    }
+
+    /// The CNI `id`, for a refresh: from the listing this client's reads of the account share when
+    /// that saves requests, else (and always before answering 404) with a `GET`.
     pub async fn read_cni(&self, account: &str, id: &str) -> Result<Cni, ApiError> {
-        self.transport.get_cni(account, id).await
+        self.shared.listings.read_cni(&self.transport, account, id).await
     }
 
     /// `POST /cni/interconnects` once (see [`Transport::create_interconnect`]), dropping the account's

@@ -1,14 +1,13 @@
-//! Reads of many interconnects served by one listing of their account.
+//! Reads of many interconnects (or CNIs) served by one listing of their account.
 //!
-//! Terraform refreshes every resource of a configuration at once. Instead of one `GET` per interconnect,
+//! Terraform refreshes every resource of a configuration at once. Instead of one `GET` per object,
 //! the reads of one client (a provider is configured, and builds its client, once per command) share a
 //! listing of the account: one page of up to 100 objects instead of 100 `GET`s. The rules that keep it
 //! honest:
 //!
 //! - **Never older than the command.** The listing belongs to the client, so it is fetched during the
-//!   command that reads it; it is dropped when this client creates or deletes an interconnect of the
-//!   account, and restarted once it is older than [`MAX_LISTING_AGE`]. Interconnects have no update
-//!   endpoint: a listed object can only have gone since, never changed.
+//!   command that reads it; it is dropped when this client creates, updates or deletes an object of the
+//!   account, and restarted once it is older than [`MAX_LISTING_AGE`].
 //! - **Absence is never trusted.** A name missing from a complete listing is read with a `GET`; only that
 //!   `GET`'s 404 says it is gone.
 //! - **Never dearer than a `GET` each, by much.** A page is fetched only while the listing has cost fewer
@@ -22,18 +21,64 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::cni::{Cni, CniFilter};
 use super::error::ApiError;
-use super::models::{Interconnect, InterconnectFilter};
+use super::models::{Interconnect, InterconnectFilter, Page};
 use super::paging::PageCursor;
 use super::transport::Transport;
+
+/// What a shared listing can hold: objects of one API family, listed page by page, each read by a key.
+pub(super) trait Listed: Clone + Send + Sync + Sized + 'static {
+    /// The listing's name in errors and logs.
+    const LISTING: &'static str;
+
+    /// The key reads look it up by.
+    fn key(&self) -> &str;
+
+    /// One page of the account's complete listing.
+    fn page(
+        client: &Transport,
+        account: &str,
+        cursor: Option<i64>,
+    ) -> impl std::future::Future<Output = Result<Page<Self>, ApiError>> + Send;
+}
+
+impl Listed for Interconnect {
+    const LISTING: &'static str = "list interconnects";
+
+    fn key(&self) -> &str {
+        self.name()
+    }
+
+    async fn page(client: &Transport, account: &str, cursor: Option<i64>) -> Result<Page<Self>, ApiError> {
+        client
+            .list_interconnects_page(account, &InterconnectFilter::default(), cursor)
+            .await
+    }
+}
+
+impl Listed for Cni {
+    const LISTING: &'static str = "list CNIs";
+
+    fn key(&self) -> &str {
+        &self.id
+    }
+
+    async fn page(client: &Transport, account: &str, cursor: Option<i64>) -> Result<Page<Self>, ApiError> {
+        client
+            .list_cnis_page(account, &CniFilter::default(), cursor)
+            .await
+    }
+}
 
 /// How long a shared listing serves reads before the next read starts a new one.
 pub const MAX_LISTING_AGE: Duration = Duration::from_secs(60);
 
-/// The listings shared by the reads of one client, one per account.
+/// The listings shared by the reads of one client, one per account and API family.
 #[derive(Debug, Default)]
 pub struct SharedListings {
-    accounts: Mutex<HashMap<String, Arc<AccountListing>>>,
+    accounts: Mutex<HashMap<String, Arc<AccountListing<Interconnect>>>>,
+    cnis: Mutex<HashMap<String, Arc<AccountListing<Cni>>>>,
     /// What the listings of each account have shown over the client's life (kept when a listing is
     /// dropped): the waits for "gone" read it.
     shown: Mutex<HashMap<String, Shown>>,
@@ -49,19 +94,28 @@ struct Shown {
 }
 
 /// One account's shared listing, and what reading it has cost.
-#[derive(Debug, Default)]
-struct AccountListing {
+#[derive(Debug)]
+struct AccountListing<T> {
     /// Reads asked of this account so far.
     reads: AtomicUsize,
     /// The pages fetched so far, and what they held.
-    pages: tokio::sync::Mutex<Pages>,
+    pages: tokio::sync::Mutex<Pages<T>>,
+}
+
+impl<T> Default for AccountListing<T> {
+    fn default() -> Self {
+        AccountListing {
+            reads: AtomicUsize::new(0),
+            pages: tokio::sync::Mutex::new(Pages::default()),
+        }
+    }
 }
 
 /// The pages of the current listing.
-#[derive(Debug, Default)]
-struct Pages {
-    /// Every interconnect listed so far, by name.
-    items: HashMap<String, Interconnect>,
+#[derive(Debug)]
+struct Pages<T> {
+    /// Every object listed so far, by key.
+    items: HashMap<String, T>,
     /// Where the listing stands.
     cursor: PageCursor,
     /// When its first page was asked for.
@@ -74,10 +128,23 @@ struct Pages {
     pages_of_this_listing: usize,
 }
 
-/// What the shared listing says of one name.
-enum InListing {
+impl<T> Default for Pages<T> {
+    fn default() -> Self {
+        Pages {
+            items: HashMap::new(),
+            cursor: PageCursor::default(),
+            started: None,
+            fetched: 0,
+            failed: false,
+            pages_of_this_listing: 0,
+        }
+    }
+}
+
+/// What the shared listing says of one key.
+enum InListing<T> {
     /// Listed: here it is.
-    Found(Box<Interconnect>),
+    Found(Box<T>),
     /// Not listed, or the listing cannot tell: read it with a `GET`.
     AskDirectly,
 }
@@ -90,13 +157,25 @@ impl SharedListings {
         }
     }
 
-    fn account(&self, account: &str) -> Option<Arc<AccountListing>> {
+    /// Drops `account`'s listing of CNIs, after this client changed what it would hold.
+    pub(super) fn forget_cnis(&self, account: &str) {
+        if let Ok(mut accounts) = self.cnis.lock() {
+            accounts.remove(account);
+        }
+    }
+
+    fn account(&self, account: &str) -> Option<Arc<AccountListing<Interconnect>>> {
         let mut accounts = self.accounts.lock().ok()?;
+        Some(Arc::clone(accounts.entry(account.to_owned()).or_default()))
+    }
+
+    fn cni_account(&self, account: &str) -> Option<Arc<AccountListing<Cni>>> {
+        let mut accounts = self.cnis.lock().ok()?;
         Some(Arc::clone(accounts.entry(account.to_owned()).or_default()))
     }
 }
 
-impl Pages {
+impl<T: Listed> Pages<T> {
     fn restart_if_stale(&mut self) {
         if self
             .started
@@ -121,23 +200,27 @@ impl Pages {
         self.started.get_or_insert_with(Instant::now);
         self.fetched += 1;
         self.pages_of_this_listing += 1;
-        let page = client
-            .list_interconnects_page(account, &InterconnectFilter::default(), cursor)
-            .await?;
+        let page = T::page(client, account, cursor).await?;
         self.cursor
             .advance(page.next)
-            .map_err(|fault| fault.of("list interconnects"))?;
-        for interconnect in page.items {
-            self.items.insert(interconnect.name().to_owned(), interconnect);
+            .map_err(|fault| fault.of(T::LISTING))?;
+        for item in page.items {
+            self.items.insert(item.key().to_owned(), item);
         }
         Ok(())
     }
 }
 
-impl AccountListing {
-    /// Looks `name` up in the listing, fetching pages while they are worth it; what the pages show is
-    /// recorded in `shown`.
-    async fn look_up(&self, client: &Transport, account: &str, name: &str, shown: ShowTo<'_>) -> InListing {
+impl<T: Listed> AccountListing<T> {
+    /// Looks `name` up in the listing, fetching pages while they are worth it; each page fetched is
+    /// shown to `on_page`.
+    async fn look_up(
+        &self,
+        client: &Transport,
+        account: &str,
+        name: &str,
+        on_page: impl Fn(&Pages<T>),
+    ) -> InListing<T> {
         let mut pages = self.pages.lock().await;
         pages.restart_if_stale();
         loop {
@@ -148,9 +231,9 @@ impl AccountListing {
                 return InListing::AskDirectly;
             }
             match pages.fetch_next(client, account).await {
-                Ok(()) => shown.record(&pages),
+                Ok(()) => on_page(&pages),
                 Err(e) => {
-                    tracing::info!("{e}; reading interconnects one by one instead");
+                    tracing::info!("{e}; reading them one by one instead");
                     pages.failed = true;
                 }
             }
@@ -166,7 +249,7 @@ struct ShowTo<'a> {
 }
 
 impl ShowTo<'_> {
-    fn record(&self, pages: &Pages) {
+    fn record(&self, pages: &Pages<Interconnect>) {
         let complete = pages.cursor.is_done().then_some(pages.pages_of_this_listing);
         self.listings
             .record_shown(self.account, pages.items.keys().cloned(), complete);
@@ -209,7 +292,7 @@ impl SharedListings {
         account: &str,
         most_pages: usize,
     ) -> Result<Option<HashSet<String>>, ApiError> {
-        let mut pages = Pages::default();
+        let mut pages = Pages::<Interconnect>::default();
         while !pages.cursor.is_done() && pages.pages_of_this_listing < most_pages {
             pages.fetch_next(client, account).await?;
         }
@@ -236,11 +319,29 @@ impl SharedListings {
                 listings: self,
                 account,
             };
-            if let InListing::Found(interconnect) = listing.look_up(client, account, name, shown).await {
+            let on_page = |pages: &Pages<Interconnect>| shown.record(pages);
+            if let InListing::Found(interconnect) = listing.look_up(client, account, name, on_page).await {
                 return Ok(*interconnect);
             }
         }
         client.get_interconnect(account, name).await
+    }
+
+    /// The CNI `id`, for a refresh: from the listing shared by these reads of the account when that
+    /// saves requests, else (and always before answering 404) with a `GET`.
+    pub(super) async fn read_cni(
+        &self,
+        client: &Transport,
+        account: &str,
+        id: &str,
+    ) -> Result<Cni, ApiError> {
+        if let Some(listing) = self.cni_account(account) {
+            listing.reads.fetch_add(1, Ordering::SeqCst);
+            if let InListing::Found(cni) = listing.look_up(client, account, id, |_| {}).await {
+                return Ok(*cni);
+            }
+        }
+        client.get_cni(account, id).await
     }
 }
 
@@ -250,16 +351,16 @@ mod tests {
 
     #[test]
     fn a_page_is_worth_it_only_while_pages_stay_fewer_than_reads() {
-        let pages = Pages::default();
+        let pages = Pages::<Interconnect>::default();
         assert!(!pages.worth_a_page(1), "a single read is a single GET");
         assert!(pages.worth_a_page(2));
-        let spent = Pages {
+        let spent = Pages::<Interconnect> {
             fetched: 4,
             ..Pages::default()
         };
         assert!(!spent.worth_a_page(5));
         assert!(spent.worth_a_page(6));
-        let failed = Pages {
+        let failed = Pages::<Interconnect> {
             failed: true,
             ..Pages::default()
         };
@@ -271,7 +372,7 @@ mod tests {
         let Some(long_ago) = Instant::now().checked_sub(MAX_LISTING_AGE) else {
             return;
         };
-        let mut pages = Pages {
+        let mut pages = Pages::<Interconnect> {
             started: Some(long_ago),
             fetched: 3,
             failed: true,
@@ -284,7 +385,7 @@ mod tests {
         assert_eq!(pages.cursor.pending(), Some(None), "from the first page");
 
         let recent = Instant::now();
-        let mut young = Pages {
+        let mut young = Pages::<Interconnect> {
             started: Some(recent),
             failed: true,
             ..Pages::default()

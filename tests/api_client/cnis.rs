@@ -129,3 +129,85 @@ async fn refusals_are_typed_and_never_show_the_md5_key() {
     assert!(!echoed.to_string().contains("k3y-secret"), "{echoed}");
     assert!(!format!("{echoed:?}").contains("k3y-secret"), "{echoed:?}");
 }
+
+/// Creates `count` CNIs on a new port, and returns their ids.
+async fn seed_cnis(mock: &cni::mock::MockServer, count: usize) -> Vec<String> {
+    let api = client(mock);
+    let port = api
+        .create_interconnect(ACCOUNT, &direct(FIRST_SLOT_ID))
+        .await
+        .expect("port");
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let created = api
+            .create_cni(ACCOUNT, &create_body(port.name(), &format!("edge-{n}"), None))
+            .await
+            .expect("seed");
+        ids.push(created.id);
+    }
+    ids
+}
+
+#[tokio::test]
+async fn the_cni_reads_of_one_client_share_one_listing_and_a_change_drops_it() {
+    let mock = mock().await;
+    let ids = seed_cnis(&mock, 120).await;
+    let before = mock.requests().len();
+    let api = client(&mock);
+    let read = futures::future::join_all(ids.iter().map(|id| api.read_cni(ACCOUNT, id))).await;
+    for (id, result) in ids.iter().zip(&read) {
+        assert_eq!(&result.as_ref().expect("read").id, id);
+    }
+    let sent = &mock.requests()[before..];
+    let pages = sent.iter().filter(|r| r.path.ends_with("/cni/cnis")).count();
+    assert_eq!(pages, 3, "120 CNIs in the mock's pages of 50");
+    assert!(
+        sent.len() - pages <= 1,
+        "{} GETs beside the listing",
+        sent.len() - pages
+    );
+
+    // This client's PUT drops the listing: the next read does not answer from before it.
+    let mut changed = read[0].as_ref().expect("read").clone();
+    changed.magic.mtu = 1400;
+    api.update_cni(ACCOUNT, &changed).await.expect("put");
+    let again = api.read_cni(ACCOUNT, &changed.id).await.expect("read again");
+    assert_eq!(again.magic.mtu, 1400);
+}
+
+#[tokio::test]
+async fn a_lost_cni_create_answer_is_found_and_a_namesake_from_before_never_adopted() {
+    let mock = mock().await;
+    let api = client(&mock);
+    let port = api
+        .create_interconnect(ACCOUNT, &direct(FIRST_SLOT_ID))
+        .await
+        .expect("port");
+    mock.add_fault(FaultSpec::on("POST", "/cni/cnis$").after().drop_connection())
+        .expect("fault");
+    let fresh = client(&mock);
+    let made = fresh
+        .create_cni_once(ACCOUNT, &create_body(port.name(), "edge-1", Some("k3y")), 3)
+        .await
+        .expect("found");
+    let all = api.all_cnis(ACCOUNT, &CniFilter::default()).await.expect("list");
+    assert_eq!(all.len(), 1, "not duplicated");
+    assert_eq!(made.id, all[0].id);
+
+    // edge-1 now exists (made "outside" the next client): its lost answer must not make it ours.
+    mock.add_fault(
+        FaultSpec::on("POST", "/cni/cnis$")
+            .after()
+            .times(3)
+            .drop_connection(),
+    )
+    .expect("fault");
+    let other = client(&mock);
+    let refused = other
+        .create_cni_once(ACCOUNT, &create_body(port.name(), "edge-1", Some("k3y")), 3)
+        .await
+        .expect_err("never adopted");
+    assert!(!refused.to_string().contains("k3y"), "{refused}");
+    let all = api.all_cnis(ACCOUNT, &CniFilter::default()).await.expect("list");
+    assert_eq!(all.len(), 1, "still one");
+}

@@ -18,7 +18,7 @@ use crate::plugin::lists::ServedList;
 use crate::plugin::registry::Registry;
 use crate::plugin::typed::TypedHandler;
 use crate::provider::CniProvider;
-use crate::resources::connection::{self, ConnectionResource};
+use crate::resources::connection::{self, ConnectionList, ConnectionResource};
 use crate::resources::interconnect::{InterconnectList, InterconnectResource};
 use crate::resources::settings::{self, SettingsResource};
 
@@ -73,10 +73,16 @@ pub fn registry(interrupt: Interrupt) -> Registry {
             Box::new(TypedHandler::new(ConnectionDataSource::new(context.clone()))),
         ),
     ]);
-    let lists: HashMap<String, Box<dyn ListHandler>> = HashMap::from([(
-        "cni_interconnect".to_owned(),
-        Box::new(ServedList(InterconnectList::new(context.clone()))) as Box<dyn ListHandler>,
-    )]);
+    let lists: HashMap<String, Box<dyn ListHandler>> = HashMap::from([
+        (
+            "cni_interconnect".to_owned(),
+            Box::new(ServedList(InterconnectList::new(context.clone()))) as Box<dyn ListHandler>,
+        ),
+        (
+            "cni_connection".to_owned(),
+            Box::new(ServedList(ConnectionList::new(context.clone()))),
+        ),
+    ]);
     Registry {
         provider: Box::new(TypedHandler::new(provider)),
         resources,
@@ -156,6 +162,10 @@ pub fn pages() -> Vec<Page> {
         Page::of(
             Documented::ListResource("cni_interconnect"),
             resource::LIST_ATTRIBUTES.to_vec(),
+        ),
+        Page::of(
+            Documented::ListResource("cni_connection"),
+            connection::LIST_ATTRIBUTES.to_vec(),
         ),
     ]
 }

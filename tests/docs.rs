@@ -61,8 +61,8 @@ fn the_committed_docs_are_what_make_docs_generates() {
     let pages = cni::docs::render(root, cni::registry::pages()).expect("render the docs");
     assert_eq!(
         pages.len(),
-        15,
-        "the provider, 3 resources, 7 data sources, a list resource, an action, 2 functions"
+        16,
+        "the provider, 3 resources, 7 data sources, 2 list resources, an action, 2 functions"
     );
     let write = std::env::var_os("CNI_WRITE_DOCS").is_some_and(|v| !v.is_empty());
     let mut stale = Vec::new();

@@ -213,9 +213,26 @@ pub fn generated_config(
         })
         .filter_map(|attr| {
             let value = state.get(attr.name).filter(|v| !v.is_null())?;
-            (!is_default(attr.name, value)).then(|| (attr.name.to_owned(), value.clone()))
+            (!is_default(attr.name, value)).then(|| (attr.name.to_owned(), without_secrets(attr, value)))
         })
         .collect()
+}
+
+/// A nested attribute's value with each sensitive field null (Terraform writes it as `null #
+/// sensitive`, for the user to fill in); any other value as it is. A secret never leaves in generated
+/// configuration.
+fn without_secrets(attr: &Attr, value: &serde_json::Value) -> serde_json::Value {
+    let (AttrType::Nested(Nesting::Single, children), serde_json::Value::Object(object)) = (attr.kind, value)
+    else {
+        return value.clone();
+    };
+    let mut object = object.clone();
+    for child in children().iter().filter(|child| child.sensitive) {
+        if let Some(field) = object.get_mut(child.name) {
+            *field = serde_json::Value::Null;
+        }
+    }
+    serde_json::Value::Object(object)
 }
 
 /// The attributes of the resource identity, in table order: name, whether required, description.

@@ -102,7 +102,9 @@ pub fn connection_attributes() -> Vec<Attr> {
         Attr::new("id", AttrType::String, Role::Computed, "The connection's UUID.").in_identity(true),
         Attr {
             identity: Some(false),
-            ..crate::shared::ACCOUNT_ID.replacing(Replaces::Always(Compare::Exact))
+            ..crate::shared::ACCOUNT_ID
+                .replacing(Replaces::Always(Compare::Exact))
+                .generated()
         },
         Attr::new(
             "interconnect",

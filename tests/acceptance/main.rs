@@ -10,6 +10,7 @@ mod bounds;
 mod configuration;
 mod connection;
 mod connection_faults;
+mod connection_query;
 mod connections;
 mod data_sources;
 mod examples;

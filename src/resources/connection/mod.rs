@@ -6,13 +6,17 @@
 //! once the `POST` succeeded every path out of create returns the connection in state.
 //!
 //! `state` declares the type (schema, identity, import ID, values ↔ API bodies); `plan` decides the
-//! plan (pure), `apply` talks to the API, `resource` serves it.
+//! plan (pure), `apply` talks to the API, `resource` serves it, `list` is the list resource and the
+//! configuration that adopts a connection.
 
 mod apply;
+mod list;
 mod plan;
 mod resource;
 mod state;
 
+pub(crate) use list::LIST_ATTRIBUTES;
+pub use list::{generated_config, ConnectionList};
 pub use plan::{plan_change, plan_new, validate_config};
 pub use resource::ConnectionResource;
 pub use state::{identity, parse_import_id, schema, ConnectionState};

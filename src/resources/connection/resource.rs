@@ -8,6 +8,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
+use super::list::generated_config;
 use super::plan::{plan_change, plan_new, validate_config};
 use super::state::{identity, parse_import_id, schema, ConnectionState};
 use crate::context::{ProviderContext, NESTED_ATTRIBUTES_FLOOR};
@@ -169,6 +170,9 @@ impl Declares for ConnectionResource {
     }
 
     fn config_generator(&self) -> Option<ConfigGenerator> {
-        None
+        let provider = Arc::clone(&self.provider);
+        Some(Arc::new(move |stored| {
+            generated_config(stored, &provider.default_account())
+        }))
     }
 }

@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use tf_provider::schema::Schema;
-use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::value::ValueEmpty;
 use tf_provider::{DataSource, Diagnostics};
 
 use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::{ProviderContext, NESTED_ATTRIBUTES_FLOOR};
 use crate::diag;
-use crate::shared::{check_account_id, connection_fields, ConnectionItem, ACCOUNT_ID};
+use crate::shared::{check_account_id, check_uuid, connection_fields, ConnectionItem, ACCOUNT_ID};
 
 /// The attributes of the `cni_connection` data source: every field of a connection, the id to look up
 /// and the account configurable.
@@ -61,16 +61,7 @@ impl DataSource for ConnectionDataSource {
             return Some(());
         }
         check_account_id(diags, &config.account_id);
-        if let Value::Value(id) = &config.id {
-            if uuid::Uuid::parse_str(id).is_err() {
-                diag::error(
-                    diags,
-                    "Invalid id",
-                    format!("id must be a connection's UUID, not {id:?}."),
-                    diag::attr("id"),
-                );
-            }
-        }
+        check_uuid(diags, &config.id, "id", "a connection's");
         attributes::reject_computed(diags, &attribute_table(), &config);
         Some(())
     }

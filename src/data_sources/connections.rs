@@ -13,7 +13,7 @@ use crate::api::CniFilter;
 use crate::attributes::{self, Attr, AttrType, Nesting, Role};
 use crate::context::{ProviderContext, NESTED_ATTRIBUTES_FLOOR};
 use crate::diag;
-use crate::shared::{check_account_id, connection_fields, ConnectionItem, ACCOUNT_ID};
+use crate::shared::{check_account_id, check_uuid, connection_fields, ConnectionItem, ACCOUNT_ID};
 
 /// Configuration and result of `cni_connections`.
 #[derive(Serialize, Deserialize, Clone, Default)]
@@ -95,16 +95,7 @@ impl DataSource for ConnectionsDataSource {
             return Some(());
         }
         check_account_id(diags, &config.account_id);
-        if let Value::Value(slot) = &config.slot {
-            if uuid::Uuid::parse_str(slot).is_err() {
-                diag::error(
-                    diags,
-                    "Invalid slot",
-                    format!("slot must be a slot's UUID, not {slot:?}."),
-                    diag::attr("slot"),
-                );
-            }
-        }
+        check_uuid(diags, &config.slot, "slot", "a slot's");
         attributes::reject_computed(diags, &ATTRIBUTES, &config);
         Some(())
     }

@@ -17,4 +17,4 @@ pub use timeouts::{
     check_duration, duration_text, parse_duration, timeouts_block, Timeouts, DEFAULT_CREATE_TIMEOUT,
     DEFAULT_DELETE_TIMEOUT, MAX_DURATION, TIMEOUTS, TIMEOUTS_DESCRIPTION,
 };
-pub use values::{opt, Number};
+pub use values::{check_uuid, opt, Number};

@@ -42,3 +42,23 @@ impl<'de> Deserialize<'de> for Number {
 pub fn opt(value: Option<&str>) -> Value<String> {
     value.map(str::to_owned).into()
 }
+
+/// An error on `name` unless `value` (when known) is a UUID; `what` names what it identifies ("a
+/// slot's", "a connection's").
+pub fn check_uuid(
+    diags: &mut tf_provider::Diagnostics,
+    value: &Value<String>,
+    name: &'static str,
+    what: &str,
+) {
+    if let Value::Value(text) = value {
+        if uuid::Uuid::parse_str(text).is_err() {
+            crate::diag::error(
+                diags,
+                format!("Invalid {name}"),
+                format!("{name} must be {what} UUID, not {text:?}."),
+                crate::diag::attr(name),
+            );
+        }
+    }
+}

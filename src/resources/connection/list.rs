@@ -18,7 +18,7 @@ use crate::attributes::{self, Attr, AttrType, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::lists::{ListResult, ListResults, TypedList};
-use crate::shared::{check_account_id, connection_attributes, ConnectionItem, ACCOUNT_ID};
+use crate::shared::{check_account_id, check_uuid, connection_attributes, ConnectionItem, ACCOUNT_ID};
 
 /// The `config` block of `list "cni_connection"`.
 #[derive(Serialize, Deserialize, Clone, Default)]
@@ -94,16 +94,7 @@ impl TypedList for ConnectionList {
 
     async fn validate(&self, diags: &mut Diagnostics, config: ListConfig) {
         check_account_id(diags, &config.account_id);
-        if let Value::Value(slot) = &config.slot {
-            if uuid::Uuid::parse_str(slot).is_err() {
-                diag::error(
-                    diags,
-                    "Invalid slot",
-                    format!("slot must be a slot's UUID, not {slot:?}."),
-                    diag::attr("slot"),
-                );
-            }
-        }
+        check_uuid(diags, &config.slot, "slot", "a slot's");
     }
 
     async fn list(

@@ -2,16 +2,17 @@
 
 use super::*;
 
-/// The requests of `log` grouped by method and endpoint (names and the account replaced), as
-/// "`GET …/interconnects/{name}` ×2" items joined by commas.
-pub(super) fn by_endpoint(log: &[cni::mock::LoggedRequest]) -> String {
+/// The requests of `log` counted by method and endpoint (names, ids and the account replaced).
+pub(super) fn counted(log: &[cni::mock::LoggedRequest]) -> Vec<(String, usize)> {
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
     for request in log {
         let path = request.path.split('?').next().unwrap_or_default();
         let mut parts: Vec<&str> = path.split('/').collect();
-        if let Some(i) = parts.iter().position(|p| *p == "interconnects") {
-            if parts.len() > i + 1 {
-                parts[i + 1] = "{name}";
+        for (collection, key) in [("interconnects", "{name}"), ("cnis", "{id}")] {
+            if let Some(i) = parts.iter().position(|p| *p == collection) {
+                if parts.len() > i + 1 {
+                    parts[i + 1] = key;
+                }
             }
         }
         let endpoint = parts.join("/").replace(ACCOUNT, "{account}");
@@ -19,7 +20,13 @@ pub(super) fn by_endpoint(log: &[cni::mock::LoggedRequest]) -> String {
             .entry(format!("{} {endpoint}", request.method))
             .or_default() += 1;
     }
-    counts
+    counts.into_iter().collect()
+}
+
+/// The requests of `log` grouped by method and endpoint, as "`GET …/interconnects/{name}` ×2" items
+/// joined by commas.
+pub(super) fn by_endpoint(log: &[cni::mock::LoggedRequest]) -> String {
+    counted(log)
         .iter()
         .map(|(endpoint, n)| format!("`{endpoint}` ×{n}"))
         .collect::<Vec<_>>()
@@ -28,10 +35,20 @@ pub(super) fn by_endpoint(log: &[cni::mock::LoggedRequest]) -> String {
 
 /// The requests one command spends, as (count, by endpoint), and its wall time.
 pub(super) fn spend(mock: &MockServer, ws: &Workspace, args: &[&str]) -> (usize, String, Duration) {
+    let (share, endpoints, elapsed) = spend_on(mock, ws, args);
+    (share.iter().map(|(_, n)| n).sum(), endpoints, elapsed)
+}
+
+/// The requests one command spends, counted by endpoint and written out, and its wall time.
+pub(super) fn spend_on(
+    mock: &MockServer,
+    ws: &Workspace,
+    args: &[&str],
+) -> (Vec<(String, usize)>, String, Duration) {
     let before = mock.requests().len();
     let elapsed = ws.time(args);
     let log = mock.requests().split_off(before);
-    (log.len(), by_endpoint(&log), elapsed)
+    (counted(&log), by_endpoint(&log), elapsed)
 }
 
 impl Bench {

@@ -8,8 +8,12 @@
 //! source over [`LIST_SIZE`] interconnects in pages of 100, read by a provider started in debug mode
 //! (`TF_REATTACH_PROVIDERS`) so that its peak RSS can be read from `/proc`, against the same read of an
 //! empty account. Last, the API economy: the requests of one create, read and delete by endpoint, and
-//! a refresh of [`COUNT`] interconnects at the provider's default budget. Run with `make bench`;
-//! writes its sections of BENCHMARKS.md.
+//! a refresh of [`COUNT`] interconnects at the provider's default budget; and the economy of
+//! [`COUNT`] connections (create, refresh, update in place, destroy). Run with `make bench`; writes its
+//! sections of BENCHMARKS.md.
+//!
+//! `CNI_BENCH_SECTIONS=connections,economy` runs only those sections (scale, transport, detection,
+//! list, economy, connections).
 //!
 //! Without `--bench` (`cargo test --bench scale`, part of `make test`) it is a smoke run: every
 //! measurement at a small size, with the debug binaries, once, printed but not written, so that the
@@ -21,6 +25,7 @@ mod report;
 #[path = "../../tests/fixtures/mod.rs"]
 mod fixtures;
 
+mod connections;
 mod detection;
 mod economy;
 mod figures;
@@ -290,6 +295,9 @@ fn seconds(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
+/// A section of the run: its name (for `CNI_BENCH_SECTIONS`) and what runs it.
+type Section = (&'static str, fn(&Bench));
+
 fn main() {
     let settings = Settings::from_args();
     let terraform = Path::new(env!("CARGO_MANIFEST_DIR")).join(TERRAFORM);
@@ -310,11 +318,20 @@ fn main() {
         terraform,
         runtime,
     };
-    bench.terraform_at_scale();
-    bench.plugin_transport();
-    bench.healthy_detection();
-    bench.list_at_scale();
-    bench.api_economy();
+    let sections: [Section; 6] = [
+        ("scale", Bench::terraform_at_scale),
+        ("transport", Bench::plugin_transport),
+        ("detection", Bench::healthy_detection),
+        ("list", Bench::list_at_scale),
+        ("economy", Bench::api_economy),
+        ("connections", Bench::connection_economy),
+    ];
+    let only = std::env::var("CNI_BENCH_SECTIONS").unwrap_or_default();
+    for (name, run) in sections {
+        if only.is_empty() || only.split(',').any(|wanted| wanted.trim() == name) {
+            run(&bench);
+        }
+    }
 }
 
 /// One run: its settings, the Terraform CLI, and the runtime of the in-process mocks.

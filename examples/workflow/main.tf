@@ -1,7 +1,8 @@
 # A direct port from start to finish: pick a free slot, create the port, write its Letter of
 # Authorization to a file (to order the cross-connect from the facility), and hold back what depends
 # on the link until the port is Healthy. Once the cross-connect is installed, apply again with
-# -var cross_connect_installed=true: the dependants are made only if the port really is Healthy.
+# -var cross_connect_installed=true: the connection that carries traffic over the port (its Magic WAN
+# conduit and a BGP session) is made only if the port really is Healthy.
 
 terraform {
   required_version = ">= 1.5"
@@ -16,6 +17,13 @@ variable "cross_connect_installed" {
   description = "Set to true once the facility has installed the cross-connect."
   type        = bool
   default     = false
+}
+
+variable "bgp_md5_key" {
+  description = "The BGP session's MD5 key (null: no key)."
+  type        = string
+  sensitive   = true
+  default     = null
 }
 
 variable "site" {
@@ -73,11 +81,22 @@ check "port_is_up" {
   }
 }
 
-# What needs the link: made once the cross-connect is said to be installed, and only if the port
-# really is Healthy.
-resource "terraform_data" "after_cross_connect" {
-  count = var.cross_connect_installed ? 1 : 0
-  input = cni_interconnect.port.name
+# What carries traffic over the link: made once the cross-connect is said to be installed, and only if
+# the port really is Healthy. Refers to the port, so Terraform deletes it before the port.
+resource "cni_connection" "edge" {
+  count        = var.cross_connect_installed ? 1 : 0
+  interconnect = cni_interconnect.port.name
+  magic = {
+    conduit_name = "edge-${var.site}"
+    description  = "Port ${cni_interconnect.port.name}"
+    mtu          = 1500
+  }
+  bgp = {
+    customer_asn   = 65001
+    extra_prefixes = ["203.0.113.0/24"]
+    md5_key        = var.bgp_md5_key
+  }
+  bgp_mode = "dynamic_route_exchange"
 
   lifecycle {
     precondition {
@@ -97,4 +116,9 @@ output "link" {
 
 output "loa_file" {
   value = "loa-${cni_interconnect.port.name}.pdf"
+}
+
+output "customer_address" {
+  description = "Configure this address on the router's end of the link (null until the connection exists)."
+  value       = one(cni_connection.edge[*].cust_ip)
 }

@@ -1,6 +1,6 @@
-//! `examples/workflow`: a free slot, a direct port, its LOA written to a file, and dependants held back
-//! until the port is Healthy, applied against cni-mock (Terraform 1.5 and later: `terraform_data`,
-//! `check`).
+//! `examples/workflow`: a free slot, a direct port, its LOA written to a file, and the connection with
+//! its BGP session held back until the port is Healthy, applied against cni-mock (Terraform 1.5 and
+//! later: `terraform_data`, `check`).
 
 use serde_json::json;
 
@@ -46,7 +46,7 @@ fn the_workflow_example_applies_writes_the_loa_and_waits_for_the_cross_connect()
     let loa = std::fs::read(ws.path().join(format!("loa-{port}.pdf"))).expect("the LOA file");
     assert!(loa.starts_with(b"%PDF"), "a PDF");
     assert!(
-        !terraform(&["state", "list"]).contains("after_cross_connect"),
+        !terraform(&["state", "list"]).contains("cni_connection"),
         "held back"
     );
 
@@ -61,7 +61,7 @@ fn the_workflow_example_applies_writes_the_loa_and_waits_for_the_cross_connect()
     ]);
     assert!(!ok && early.contains("not Healthy yet"), "{early}");
 
-    // The cross-connect is installed: the port comes up, and the next apply lets the dependants in.
+    // The cross-connect is installed: the port comes up, and the next apply makes the connection.
     ws.mock.set_status(&port, json!({"state": "Healthy"}));
     terraform(&[
         "apply",
@@ -70,8 +70,28 @@ fn the_workflow_example_applies_writes_the_loa_and_waits_for_the_cross_connect()
         "-no-color",
         "-var",
         "cross_connect_installed=true",
+        "-var",
+        "bgp_md5_key=md5-s3cret",
     ]);
-    assert!(terraform(&["state", "list"]).contains("terraform_data.after_cross_connect[0]"));
-    terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    assert!(terraform(&["state", "list"]).contains("cni_connection.edge[0]"));
+    let connections = ws.mock.cnis();
+    assert_eq!(connections.len(), 1, "{connections:?}");
+    assert_eq!(connections[0]["interconnect"], json!(port));
+    assert_eq!(connections[0]["bgp"]["customer_asn"], json!(65001));
+    assert_eq!(connections[0]["bgp"]["md5_key"], json!("md5-s3cret"));
+    assert_eq!(connections[0]["bgp_mode"], json!("dynamic_route_exchange"));
+    let outputs: serde_json::Value = serde_json::from_str(&terraform(&["output", "-json"])).expect("outputs");
+    assert_eq!(outputs["customer_address"]["value"], connections[0]["cust_ip"]);
+    terraform(&[
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        "cross_connect_installed=true",
+        "-var",
+        "bgp_md5_key=md5-s3cret",
+    ]);
+    assert!(ws.mock.cnis().is_empty());
     assert!(ws.mock.interconnects().is_empty());
 }

@@ -285,8 +285,11 @@ impl Resource for SettingsResource {
         if asn_of(&prior.default_asn) == Some(wanted) {
             return Some((planned, private));
         }
-        let state = self.put(diags, planned, wanted).await?;
-        Some((state, private))
+        // A failed PUT keeps the prior state, and with it the value destroy puts back.
+        match self.put(diags, planned, wanted).await {
+            Some(state) => Some((state, private)),
+            None => Some((prior, private)),
+        }
     }
 
     async fn destroy<'a>(

@@ -151,3 +151,42 @@ fn settings_import_by_identity_and_plan_nothing_more() {
     let identity = ws.state()["values"]["root_module"]["resources"][0]["identity"].clone();
     assert_eq!(identity, json!({"account_id": ACCOUNT}), "{identity}");
 }
+
+#[test]
+fn settings_ride_out_faults_and_a_failed_change_keeps_what_destroy_restores() {
+    use cni::mock::{paths, FaultSpec};
+    let ws = workspace!("--default-asn", "64600");
+    // Within the provider's two retries: a 429 and a 503 on the read, a 429 and a lost answer on the PUT.
+    for method in ["GET", "PUT"] {
+        ws.mock
+            .fault(FaultSpec::on(method, paths::SETTINGS).status_retry_after(429, 1));
+    }
+    ws.mock.fault(FaultSpec::on("GET", paths::SETTINGS).status(503));
+    ws.mock
+        .fault(FaultSpec::on("PUT", paths::SETTINGS).after().drop_connection());
+    ws.config(&config("65010"));
+    ws.apply().ok();
+    assert_eq!(asn_of(&ws.mock), json!(65010));
+    let struck = ws
+        .mock
+        .requests()
+        .iter()
+        .filter(|r| !r["fault"].is_null())
+        .count();
+    assert_eq!(struck, 4, "each fault struck and was ridden out");
+
+    ws.mock
+        .fault(FaultSpec::on("PUT", paths::SETTINGS).times(3).status(500));
+    ws.config(&config("65020"));
+    ws.apply()
+        .fails_with(&["Could not set the CNI settings", "HTTP 500"]);
+    assert_eq!(ws.addresses(), vec!["cni_settings.this"], "kept in state");
+    assert_eq!(ws.values("cni_settings.this")["default_asn"], json!(65010));
+    ws.tf(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+        .ok();
+    assert_eq!(
+        asn_of(&ws.mock),
+        json!(64600),
+        "the value from before is put back"
+    );
+}

@@ -223,3 +223,38 @@ fn a_configured_bgp_mode_costs_one_put_after_the_post_and_bad_values_cost_nothin
     ws.config(&port("port", SLOT_A, ""));
     ws.destroy_all();
 }
+
+#[test]
+fn a_connection_imports_by_identity_with_an_empty_plan() {
+    let ws = workspace!();
+    if ws.terraform_version() < (1, 12) {
+        eprintln!("import by identity needs Terraform 1.12");
+        return;
+    }
+    let port = ws
+        .mock
+        .create_directly(json!({"account": ACCOUNT, "type": "direct", "slot_id": SLOT_A}));
+    let made = ws.mock.seed_cni(json!({"account": ACCOUNT, "interconnect": port,
+        "magic": {"conduit_name": "edge-ewr-1", "description": "EWR port 1", "mtu": 1500},
+        "bgp": {"customer_asn": 65001, "extra_prefixes": ["203.0.113.0/24"], "md5_key": "md5-s3cret"}}));
+    let id = made["id"].as_str().unwrap_or_default().to_owned();
+    ws.config(&format!(
+        "import {{\n  to = cni_connection.edge\n  identity = {{\n    id = \"{id}\"\n  }}\n}}\n\n\
+         resource \"cni_connection\" \"edge\" {{\n  interconnect = \"{port}\"\n  \
+         magic = {{\n    conduit_name = \"edge-ewr-1\"\n    description = \"EWR port 1\"\n    mtu = 1500\n  }}\n  \
+         {BGP}\n}}\n"
+    ));
+    ws.mock.clear_log();
+    let applied = ws
+        .apply()
+        .ok()
+        .contains(&["1 imported, 0 added, 0 changed, 0 destroyed"]);
+    assert!(!applied.output.contains("md5-s3cret"), "{}", applied.output);
+    assert_eq!(counts(&ws), (0, 0, 0), "adopted as it is");
+    ws.assert_no_changes();
+    let identity = ws.state()["values"]["root_module"]["resources"][0]["identity"].clone();
+    assert_eq!(identity, json!({"account_id": ACCOUNT, "id": id}), "{identity}");
+    ws.tf(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+        .ok();
+    assert!(ws.mock.cnis().is_empty());
+}

@@ -6,25 +6,10 @@ use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 use super::resource::ConnectionResource;
-use super::state::{create_body, put_body, settled, ConnectionState};
-use crate::api::{Client, Cni};
+use super::state::{api_object, create_body, put_body, settled, ConnectionState};
+use crate::api::Client;
 use crate::diag;
 use crate::shared::{effective_account, ConnectionItem};
-
-/// The API object a state describes, when every value of it is known.
-fn api_object(state: &ConnectionState) -> Option<Cni> {
-    let current = Cni {
-        id: state.id.as_ref_option()?.clone(),
-        account: state.account_id.as_ref_option()?.clone(),
-        interconnect: state.interconnect.as_ref_option()?.clone(),
-        magic: super::state::magic_body(&state.magic)?,
-        p2p_ip: state.p2p_ip.as_ref_option()?.clone(),
-        cust_ip: state.cust_ip.as_ref_option()?.clone(),
-        bgp: super::state::bgp_body(&state.bgp).ok()?,
-        bgp_mode: state.bgp_mode.as_ref_option().cloned(),
-    };
-    Some(current)
-}
 
 fn unknown_at_apply(diags: &mut Diagnostics) {
     diag::error(

@@ -147,6 +147,21 @@ pub(super) fn put_body(planned: &ConnectionState, current: &Cni) -> Option<Cni> 
     })
 }
 
+/// The API object a state describes, when every value of it is known.
+pub(super) fn api_object(state: &ConnectionState) -> Option<Cni> {
+    let current = Cni {
+        id: state.id.as_ref_option()?.clone(),
+        account: state.account_id.as_ref_option()?.clone(),
+        interconnect: state.interconnect.as_ref_option()?.clone(),
+        magic: magic_body(&state.magic)?,
+        p2p_ip: state.p2p_ip.as_ref_option()?.clone(),
+        cust_ip: state.cust_ip.as_ref_option()?.clone(),
+        bgp: bgp_body(&state.bgp).ok()?,
+        bgp_mode: state.bgp_mode.as_ref_option().cloned(),
+    };
+    Some(current)
+}
+
 /// Whether `current` already is what `planned` asks for.
 pub(super) fn settled(planned: &ConnectionState, current: &Cni) -> bool {
     put_body(planned, current).as_ref() == Some(current)

@@ -82,8 +82,8 @@ impl Bench {
 }
 
 /// Fails when a command spends more than its share on connections: a create is one `POST`, an update
-/// one `PUT`, a refresh the pages of one shared listing and a `GET` (at most 0.05 per connection from
-/// 200 on), a destroy its refresh and a `DELETE` each.
+/// one `PUT`, a refresh the pages of one shared listing plus the few `GET`s sent before sharing pays
+/// (at most 0.05 per connection from 200 on), a destroy its refresh and a `DELETE` each.
 fn check_connection_economy(
     count: usize,
     create: &[(String, usize)],
@@ -91,7 +91,9 @@ fn check_connection_economy(
     update: &[(String, usize)],
     destroy: &[(String, usize)],
 ) {
-    let listing = count.div_ceil(100) + 1;
+    let shared_refresh = |spent: usize| {
+        spent <= count.div_ceil(100) + 3 && (count < 200 || spent as f64 / count as f64 <= 0.05)
+    };
     assert_eq!(of_connections(create, "POST"), count, "one POST per connection");
     assert_eq!(
         of_connections(create, "PUT") + of_connections(create, "GET"),
@@ -100,7 +102,7 @@ fn check_connection_economy(
     );
     let refreshed = of_connections(refresh, "GET");
     assert!(
-        refreshed <= listing,
+        shared_refresh(refreshed),
         "refresh of {count} sent {refreshed} requests"
     );
     assert_eq!(of_connections(update, "PUT"), count, "one PUT per connection");
@@ -109,9 +111,9 @@ fn check_connection_economy(
         0
     );
     assert!(
-        of_connections(update, "GET") <= listing,
+        shared_refresh(of_connections(update, "GET")),
         "the update's refresh shares a listing"
     );
     assert_eq!(of_connections(destroy, "DELETE"), count);
-    assert!(of_connections(destroy, "GET") <= listing);
+    assert!(shared_refresh(of_connections(destroy, "GET")));
 }

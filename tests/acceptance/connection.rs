@@ -69,7 +69,20 @@ fn on_a_terraform_with_nested_attributes(ws: &Workspace) -> bool {
         "Resource cni_connection needs Terraform 1.1 or later",
         "This is Terraform 1.0",
     ]);
+    let import = ws.tf(&[
+        "import",
+        "-no-color",
+        "cni_connection.edge",
+        &format!("{ACCOUNT}/8f0d1c5e-7e5b-4c47-9a3b-1f7c1e0b2a11"),
+    ]);
+    assert_ne!(import.code, 0, "{}", import.output);
+    assert!(
+        import.output.contains("needs Terraform 1.1 or later"),
+        "{}",
+        import.output
+    );
     assert_eq!(counts(ws), (0, 0, 0), "refused before any API call");
+    assert!(ws.mock.requests_matching("GET", CNIS).is_empty());
     false
 }
 

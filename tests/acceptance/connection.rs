@@ -271,3 +271,43 @@ fn a_connection_imports_by_identity_with_an_empty_plan() {
         .ok();
     assert!(ws.mock.cnis().is_empty());
 }
+
+#[test]
+fn a_connection_deleted_outside_terraform_is_planned_again_never_dropped_on_a_failed_read() {
+    use cni::mock::{paths, FaultSpec};
+    let ws = workspace!();
+    if !on_a_terraform_with_nested_attributes(&ws) {
+        return;
+    }
+    ws.config(&connection("EWR port 1", ""));
+    ws.apply().ok();
+    let id = ws.values("cni_connection.edge")["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    // A read that fails keeps the connection in state.
+    ws.mock
+        .fault(FaultSpec::on("GET", paths::CNI).times(3).status(503));
+    ws.plan().fails_with(&["Could not read connection", "HTTP 503"]);
+    assert!(ws.addresses().contains(&"cni_connection.edge".to_owned()));
+
+    // Deleted outside Terraform: a 404 from its GET removes it, and the plan makes it again.
+    let url = format!("{}/accounts/{ACCOUNT}/cni/cnis/{id}", ws.mock.base_url);
+    let status = reqwest::blocking::Client::new()
+        .delete(url)
+        .bearer_auth(TOKEN)
+        .send()
+        .expect("delete the CNI")
+        .status();
+    assert!(status.is_success(), "{status}");
+    ws.plan().contains(&[
+        &format!("Connection {id} no longer exists"),
+        "cni_connection.edge will be created",
+    ]);
+    ws.mock.clear_log();
+    ws.apply().ok().contains(&["1 added, 0 changed, 0 destroyed"]);
+    assert_eq!(counts(&ws), (1, 0, 0));
+    assert_eq!(ws.mock.cnis().len(), 1);
+    ws.destroy_all();
+}

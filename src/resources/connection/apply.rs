@@ -51,7 +51,7 @@ impl ConnectionResource {
             Ok(created) => created,
             Err(e) => {
                 let conduit = &body.magic.conduit_name;
-                diag::api_error(diags, format!("Could not create connection {conduit:?}"), &e);
+                diag::create_error(diags, format!("Could not create connection {conduit:?}"), &e);
                 return None;
             }
         };

@@ -165,8 +165,19 @@ pub fn connection_fields() -> Vec<Attr> {
                 "bgp" => AttrType::Nested(Nesting::Single, bgp_read_only),
                 _ => attr.kind,
             };
+            // What the resource says of setting them is no concern of a reader.
+            let description = match attr.name {
+                "bgp_mode" => {
+                    "How routes are exchanged over the session: `dynamic_route_exchange` or \
+                               `advertise_only`; null when the API reports none."
+                }
+                "p2p_ip" => "Cloudflare's end of the point-to-point link, `A.B.C.D/N`.",
+                "cust_ip" => "The customer's end of the point-to-point link, in the same prefix as `p2p_ip`.",
+                _ => attr.description,
+            };
             Attr {
                 kind,
+                description,
                 role: Role::Computed,
                 check: None,
                 one_of: None,

@@ -13,7 +13,10 @@ use crate::api::CniFilter;
 use crate::attributes::{self, Attr, AttrType, Nesting, Role};
 use crate::context::{ProviderContext, NESTED_ATTRIBUTES_FLOOR};
 use crate::diag;
-use crate::shared::{check_account_id, check_uuid, connection_fields, ConnectionItem, ACCOUNT_ID};
+use crate::shared::{
+    check_account_id, check_uuid, connection_fields, ConnectionItem, ACCOUNT_ID, INTERCONNECT_FILTER,
+    SLOT_FILTER,
+};
 
 /// Configuration and result of `cni_connections`.
 #[derive(Serialize, Deserialize, Clone, Default)]
@@ -33,24 +36,14 @@ pub struct ConnectionsState {
 /// The attributes of `cni_connections`.
 pub(crate) const ATTRIBUTES: [Attr; 5] = [
     ACCOUNT_ID,
-    Attr::new(
-        "slot",
-        AttrType::String,
-        Role::Optional,
-        "Only the connections on the port in this slot (a UUID).",
-    ),
+    SLOT_FILTER,
     Attr::new(
         "tunnel_id",
         AttrType::String,
         Role::Optional,
         "Only the connections of this tunnel.",
     ),
-    Attr::new(
-        "interconnect",
-        AttrType::String,
-        Role::Optional,
-        "Only the connections on this interconnect (by name).",
-    ),
+    INTERCONNECT_FILTER,
     Attr::new(
         "connections",
         AttrType::Nested(Nesting::List, connection_fields),

@@ -15,6 +15,22 @@ use crate::attributes::{Attr, AttrType, Compare, Nesting, Replaces, Role};
 /// The largest MTU, ASN and other 32-bit whole numbers the API takes.
 const MAX_U32: f64 = u32::MAX as f64;
 
+/// The filter of connection listings by slot (a UUID; the API filters).
+pub const SLOT_FILTER: Attr = Attr::new(
+    "slot",
+    AttrType::String,
+    Role::Optional,
+    "Only the connections on the port in this slot (a UUID).",
+);
+
+/// The filter of connection listings by interconnect (the listing is filtered here).
+pub const INTERCONNECT_FILTER: Attr = Attr::new(
+    "interconnect",
+    AttrType::String,
+    Role::Optional,
+    "Only the connections on this interconnect (by name).",
+);
+
 /// The fields of `magic`, as a configuration sets them.
 pub fn magic_fields() -> Vec<Attr> {
     vec![

@@ -11,6 +11,7 @@ mod values;
 pub use account::{account_on_change, check_account_id, effective_account, missing_account, ACCOUNT_ID};
 pub use connection::{
     check_address_pair, connection_attributes, connection_fields, BgpValue, ConnectionItem, MagicValue,
+    INTERCONNECT_FILTER, SLOT_FILTER,
 };
 pub use interconnect::{check_type_filter, facility_type, FacilityValue, InterconnectItem, ITEM_FIELDS};
 pub use timeouts::{

@@ -154,12 +154,7 @@ fn a_failed_update_keeps_the_prior_state_and_faults_on_every_endpoint_are_retrie
     ws.tf(&["destroy", "-auto-approve", "-input=false", "-no-color"])
         .ok();
     assert!(ws.mock.cnis().is_empty());
-    let struck = ws
-        .mock
-        .requests()
-        .iter()
-        .filter(|r| !r["fault"].is_null())
-        .count();
+    let struck = ws.mock.faults_struck();
     assert_eq!(
         struck,
         5 * 2 + 3,

@@ -174,6 +174,11 @@ impl Mock {
         self.create_in(ACCOUNT, body)
     }
 
+    /// How many logged requests an injected fault struck.
+    pub fn faults_struck(&self) -> usize {
+        self.requests().iter().filter(|r| !r["fault"].is_null()).count()
+    }
+
     /// Every CNI object in the mock (`GET /__mock/cnis`).
     pub fn cnis(&self) -> Vec<Value> {
         self.get("cnis").as_array().cloned().unwrap_or_default()

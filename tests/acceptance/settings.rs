@@ -167,12 +167,7 @@ fn settings_ride_out_faults_and_a_failed_change_keeps_what_destroy_restores() {
     ws.config(&config("65010"));
     ws.apply().ok();
     assert_eq!(asn_of(&ws.mock), json!(65010));
-    let struck = ws
-        .mock
-        .requests()
-        .iter()
-        .filter(|r| !r["fault"].is_null())
-        .count();
+    let struck = ws.mock.faults_struck();
     assert_eq!(struck, 4, "each fault struck and was ridden out");
 
     ws.mock

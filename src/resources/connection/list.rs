@@ -14,11 +14,14 @@ use tf_provider::Diagnostics;
 
 use super::state::ConnectionState;
 use crate::api::{Cni, CniFilter};
-use crate::attributes::{self, Attr, AttrType, Role};
+use crate::attributes::{self, Attr, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::lists::{ListResult, ListResults, TypedList};
-use crate::shared::{check_account_id, check_uuid, connection_attributes, ConnectionItem, ACCOUNT_ID};
+use crate::shared::{
+    check_account_id, check_uuid, connection_attributes, ConnectionItem, ACCOUNT_ID, INTERCONNECT_FILTER,
+    SLOT_FILTER,
+};
 
 /// The `config` block of `list "cni_connection"`.
 #[derive(Serialize, Deserialize, Clone, Default)]
@@ -37,18 +40,8 @@ pub(crate) const LIST_ATTRIBUTES: [Attr; 3] = [
         role: Role::Optional,
         ..ACCOUNT_ID
     },
-    Attr::new(
-        "interconnect",
-        AttrType::String,
-        Role::Optional,
-        "Only the connections on this interconnect (by name).",
-    ),
-    Attr::new(
-        "slot",
-        AttrType::String,
-        Role::Optional,
-        "Only the connections on the port in this slot (a UUID).",
-    ),
+    INTERCONNECT_FILTER,
+    SLOT_FILTER,
 ];
 
 /// The list resource.

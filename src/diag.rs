@@ -50,20 +50,6 @@ pub fn api_error(diags: &mut Diagnostics, summary: impl Into<String>, err: &ApiE
     error(diags, summary, describe_api_error(err), None);
 }
 
-/// Adds an error for a create that failed: as [`api_error`], and when the outcome of its last `POST`
-/// is unknown, what that means and what to do.
-pub fn create_error(diags: &mut Diagnostics, summary: impl Into<String>, err: &ApiError) {
-    let mut detail = describe_api_error(err);
-    if err.outcome_unknown() {
-        detail.push_str(
-            "\n\nThe API's answer was lost, and no object this create made could be found (one that existed \
-             before it is never adopted). Before applying again, look for it (the data sources, or terraform \
-             query) and import it if it is there.",
-        );
-    }
-    error(diags, summary, detail, None);
-}
-
 /// The detail text for an API error.
 pub fn describe_api_error(err: &ApiError) -> String {
     let hint = match err {
@@ -77,9 +63,12 @@ pub fn describe_api_error(err: &ApiError) -> String {
         }
         ApiError::Transport { .. } => "\n\nCheck base_url and the network path to the API.",
         ApiError::NotTheApi(_) | ApiError::Redirected { .. } => {
-            "\n\nNothing was removed from state: only the CNI API's own 404 proves that an interconnect is gone."
+            "\n\nNothing was removed from state: only the CNI API's own 404 (or a bare 404 that a listing of \
+             the account confirms) proves that an object is gone."
         }
-        ApiError::OutOfTime { .. } => "\n\nRaise the timeouts block's value for this operation, or retry later.",
+        ApiError::OutOfTime { .. } => {
+            "\n\nRaise the timeouts block's value for this operation, or retry later."
+        }
         _ => "",
     };
     format!("{err}{hint}")

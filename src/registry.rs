@@ -145,6 +145,11 @@ pub fn pages() -> Vec<Page> {
             crate::data_sources::connection::attribute_table(),
         ),
         Page {
+            blocks: vec![(
+                "timeouts",
+                crate::shared::TIMEOUTS_DESCRIPTION,
+                crate::shared::CONNECTION_TIMEOUTS.to_vec(),
+            )],
             identity: Some(connection::identity()),
             ..Page::of(
                 Documented::Resource("cni_connection"),

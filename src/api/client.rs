@@ -9,7 +9,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use super::cni::{Cni, CreateCni};
-use super::cni_create::CniCreates;
+use super::cni_create::{CniCreateError, CniCreates};
 use super::config::{ClientConfig, ConfigError};
 use super::endpoints::Deleted;
 use super::error::ApiError;
@@ -103,13 +103,13 @@ impl Client {
     }
 
     /// Creates the CNI exactly once, sending its `POST` at most `attempts` times (see
-    /// [`super::cni_create`]).
+    /// [`super::cni_create`]); every call is bounded by this handle's deadline.
     pub async fn create_cni_once(
         &self,
         account: &str,
         body: &CreateCni,
         attempts: usize,
-    ) -> Result<Cni, ApiError> {
+    ) -> Result<Cni, CniCreateError> {
         let new_interconnect = self.shared.creates.is_claimed(account, &body.interconnect);
         let created = self
             .shared

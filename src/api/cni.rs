@@ -30,7 +30,14 @@ pub struct Cni {
     /// `dynamic_route_exchange` or `advertise_only` (taken only by a PUT).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgp_mode: Option<String>,
+    /// Members this client does not model (the API grows): kept from a read and sent back whole in
+    /// a PUT, which would otherwise remove them.
+    #[serde(flatten)]
+    pub other: Members,
 }
+
+/// Members of an object that this client does not model, as the API sent them.
+pub type Members = serde_json::Map<String, serde_json::Value>;
 
 /// `nsc_MagicSettings`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +48,9 @@ pub struct MagicSettings {
     pub description: String,
     /// The MTU.
     pub mtu: u32,
+    /// Members this client does not model, carried into a PUT.
+    #[serde(flatten)]
+    pub other: Members,
 }
 
 /// `nsc_BgpControl`.
@@ -53,6 +63,9 @@ pub struct BgpControl {
     /// The session's MD5 key (the API reads it back; Terraform keeps it sensitive, and it never prints).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub md5_key: Option<Secret>,
+    /// Members this client does not model, carried into a PUT.
+    #[serde(flatten)]
+    pub other: Members,
 }
 
 /// The body of `POST /cni/cnis` (`nsc_CniCreate`): the API assigns the addresses, and takes `bgp_mode`
@@ -110,6 +123,7 @@ mod tests {
         assert!(!format!("{cni:?}").contains("k3y"), "the key never prints");
         let put = serde_json::to_value(&cni).expect("encodes");
         assert_eq!(put["bgp"]["md5_key"], "k3y", "the PUT carries the key");
+        assert_eq!(put["unknown_field"], 1, "and what the client does not model");
         let without = Cni {
             bgp: None,
             bgp_mode: None,

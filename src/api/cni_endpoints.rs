@@ -53,7 +53,23 @@ impl Transport {
             vec!["cnis", id],
             vec![],
         );
-        self.send_json(&call).await
+        let got = self.send_json(&call).await;
+        self.cni_confirmed(account, id, got).await
+    }
+
+    /// A bare 404 for the CNI `id` (no JSON envelope) is the API's own only when a JSON listing of the
+    /// account's CNIs, taken after it, lacks the id too (see [`Transport::confirmed_by`]).
+    async fn cni_confirmed<T>(
+        &self,
+        account: &str,
+        id: &str,
+        answer: Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let lacks = async {
+            let listed = self.all_cnis(account, &CniFilter::default()).await?;
+            Ok(!listed.iter().any(|cni| cni.id.eq_ignore_ascii_case(id)))
+        };
+        self.confirmed_by(id, answer, lacks).await
     }
 
     /// `POST /cni/cnis`. Sent again only when it certainly did not reach the API: when
@@ -86,7 +102,8 @@ impl Transport {
         .await
     }
 
-    /// `DELETE /cni/cnis/{id}`; a 404 means it was already gone.
+    /// `DELETE /cni/cnis/{id}`; a 404 (the API's own, or a bare one the account's listing confirms) means
+    /// it was already gone.
     pub async fn delete_cni(&self, account: &str, id: &str) -> Result<Deleted, ApiError> {
         let mut call = self.json_call(
             format!("delete CNI {id}"),
@@ -96,7 +113,8 @@ impl Transport {
             vec![],
         );
         call.accept = "*/*";
-        match self.send(&call).await {
+        let sent = self.send(&call).await;
+        match self.cni_confirmed(account, id, sent).await {
             Ok(_) => Ok(Deleted::Deleted),
             Err(e) if e.is_not_found() => Ok(Deleted::AlreadyGone),
             Err(e) => Err(e),

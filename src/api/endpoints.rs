@@ -80,15 +80,30 @@ impl Transport {
         name: &str,
         answer: Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        let lacks = async {
+            let listed = self
+                .all_interconnects(account, &InterconnectFilter::default())
+                .await?;
+            Ok(!listed.iter().any(|ic| ic.name() == name))
+        };
+        self.confirmed_by(name, answer, lacks).await
+    }
+
+    /// The rule of [`Transport::confirmed`] for any object: a bare 404 for `name` becomes
+    /// [`ApiError::NotFound`] only when `listing_lacks` (a successful JSON listing of the account, taken
+    /// after it) says the account has no such object. The listing is sent only for a bare 404.
+    pub(super) async fn confirmed_by<T>(
+        &self,
+        name: &str,
+        answer: Result<T, ApiError>,
+        listing_lacks: impl std::future::Future<Output = Result<bool, ApiError>>,
+    ) -> Result<T, ApiError> {
         let failure = match answer {
             Err(ApiError::NotTheApi(failure)) => failure,
             other => return other,
         };
-        match self
-            .all_interconnects(account, &InterconnectFilter::default())
-            .await
-        {
-            Ok(listed) if !listed.iter().any(|ic| ic.name() == name) => {
+        match listing_lacks.await {
+            Ok(true) => {
                 tracing::info!("{failure}: the account's listing lacks {name:?} too, so it is gone");
                 Err(ApiError::NotFound(Failure {
                     body_excerpt: Some(format!(
@@ -102,7 +117,7 @@ impl Transport {
                     ..failure
                 }))
             }
-            Ok(_) => Err(ApiError::NotTheApi(failure)),
+            Ok(false) => Err(ApiError::NotTheApi(failure)),
             Err(listing) => {
                 tracing::info!("{failure}; listing the account to confirm it failed too: {listing}");
                 Err(ApiError::NotTheApi(failure))

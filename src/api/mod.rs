@@ -26,7 +26,8 @@ pub mod wait;
 
 pub use budget::{InvalidBudget, RequestBudget};
 pub use client::Client;
-pub use cni::{BgpControl, Cni, CniFilter, CreateCni, MagicSettings, Settings, BGP_MODES};
+pub use cni::{BgpControl, Cni, CniFilter, CreateCni, MagicSettings, Members, Settings, BGP_MODES};
+pub use cni_create::CniCreateError;
 pub use config::{
     check_base_url, default_user_agent, Auth, ClientConfig, ConfigError, DEFAULT_BASE_URL,
     DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,

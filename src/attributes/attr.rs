@@ -124,8 +124,12 @@ pub struct Attr {
     pub write_only: Option<&'static str>,
     /// Its description, in markdown.
     pub description: &'static str,
-    /// The only values it takes, when they are a fixed list (from the enum that also serves the API).
+    /// The only values it takes, when they are a fixed list (from the enum that also serves the API),
+    /// spelled exactly so unless [`Attr::any_case`].
     pub one_of: Option<&'static [&'static str]>,
+    /// Whether [`Attr::one_of`] takes its values in any case: only where the value the API gets is the
+    /// API's spelling, not the one written (state keeps the one written).
+    pub any_case: bool,
     /// The only object type (the value of `type`) it may be configured for, and what to say when it
     /// is configured for another (a default message when `None`).
     pub only_for: Option<(&'static str, Option<&'static str>)>,
@@ -156,6 +160,7 @@ impl Attr {
             write_only: None,
             description,
             one_of: None,
+            any_case: false,
             only_for: None,
             generated: false,
             identity: None,
@@ -232,6 +237,16 @@ impl Attr {
         }
     }
 
+    /// The same, taking only these values in any case: for an attribute whose request carries the
+    /// API's spelling of the value written.
+    pub const fn one_of_any_case(self, values: &'static [&'static str]) -> Attr {
+        Attr {
+            one_of: Some(values),
+            any_case: true,
+            ..self
+        }
+    }
+
     /// The same, write-only, with `instead` the attribute that does its job on an older Terraform.
     pub const fn write_only(self, instead: &'static str) -> Attr {
         Attr {
@@ -259,7 +274,11 @@ impl Attr {
         let mut description = self.description.trim().to_owned();
         if let Some(values) = self.one_of {
             let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-            description.push_str(&format!(" One of: {}.", listed.join(", ")));
+            let case = match self.any_case {
+                true => " (in any case)",
+                false => "",
+            };
+            description.push_str(&format!(" One of: {}{case}.", listed.join(", ")));
         }
         if let Some(default) = self.default {
             description.push_str(&format!(" Default `{}`.", default()));

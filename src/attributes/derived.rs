@@ -90,7 +90,7 @@ pub fn replacements(
 
 /// Checks a configuration of an object whose `type` is `kind` against the table: an attribute of
 /// another type that is set, a required one of this type that is not, a value outside
-/// [`Attr::one_of`] (case aside), a value its [`Attr::check`] refuses. A value not known yet (`var.x`
+/// [`Attr::one_of`] (spelled exactly, unless [`Attr::any_case`]), a value its [`Attr::check`] refuses. A value not known yet (`var.x`
 /// under `terraform validate`) is neither set nor checked.
 pub fn check_for_type(diags: &mut Diagnostics, table: &[Attr], config: &impl Serialize, kind: &str) {
     check_table(diags, table, &values_of(config), kind, None);
@@ -167,16 +167,25 @@ fn what_to_give(attr: &Attr, what: &str) -> String {
 
 fn check_value(diags: &mut Diagnostics, attr: &Attr, text: &str, path: AttributePath) {
     let refused = match (attr.one_of, attr.check) {
-        (Some(values), _) if !values.iter().any(|v| v.eq_ignore_ascii_case(text)) => Some(format!(
-            "unknown {} {text:?}: expected one of {}.",
+        (Some(values), _) if !values.iter().any(|v| one_of_matches(attr, v, text)) => Some(format!(
+            "unknown {} {text:?}: expected one of {}{}.",
             attr.name,
-            values.join(", ")
+            values.join(", "),
+            if attr.any_case { "" } else { ", spelled exactly so" }
         )),
         (_, Some(check)) => check(text).err(),
         _ => None,
     };
     if let Some(detail) = refused {
         diag::error(diags, format!("Invalid {}", attr.name), detail, Some(path));
+    }
+}
+
+/// Whether `text` is the listed value `listed`: exactly, or in any case where the attribute allows it.
+fn one_of_matches(attr: &Attr, listed: &str, text: &str) -> bool {
+    match attr.any_case {
+        true => listed.eq_ignore_ascii_case(text),
+        false => listed == text,
     }
 }
 

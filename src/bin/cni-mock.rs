@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use cni::mock::{
-    ChaosSpec, Credentials, EndOfList, HealthyAfter, MockConfig, MockServer, NotFoundBody, RateLimit,
-    StoreConfig,
+    ChaosSpec, CniQuirk, Credentials, EndOfList, HealthyAfter, MockConfig, MockServer, NotFoundBody,
+    RateLimit, StoreConfig,
 };
 
 use cni::mock::DEFAULT_ACCOUNT;
@@ -80,6 +80,11 @@ struct Args {
     /// Every account's `default_asn` (`/cni/settings`) until a PUT sets another.
     #[arg(long, default_value_t = cni::mock::DEFAULT_ASN)]
     default_asn: u64,
+    /// A way CNI answers differ from what was sent (repeat for several): `upper-case-account`,
+    /// `reversed-prefixes`, `omit-md5`, `mask-md5` (`********`), or `grown-members` (members a client
+    /// may not know yet, kept by a PUT only when it sends them).
+    #[arg(long = "cni-quirk")]
+    cni_quirks: Vec<CniQuirk>,
     /// Random faults on this share (0 to 1) of API requests: 429, 502, 503 and dropped connections
     /// before the work, 500 and dropped connections after it. Also `PUT /__mock/chaos`.
     #[arg(long, default_value_t = 0.0)]
@@ -137,6 +142,7 @@ impl Args {
                 names_per_account: self.names_per_account,
                 not_found_body: self.not_found_body,
                 default_asn: self.default_asn,
+                cni_quirks: self.cni_quirks.clone(),
             },
             chaos: (self.chaos > 0.0).then_some(ChaosSpec {
                 rate: self.chaos,

@@ -124,8 +124,8 @@ pub struct LoggedRequest {
     /// The raw query string.
     #[serde(default)]
     pub query: Option<String>,
-    /// The body: its JSON, or `{"raw": text}` when it is not JSON. A pairing key is never stored in
-    /// clear: it is replaced by its fingerprint (see [`fingerprint`]).
+    /// The body: its JSON, or `{"raw": text}` when it is not JSON. A pairing key or an MD5 key is never
+    /// stored in clear: it is replaced by its fingerprint (see [`super::store::fingerprint`]).
     #[serde(default)]
     pub body: Option<Value>,
     /// The `Accept` header.
@@ -139,16 +139,6 @@ pub struct LoggedRequest {
     /// The injected fault, if one struck.
     #[serde(default)]
     pub fault: Option<String>,
-}
-
-/// What the request log stores instead of a secret: `sha256:` and the first 12 hex digits of its
-/// SHA-256, enough to tell which key a request carried without keeping the key.
-pub fn fingerprint(secret: &str) -> String {
-    use sha2::Digest;
-    format!(
-        "sha256:{}",
-        &hex::encode(sha2::Sha256::digest(secret.as_bytes()))[..12]
-    )
 }
 
 /// The API's rate limit: more than `limit` requests within `window` locks the credential out.
@@ -187,10 +177,23 @@ pub struct ChaosSpec {
     pub seed: u64,
 }
 
+/// The answer of a listing that lags: an empty last page.
+const EMPTY_LAST_PAGE: &str = r#"{"items":[],"next":0}"#;
+
 /// The faults chaos draws from, evenly: refusals before the work (429, 502, 503, a dropped connection)
-/// and lost or late answers after it (500, a dropped connection, an answer 2.5 s late).
-fn chaos_menu(pick: u32) -> FaultSpec {
-    let (phase, action) = match pick % 7 {
+/// and lost or late answers after it (500, a dropped connection, an answer 2.5 s late); for a listing,
+/// also a lagging answer (an empty last page).
+fn chaos_menu(pick: u32, listing: bool) -> FaultSpec {
+    let choices = if listing { 8 } else { 7 };
+    let (phase, action) = match pick % choices {
+        7 => (
+            Phase::Before,
+            FaultAction::Body {
+                status: 200,
+                body: EMPTY_LAST_PAGE.to_owned(),
+                content_type: None,
+            },
+        ),
         6 => (Phase::After, FaultAction::Delay { delay_ms: 2500 }),
         0 => (
             Phase::Before,
@@ -307,14 +310,15 @@ impl Shared {
         Ok(())
     }
 
-    /// A random fault for this request, when chaos is on and the draw says so.
-    pub fn chaos_fault(&self) -> Option<FaultSpec> {
+    /// A random fault for this request (`listing`: a `GET` of a collection, which may also lag), when
+    /// chaos is on and the draw says so.
+    pub fn chaos_fault(&self, listing: bool) -> Option<FaultSpec> {
         use rand::Rng;
         let mut chaos = lock(&self.chaos);
         let chaos = chaos.as_mut()?;
         let strikes = chaos.rng.random_bool(chaos.rate);
         let pick: u32 = chaos.rng.random();
-        strikes.then(|| chaos_menu(pick))
+        strikes.then(|| chaos_menu(pick, listing))
     }
 
     /// Takes one strike of the first fault matching the request, if any.

@@ -22,7 +22,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
-pub use control::{fingerprint, ChaosSpec, FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
+pub use control::{ChaosSpec, FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
 pub use faults::paths;
 pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
 
@@ -30,8 +30,8 @@ pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
 /// benches use).
 pub const DEFAULT_ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 pub use store::{
-    md5_key_allowed, EndOfList, HealthyAfter, MockStatus, NotFoundBody, StoreConfig, BANDWIDTHS, BGP_MODES,
-    DEFAULT_ASN, FIRST_SLOT_ID,
+    fingerprint, md5_key_allowed, CniQuirk, EndOfList, HealthyAfter, MockStatus, NotFoundBody, StoreConfig,
+    BANDWIDTHS, BGP_MODES, DEFAULT_ASN, FIRST_SLOT_ID,
 };
 
 use control::Shared;

@@ -16,10 +16,10 @@ use axum::{Json, Router};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::control::{fingerprint, FaultAction, FaultSpec, LoggedRequest, Phase, Shared};
+use super::control::{FaultAction, FaultSpec, LoggedRequest, Phase, Shared};
 use super::envelope::{code, ApiFailure};
 use super::requests::{json_body, non_empty, paging};
-use super::store::{NotFoundBody, SlotQuery};
+use super::store::{fingerprint, NotFoundBody, SlotQuery};
 
 /// Where the API lives on the mock.
 pub const BASE_PATH: &str = "/client/v4";
@@ -177,7 +177,7 @@ async fn guarded(
     let fault = state
         .shared
         .take_fault(method.as_str(), path, body)
-        .or_else(|| state.shared.chaos_fault());
+        .or_else(|| state.shared.chaos_fault(is_listing(method.as_str(), path)));
     let Some(fault) = fault else {
         let not_found_body = state.shared.store().not_found_body();
         let response = next.run(request).await;
@@ -189,6 +189,14 @@ async fn guarded(
         Phase::After => strike_after(&fault, next.run(request).await).await,
     };
     (response, label)
+}
+
+/// Whether a request lists a collection (interconnects, CNIs, slots).
+fn is_listing(method: &str, path: &str) -> bool {
+    method == "GET"
+        && ["/cni/interconnects", "/cni/cnis", "/cni/slots"]
+            .iter()
+            .any(|collection| path.ends_with(collection))
 }
 
 /// A handler's 404 for a missing object, with the body the mock is set to give such answers (the API
@@ -383,26 +391,30 @@ fn log_entry(parts: &axum::http::request::Parts, path: &str, body: &Bytes) -> Lo
     }
 }
 
-/// A `"pairing_key": "..."` pair in a body that is not valid JSON (a truncated one included).
-static PAIRING_KEY_IN_TEXT: std::sync::LazyLock<Option<regex::Regex>> =
-    std::sync::LazyLock::new(|| regex::Regex::new(r#""pairing_key"\s*:\s*"([^"]*)"?"#).ok());
+/// A `"pairing_key": "..."` or `"md5_key": "..."` pair in a body that is not valid JSON (a truncated
+/// one included).
+static SECRET_IN_TEXT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#""(pairing_key|md5_key)"\s*:\s*"((?:[^"\\]|\\.)*)"?"#).ok()
+});
 
-/// A request body as the log keeps it: pairing keys replaced by their fingerprint, in JSON and in
-/// bodies that are not (valid) JSON alike.
+/// A request body as the log keeps it: pairing keys and MD5 keys replaced by their fingerprint, in
+/// JSON and in bodies that are not (valid) JSON alike.
 fn logged_body(body: &[u8]) -> Value {
     match serde_json::from_slice::<Value>(body) {
         Ok(mut json) => {
-            if let Some(Value::String(key)) = json.get_mut("pairing_key") {
-                *key = fingerprint(key);
+            for pointer in ["/pairing_key", "/bgp/md5_key"] {
+                if let Some(Value::String(key)) = json.pointer_mut(pointer) {
+                    *key = fingerprint(key);
+                }
             }
             json
         }
         Err(_) => {
             let text = String::from_utf8_lossy(body);
-            let scrubbed = match &*PAIRING_KEY_IN_TEXT {
+            let scrubbed = match &*SECRET_IN_TEXT {
                 Some(re) => re
                     .replace_all(&text, |c: &regex::Captures<'_>| {
-                        format!("\"pairing_key\":\"{}\"", fingerprint(&c[1]))
+                        format!("\"{}\":\"{}\"", &c[1], fingerprint(&c[2]))
                     })
                     .into_owned(),
                 None => String::new(),

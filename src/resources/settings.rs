@@ -24,7 +24,7 @@ use crate::shared::{
 const MAX_ASN: f64 = u32::MAX as f64;
 
 /// The attributes of `cni_settings`.
-pub const ATTRIBUTES: [Attr; 3] = [
+pub const ATTRIBUTES: [Attr; 4] = [
     Attr::new(
         "id",
         AttrType::String,
@@ -42,6 +42,13 @@ pub const ATTRIBUTES: [Attr; 3] = [
         "The account's default ASN, a whole number from 0 to 4294967295. Changes in place (one `PUT`).",
     )
     .checked(an_asn),
+    Attr::new(
+        "restore_asn",
+        AttrType::Number,
+        Role::Computed,
+        "The `default_asn` the account had before this resource first managed it (after an import, the \
+         value at import time): what destroy puts back. Kept even when a change fails.",
+    ),
 ];
 
 /// The state (and configuration, and plan) of `cni_settings`.
@@ -53,6 +60,10 @@ pub struct SettingsState {
     pub account_id: Value<String>,
     /// The default ASN.
     pub default_asn: Value<Number>,
+    /// What destroy puts back (also in private state, which a tainted object's replacement does not
+    /// pass to its destroy).
+    #[serde(default)]
+    pub restore_asn: Value<Number>,
 }
 
 /// What destroy puts back: the account's `default_asn` before this resource first managed it.
@@ -146,11 +157,11 @@ impl SettingsResource {
         }
     }
 
-    /// `PUT /cni/settings` with `asn`, as the state after it.
-    async fn put(&self, diags: &mut Diagnostics, state: SettingsState, asn: u32) -> Option<SettingsState> {
-        let (client, account) = self.client_for(diags, &state)?;
+    /// `PUT /cni/settings` with `asn`: the value the account has after it.
+    async fn put(&self, diags: &mut Diagnostics, state: &SettingsState, asn: u32) -> Option<u32> {
+        let (client, account) = self.client_for(diags, state)?;
         match client.update_settings(&account, asn).await {
-            Ok(settings) => Some(settled(&account, settings.default_asn)),
+            Ok(settings) => Some(settings.default_asn),
             Err(e) => {
                 diag::api_error(
                     diags,
@@ -163,13 +174,24 @@ impl SettingsResource {
     }
 }
 
-/// The state of the settings of `account` at `asn`.
-fn settled(account: &str, asn: u32) -> SettingsState {
-    SettingsState {
+/// The state of the settings of `account` at `asn`, with the value destroy puts back.
+fn settled(
+    account: &str,
+    asn: u32,
+    restore: Option<SettingsPrivate>,
+) -> (SettingsState, Option<SettingsPrivate>) {
+    let state = SettingsState {
         id: Value::Value(account.to_owned()),
         account_id: Value::Value(account.to_owned()),
         default_asn: Value::Value(Number(f64::from(asn))),
-    }
+        restore_asn: restore.map(|r| Number(f64::from(r.restore_asn))).into(),
+    };
+    (state, restore)
+}
+
+/// The value destroy puts back: from private state, else from the state.
+fn restore_of(state: &SettingsState, private: Option<SettingsPrivate>) -> Option<SettingsPrivate> {
+    private.or_else(|| asn_of(&state.restore_asn).map(|restore_asn| SettingsPrivate { restore_asn }))
 }
 
 #[async_trait]
@@ -199,8 +221,8 @@ impl Resource for SettingsResource {
         let (client, account) = self.client_for(diags, &state)?;
         match Self::current(diags, &client, &account).await {
             Some(asn) => {
-                let private = private.or(Some(SettingsPrivate { restore_asn: asn }));
-                Some((settled(&account, asn), private))
+                let restore = restore_of(&state, private).unwrap_or(SettingsPrivate { restore_asn: asn });
+                Some(settled(&account, asn, Some(restore)))
             }
             None => Some((state, private)),
         }
@@ -218,6 +240,7 @@ impl Resource for SettingsResource {
             missing_account(diags, "on the resource");
         }
         proposed.id = proposed.account_id.clone();
+        proposed.restore_asn = Value::Unknown;
         Some((proposed, None))
     }
 
@@ -236,9 +259,9 @@ impl Resource for SettingsResource {
             &self.provider.default_account(),
         );
         let replace = attributes::replacements(&ATTRIBUTES, &prior, &proposed, &config);
-        proposed.id = match replace.is_empty() {
-            true => prior.id.clone(),
-            false => proposed.account_id.clone(),
+        (proposed.id, proposed.restore_asn) = match replace.is_empty() {
+            true => (prior.id.clone(), prior.restore_asn),
+            false => (proposed.account_id.clone(), Value::Unknown),
         };
         Some((proposed, private, replace))
     }
@@ -264,12 +287,14 @@ impl Resource for SettingsResource {
         let wanted = asn_of(&planned.default_asn)?;
         let (client, account) = self.client_for(diags, &planned)?;
         let before = Self::current(diags, &client, &account).await?;
-        let private = Some(SettingsPrivate { restore_asn: before });
+        let restore = Some(SettingsPrivate { restore_asn: before });
         if before == wanted {
-            return Some((settled(&account, before), private));
+            return Some(settled(&account, before, restore));
         }
-        let state = self.put(diags, planned, wanted).await?;
-        Some((state, private))
+        // A PUT that fails (or is interrupted) may still have changed the account: the state keeps the
+        // value read before it and, above all, the value destroy puts back (Terraform taints it).
+        let now = self.put(diags, &planned, wanted).await.unwrap_or(before);
+        Some(settled(&account, now, restore))
     }
 
     async fn update<'a>(
@@ -286,9 +311,13 @@ impl Resource for SettingsResource {
             return Some((planned, private));
         }
         // A failed PUT keeps the prior state, and with it the value destroy puts back.
-        match self.put(diags, planned, wanted).await {
-            Some(state) => Some((state, private)),
-            None => Some((prior, private)),
+        let restore = restore_of(&prior, private);
+        let Some((_, account)) = self.client_for(diags, &prior) else {
+            return Some((prior, restore));
+        };
+        match self.put(diags, &planned, wanted).await {
+            Some(now) => Some(settled(&account, now, restore)),
+            None => Some((prior, restore)),
         }
     }
 
@@ -299,7 +328,7 @@ impl Resource for SettingsResource {
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<()> {
-        let Some(restore) = private else {
+        let Some(restore) = restore_of(&state, private) else {
             diag::warning(
                 diags,
                 "CNI settings left as they are",
@@ -311,7 +340,7 @@ impl Resource for SettingsResource {
         if asn_of(&state.default_asn) == Some(restore.restore_asn) {
             return Some(());
         }
-        self.put(diags, state, restore.restore_asn).await.map(|_| ())
+        self.put(diags, &state, restore.restore_asn).await.map(|_| ())
     }
 
     async fn import<'a>(
@@ -337,6 +366,7 @@ impl Resource for SettingsResource {
             id: Value::Value(account.clone()),
             account_id: Value::Value(account),
             default_asn: Value::Null,
+            restore_asn: Value::Null,
         };
         Some((state, None))
     }

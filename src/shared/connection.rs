@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::AttributeType;
 use tf_provider::value::Value;
 
+use super::timeouts::ConnectionTimeouts;
 use super::values::Number;
 use crate::api::{BgpControl, Cni, MagicSettings, BGP_MODES};
 use crate::attributes::{Attr, AttrType, Compare, Nesting, Replaces, Role};
@@ -71,9 +72,11 @@ pub fn bgp_fields() -> Vec<Attr> {
             "extra_prefixes",
             AttrType::Other(string_list),
             Role::Required,
-            "Extra static prefixes advertised to the customer's end, each `A.B.C.D/N` (may be empty).",
+            "Extra static prefixes advertised to the customer's end, each a network `A.B.C.D/N` without \
+             host bits (`203.0.113.0/24`, not `203.0.113.5/24`; may be empty). Their order is kept as \
+             written.",
         )
-        .checked(a_prefix),
+        .checked(a_network),
         Attr::new(
             "md5_key",
             AttrType::String,
@@ -249,6 +252,27 @@ pub fn prefix_of(text: &str) -> Option<(Ipv4Addr, u32)> {
     Some((address.parse().ok()?, length))
 }
 
+/// A network `A.B.C.D/N`: no bits set past the prefix length.
+fn a_network(text: &str) -> Result<(), String> {
+    a_prefix(text)?;
+    let Some((address, length)) = prefix_of(text) else {
+        return Ok(());
+    };
+    let network = u32::from(address) & mask(length);
+    match network == u32::from(address) {
+        true => Ok(()),
+        false => Err(format!(
+            "{text:?} has host bits set: the network of that prefix is {}/{length}.",
+            Ipv4Addr::from(network)
+        )),
+    }
+}
+
+/// The network mask of a prefix length (0 to 32).
+fn mask(length: u32) -> u32 {
+    u32::MAX.checked_shl(32 - length).unwrap_or(0)
+}
+
 fn a_prefix(text: &str) -> Result<(), String> {
     match prefix_of(text) {
         Some(_) => Ok(()),
@@ -264,7 +288,6 @@ pub fn check_address_pair(p2p_ip: &str, cust_ip: &str) -> Result<(), String> {
     let (Some((p2p, n)), Some((cust, m))) = (prefix_of(p2p_ip), prefix_of(cust_ip)) else {
         return Ok(()); // each is checked on its own
     };
-    let mask = |length: u32| u32::MAX.checked_shl(32 - length).unwrap_or(0);
     let same_prefix = n == m && (u32::from(p2p) & mask(n)) == (u32::from(cust) & mask(n));
     match (same_prefix, p2p != cust) {
         (true, true) => Ok(()),
@@ -296,6 +319,9 @@ pub struct ConnectionItem {
     pub p2p_ip: Value<String>,
     /// The customer's end.
     pub cust_ip: Value<String>,
+    /// The resource's operation timeouts (a block the data sources do not have: never sent when null).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub timeouts: Value<ConnectionTimeouts>,
 }
 
 /// `magic` as Terraform values.
@@ -352,6 +378,7 @@ impl ConnectionItem {
             bgp_mode: cni.bgp_mode.clone().into(),
             p2p_ip: Value::Value(cni.p2p_ip.clone()),
             cust_ip: Value::Value(cni.cust_ip.clone()),
+            timeouts: Value::Null,
         }
     }
 }

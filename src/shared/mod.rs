@@ -15,7 +15,8 @@ pub use connection::{
 };
 pub use interconnect::{check_type_filter, facility_type, FacilityValue, InterconnectItem, ITEM_FIELDS};
 pub use timeouts::{
-    check_duration, duration_text, parse_duration, timeouts_block, Timeouts, DEFAULT_CREATE_TIMEOUT,
+    check_duration, connection_timeouts_block, duration_text, parse_duration, timeout_of, timeouts_block,
+    ConnectionTimeouts, Timeouts, CONNECTION_TIMEOUTS, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_CREATE_TIMEOUT,
     DEFAULT_DELETE_TIMEOUT, MAX_DURATION, TIMEOUTS, TIMEOUTS_DESCRIPTION,
 };
 pub use values::{check_uuid, opt, Number};

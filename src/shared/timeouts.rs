@@ -53,7 +53,83 @@ pub const TIMEOUTS_DESCRIPTION: &str =
 
 /// The `timeouts` block (nesting "group": absent means every field null).
 pub fn timeouts_block() -> NestedBlock {
-    NestedBlock::Group(crate::attributes::block(TIMEOUTS_DESCRIPTION, &TIMEOUTS, vec![]))
+    timeouts_block_of(&TIMEOUTS)
+}
+
+/// A `timeouts` block of these durations.
+fn timeouts_block_of(table: &[Attr]) -> NestedBlock {
+    NestedBlock::Group(crate::attributes::block(TIMEOUTS_DESCRIPTION, table, vec![]))
+}
+
+/// The `timeouts` block of `cni_connection`.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct ConnectionTimeouts {
+    /// How long create may take, the lookups after a lost answer included.
+    pub create: Value<String>,
+    /// How long an update may take.
+    pub update: Value<String>,
+    /// How long destroy may take.
+    pub delete: Value<String>,
+}
+
+/// How long each operation of a connection may take when its timeout is not set.
+pub const DEFAULT_CONNECTION_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// The attributes of the `timeouts` block of `cni_connection`.
+pub const CONNECTION_TIMEOUTS: [Attr; 3] = [
+    Attr::new(
+        "create",
+        AttrType::String,
+        Role::Optional,
+        "Create, its retries and the lookups after a lost answer included.",
+    )
+    .defaults_to(|| duration_text(DEFAULT_CONNECTION_TIMEOUT)),
+    Attr::new(
+        "update",
+        AttrType::String,
+        Role::Optional,
+        "An update, its retries included.",
+    )
+    .defaults_to(|| duration_text(DEFAULT_CONNECTION_TIMEOUT)),
+    Attr::new(
+        "delete",
+        AttrType::String,
+        Role::Optional,
+        "Destroy, its retries included.",
+    )
+    .defaults_to(|| duration_text(DEFAULT_CONNECTION_TIMEOUT)),
+];
+
+/// The `timeouts` block of `cni_connection`.
+pub fn connection_timeouts_block() -> NestedBlock {
+    timeouts_block_of(&CONNECTION_TIMEOUTS)
+}
+
+impl ConnectionTimeouts {
+    /// Checks each duration that is set, with its path under `timeouts`.
+    pub fn check(&self, diags: &mut Diagnostics) {
+        for (name, value) in [
+            ("create", &self.create),
+            ("update", &self.update),
+            ("delete", &self.delete),
+        ] {
+            check_duration(
+                diags,
+                value,
+                tf_provider::AttributePath::new("timeouts").attribute(name),
+            );
+        }
+    }
+}
+
+/// The duration `pick` chooses from `timeouts`, or `default` when it is not set (or not valid: a plan
+/// refuses those).
+pub fn timeout_of<T>(timeouts: &Value<T>, pick: fn(&T) -> &Value<String>, default: Duration) -> Duration {
+    timeouts
+        .as_ref_option()
+        .and_then(|t| pick(t).as_ref_option())
+        .and_then(|text| parse_duration(text).ok())
+        .unwrap_or(default)
 }
 
 /// The longest duration accepted anywhere (a year): beyond it, deadlines would overflow the clock.

@@ -69,10 +69,20 @@ fn a_lost_create_answer_is_adopted_once_and_never_a_namesake_that_existed_before
             .times(3)
             .drop_connection(),
     );
+    ws.mock.clear_log();
     ws.apply().fails_with(&[
         "Could not create connection \"edge-ewr-1\"",
-        "one that existed before it is never adopted",
+        "which existed before this create, so it was not adopted",
+        &format!(
+            "terraform import <this resource's address> {ACCOUNT}/{}",
+            namesake["id"].as_str().unwrap_or_default()
+        ),
     ]);
+    assert_eq!(
+        ws.mock.requests_matching("POST", paths::CNIS).len(),
+        1,
+        "the listing settles it: the name is held by what existed before, so the POST is not sent again"
+    );
     assert!(ws.addresses().is_empty(), "nothing adopted: {:?}", ws.addresses());
     assert_eq!(
         ids(&ws.mock.cnis()),

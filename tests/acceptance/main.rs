@@ -11,6 +11,7 @@ mod configuration;
 mod connection;
 mod connection_faults;
 mod connection_query;
+mod connection_safety;
 mod connections;
 mod data_sources;
 mod examples;

@@ -185,3 +185,34 @@ fn settings_ride_out_faults_and_a_failed_change_keeps_what_destroy_restores() {
         "the value from before is put back"
     );
 }
+
+#[test]
+fn a_first_put_made_but_answered_502_still_keeps_the_value_destroy_restores() {
+    use cni::mock::{paths, FaultSpec};
+    let ws = workspace!("--default-asn", "64600");
+    // The provider's three attempts, each made and answered 502.
+    ws.mock
+        .fault(FaultSpec::on("PUT", paths::SETTINGS).after().times(3).status(502));
+    ws.config(&config("65010"));
+    ws.apply()
+        .fails_with(&["Could not set the CNI settings", "HTTP 502"]);
+    assert_eq!(asn_of(&ws.mock), json!(65010), "the PUT was made");
+    assert_eq!(
+        ws.values("cni_settings.this")["restore_asn"],
+        json!(64600),
+        "in state (tainted), with the value to restore"
+    );
+    // The replacement puts back the value from before, then sets the configured one again; destroy
+    // restores the value from before.
+    ws.apply().ok();
+    assert_eq!(asn_of(&ws.mock), json!(65010));
+    assert_eq!(ws.values("cni_settings.this")["restore_asn"], json!(64600));
+    ws.assert_no_changes();
+    ws.tf(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+        .ok();
+    assert_eq!(
+        asn_of(&ws.mock),
+        json!(64600),
+        "the value the account had before Terraform"
+    );
+}

@@ -15,11 +15,13 @@ fn create_body(interconnect: &str, conduit: &str, key: Option<&str>) -> CreateCn
             conduit_name: conduit.into(),
             description: "edge".into(),
             mtu: 1500,
+            other: Default::default(),
         },
         bgp: Some(BgpControl {
             customer_asn: 65001,
             extra_prefixes: vec!["203.0.113.0/24".into()],
             md5_key: key.map(Secret::new),
+            other: Default::default(),
         }),
     }
 }

@@ -6,6 +6,7 @@ use std::net::Ipv4Addr;
 use serde_json::{json, Map, Value};
 
 use super::super::envelope::{code, ApiFailure};
+use super::config::CniQuirk;
 use super::fields::{required_str, Outcome};
 
 /// The BGP modes a PUT accepts.
@@ -25,6 +26,36 @@ pub(super) struct CniRecord {
     pub(super) cust_ip: String,
     pub(super) bgp: Option<Bgp>,
     pub(super) bgp_mode: Option<String>,
+    /// Members the API grew (`--cni-quirk grown-members`), by where they sit: `""` (the top),
+    /// `"magic"` or `"bgp"`.
+    pub(super) grown: Vec<(&'static str, &'static str, Value)>,
+    /// How many more listings leave it out (listing lag).
+    pub(super) unlisted: u32,
+}
+
+/// The members the API grew (`--cni-quirk grown-members`): where each sits, its name, and the value a
+/// new CNI gets.
+pub(super) fn grown_defaults() -> Vec<(&'static str, &'static str, Value)> {
+    vec![
+        ("", "automatic_return_routing", json!(true)),
+        ("magic", "ttl", json!(64)),
+        ("bgp", "hold_time", json!(90)),
+    ]
+}
+
+/// The grown members a PUT's `body` sends (a whole-object PUT drops those it leaves out).
+pub(super) fn grown_in(body: &Map<String, Value>) -> Vec<(&'static str, &'static str, Value)> {
+    grown_defaults()
+        .into_iter()
+        .filter_map(|(at, name, _)| {
+            let holder = match at {
+                "" => Some(body),
+                nested => body.get(nested).and_then(Value::as_object),
+            };
+            let value = holder?.get(name)?.clone();
+            Some((at, name, value))
+        })
+        .collect()
 }
 
 /// `nsc_MagicSettings`.
@@ -67,6 +98,42 @@ impl CniRecord {
         }
         if let Some(mode) = &self.bgp_mode {
             v["bgp_mode"] = json!(mode);
+        }
+        for (at, name, value) in &self.grown {
+            let holder = match *at {
+                "" => Some(&mut v),
+                nested => v.get_mut(nested),
+            };
+            if let Some(Value::Object(holder)) = holder {
+                holder.insert((*name).to_owned(), value.clone());
+            }
+        }
+        v
+    }
+
+    /// The object as an API with these quirks answers it: the same meaning, another form.
+    pub(super) fn answer(&self, quirks: &[CniQuirk]) -> Value {
+        let mut v = self.render();
+        for quirk in quirks {
+            match quirk {
+                CniQuirk::UpperCaseAccount => v["account"] = json!(self.account.to_uppercase()),
+                CniQuirk::ReversedPrefixes => {
+                    if let Some(Value::Array(prefixes)) = v.pointer_mut("/bgp/extra_prefixes") {
+                        prefixes.reverse();
+                    }
+                }
+                CniQuirk::OmitMd5 => {
+                    if let Some(Value::Object(bgp)) = v.get_mut("bgp") {
+                        bgp.remove("md5_key");
+                    }
+                }
+                CniQuirk::MaskMd5 => {
+                    if let Some(key @ Value::String(_)) = v.pointer_mut("/bgp/md5_key") {
+                        *key = json!("********");
+                    }
+                }
+                CniQuirk::GrownMembers => {}
+            }
         }
         v
     }

@@ -9,8 +9,10 @@ use serde_json::{json, Value};
 
 use super::super::envelope::{code, ApiFailure};
 use super::cni_body::{
-    bgp, check_pair, invalid, magic, object, same_account, whole_number, CniRecord, BGP_MODES, MAX_ASN,
+    bgp, check_pair, grown_defaults, grown_in, invalid, magic, object, same_account, whole_number, CniRecord,
+    BGP_MODES, MAX_ASN,
 };
+use super::config::CniQuirk;
 use super::fields::{required_str, Outcome};
 use super::{Kind, Store};
 
@@ -19,28 +21,44 @@ const FIRST_PAIR: Ipv4Addr = Ipv4Addr::new(100, 64, 0, 0);
 
 impl Store {
     /// `GET /cni/cnis`: in creation order, one page from `cursor`, only those on the slot `slot` (of a
-    /// direct port) when given. The mock has no tunnels: a `tunnel_id` filter matches nothing.
+    /// direct port) when given. The mock has no tunnels: a `tunnel_id` filter matches nothing. A new
+    /// CNI within its listing lag is left out (and the listing counted).
     pub fn list_cnis(
-        &self,
+        &mut self,
         account: &str,
         (slot, tunnel_id): (Option<&str>, Option<&str>),
         cursor: Option<u64>,
         limit: Option<usize>,
     ) -> Value {
+        let wanted = |store: &Store, c: &CniRecord| {
+            c.account == account
+                && tunnel_id.is_none()
+                && slot.is_none_or(|slot| store.slot_of(account, &c.interconnect) == Some(slot))
+        };
+        let lagging: Vec<u64> = self
+            .cnis
+            .range(cursor.unwrap_or(0)..)
+            .filter(|(_, c)| c.unlisted > 0 && wanted(self, c))
+            .map(|(seq, _)| *seq)
+            .collect();
         let matching = self
             .cnis
             .range(cursor.unwrap_or(0)..)
-            .filter(|(_, c)| c.account == account)
-            .filter(|_| tunnel_id.is_none())
-            .filter(|(_, c)| slot.is_none_or(|slot| self.slot_of(account, &c.interconnect) == Some(slot)));
-        let (items, next) = self.page(matching, limit, |(_, c)| c.render());
+            .filter(|(_, c)| c.unlisted == 0 && wanted(self, c));
+        let quirks = &self.config.cni_quirks;
+        let (items, next) = self.page(matching, limit, |(_, c)| c.answer(quirks));
+        for seq in lagging {
+            if let Some(record) = self.cnis.get_mut(&seq) {
+                record.unlisted -= 1;
+            }
+        }
         self.list_body(items, next)
     }
 
     /// `GET /cni/cnis/{cni}`.
     pub fn get_cni(&self, account: &str, id: &str) -> Outcome<Value> {
         let seq = self.find_cni(account, id)?;
-        Ok(self.cnis[&seq].render())
+        Ok(self.cnis[&seq].answer(&self.config.cni_quirks))
     }
 
     /// `POST /cni/cnis`: `account`, `interconnect`, `magic` and `bgp`; the `/31` pair is assigned here.
@@ -77,8 +95,13 @@ impl Store {
             cust_ip,
             bgp: bgp(body)?,
             bgp_mode: None,
+            grown: match self.config.cni_quirks.contains(&CniQuirk::GrownMembers) {
+                true => grown_defaults(),
+                false => Vec::new(),
+            },
+            unlisted: self.config.list_lag,
         };
-        let rendered = record.render();
+        let rendered = record.answer(&self.config.cni_quirks);
         self.cni_seq += 1;
         self.cnis.insert(self.cni_seq, record);
         Ok(rendered)
@@ -111,6 +134,10 @@ impl Store {
             }
         };
         let bgp = bgp(body)?;
+        let grown = match self.config.cni_quirks.contains(&CniQuirk::GrownMembers) {
+            true => grown_in(body),
+            false => Vec::new(),
+        };
         let (p2p_ip, cust_ip) = (p2p_ip.to_owned(), cust_ip.to_owned());
         let record = self
             .cnis
@@ -121,7 +148,8 @@ impl Store {
         record.cust_ip = cust_ip;
         record.bgp = bgp;
         record.bgp_mode = bgp_mode;
-        Ok(record.render())
+        record.grown = grown;
+        Ok(record.answer(&self.config.cni_quirks))
     }
 
     /// `DELETE /cni/cnis/{cni}`.

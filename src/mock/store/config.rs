@@ -63,6 +63,43 @@ pub struct StoreConfig {
     pub not_found_body: NotFoundBody,
     /// Every account's `default_asn` until one is set (`/cni/settings`).
     pub default_asn: u64,
+    /// Ways the CNI answers differ from what was sent, as an API may (`--cni-quirk`).
+    pub cni_quirks: Vec<CniQuirk>,
+}
+
+/// A way the API's CNI answers may differ from what a client sent while meaning the same, or grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CniQuirk {
+    /// The `account` in upper case.
+    UpperCaseAccount,
+    /// `bgp.extra_prefixes` in the reverse order.
+    ReversedPrefixes,
+    /// `bgp.md5_key` left out of every answer.
+    OmitMd5,
+    /// `bgp.md5_key` answered as `********`.
+    MaskMd5,
+    /// Members a client may not know yet (as `bgp_mode` once was), at the top, in `magic` and in `bgp`:
+    /// new CNIs get them, and a PUT keeps only those it sends.
+    GrownMembers,
+}
+
+impl std::str::FromStr for CniQuirk {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "upper-case-account" => CniQuirk::UpperCaseAccount,
+            "reversed-prefixes" => CniQuirk::ReversedPrefixes,
+            "omit-md5" => CniQuirk::OmitMd5,
+            "mask-md5" => CniQuirk::MaskMd5,
+            "grown-members" => CniQuirk::GrownMembers,
+            other => {
+                return Err(format!(
+                    "{other:?} is none of upper-case-account, reversed-prefixes, omit-md5, mask-md5, grown-members"
+                ))
+            }
+        })
+    }
 }
 
 /// The body of the API's 404s: the API documents none.
@@ -131,6 +168,7 @@ impl Default for StoreConfig {
             names_per_account: false,
             not_found_body: NotFoundBody::default(),
             default_asn: DEFAULT_ASN,
+            cni_quirks: Vec::new(),
         }
     }
 }

@@ -23,8 +23,19 @@ mod tests;
 mod validate;
 
 pub use cni_body::{md5_key_allowed, BGP_MODES};
-pub use config::{EndOfList, HealthyAfter, NotFoundBody, StoreConfig, DEFAULT_ASN};
+pub use config::{CniQuirk, EndOfList, HealthyAfter, NotFoundBody, StoreConfig, DEFAULT_ASN};
 use fields::{required_str, Outcome};
+
+/// What the request log stores instead of a secret: `sha256:` and the first 12 hex digits of its
+/// SHA-256, enough to tell which key a request carried without keeping the key.
+pub fn fingerprint(secret: &str) -> String {
+    use sha2::Digest;
+    format!(
+        "sha256:{}",
+        &hex::encode(sha2::Sha256::digest(secret.as_bytes()))[..12]
+    )
+}
+
 use slots::{render_slot, seeded_slots, SlotRecord};
 pub use slots::{SlotQuery, FIRST_SLOT_ID};
 
@@ -378,10 +389,7 @@ impl Store {
                     obj.insert("status_polls".into(), json!(r.polls));
                     obj.insert("deleting".into(), json!(r.deleting.is_some()));
                     if let Kind::GcpPartner { pairing_key, .. } = &r.kind {
-                        obj.insert(
-                            "pairing_key_fingerprint".into(),
-                            json!(super::control::fingerprint(pairing_key)),
-                        );
+                        obj.insert("pairing_key_fingerprint".into(), json!(fingerprint(pairing_key)));
                     }
                 }
                 v

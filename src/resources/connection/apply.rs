@@ -1,15 +1,22 @@
 //! What `cni_connection` asks of the API: create (one `POST`, then one `PUT` when the configuration
-//! needs it), read, update (one `PUT` of the whole object), delete. Once a connection exists, every
-//! path out of create and update returns it in state.
+//! needs it), read, update (one `PUT` of the whole object), delete, each within its `timeouts`. Once a
+//! connection exists, every path out of create and update returns it in state.
+
+use std::time::Duration;
 
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 use super::resource::ConnectionResource;
-use super::state::{api_object, create_body, put_body, settled, ConnectionState};
-use crate::api::Client;
+use super::state::{
+    api_object, create_body, put_body, settled, state_from, ConnectionPrivate, ConnectionState,
+};
+use crate::api::{Client, CniCreateError, CreateCni};
 use crate::diag;
-use crate::shared::{effective_account, ConnectionItem};
+use crate::shared::{effective_account, timeout_of, ConnectionTimeouts, DEFAULT_CONNECTION_TIMEOUT};
+
+/// A state and what the provider keeps beside it.
+pub(super) type Kept = (ConnectionState, Option<ConnectionPrivate>);
 
 fn unknown_at_apply(diags: &mut Diagnostics) {
     diag::error(
@@ -20,17 +27,31 @@ fn unknown_at_apply(diags: &mut Diagnostics) {
     );
 }
 
+/// The timeout `pick` chooses from `state`'s `timeouts` block.
+fn timeout(state: &ConnectionState, pick: fn(&ConnectionTimeouts) -> &Value<String>) -> Duration {
+    timeout_of(&state.timeouts, pick, DEFAULT_CONNECTION_TIMEOUT)
+}
+
+/// The connection the API answered, as state (keeping what `written` says where the API means the
+/// same), and its unmodeled members.
+fn kept(cni: &crate::api::Cni, written: &ConnectionState) -> Kept {
+    (state_from(cni, written), ConnectionPrivate::of(cni))
+}
+
 impl ConnectionResource {
-    /// The client and account of `state`.
+    /// The client of `state`'s account, bounded by `limit` from now, its account, and how many times
+    /// a `POST` may be sent.
     fn client_for(
         &self,
         diags: &mut Diagnostics,
         state: &ConnectionState,
+        limit: Duration,
     ) -> Option<(Client, String, usize)> {
         let (configured, account) =
             self.provider
                 .configured_for(&state.account_id, "on the resource", diags)?;
-        Some((configured.client, account, configured.max_retries + 1))
+        let client = configured.client.until(tokio::time::Instant::now() + limit);
+        Some((client, account, configured.max_retries + 1))
     }
 
     /// Creates the planned connection: its `POST` (exactly once, even when an answer is lost), then one
@@ -41,8 +62,9 @@ impl ConnectionResource {
         &self,
         diags: &mut Diagnostics,
         planned: &ConnectionState,
-    ) -> Option<ConnectionState> {
-        let (client, account, attempts) = self.client_for(diags, planned)?;
+    ) -> Option<Kept> {
+        let limit = timeout(planned, |t| &t.create);
+        let (client, account, attempts) = self.client_for(diags, planned, limit)?;
         let Some(body) = create_body(planned, &account) else {
             unknown_at_apply(diags);
             return None;
@@ -51,18 +73,24 @@ impl ConnectionResource {
             Ok(created) => created,
             Err(e) => {
                 let conduit = &body.magic.conduit_name;
-                diag::create_error(diags, format!("Could not create connection {conduit:?}"), &e);
+                let detail = create_failure_detail(&e, &body, &account);
+                diag::error(
+                    diags,
+                    format!("Could not create connection {conduit:?}"),
+                    detail,
+                    None,
+                );
                 return None;
             }
         };
         if settled(planned, &created) {
-            return Some(ConnectionItem::from_api(&created));
+            return Some(kept(&created, planned));
         }
         let Some(put) = put_body(planned, &created) else {
-            return Some(ConnectionItem::from_api(&created));
+            return Some(kept(&created, planned));
         };
         match client.update_cni(&account, &put).await {
-            Ok(updated) => Some(ConnectionItem::from_api(&updated)),
+            Ok(updated) => Some(kept(&updated, planned)),
             Err(e) => {
                 diag::api_error(
                     diags,
@@ -72,58 +100,63 @@ impl ConnectionResource {
                     ),
                     &e,
                 );
-                Some(ConnectionItem::from_api(&created))
+                Some(kept(&created, planned))
             }
         }
     }
 
     /// Makes the connection what `planned` says with one `PUT` of the whole object (none when it
-    /// already is). A failed `PUT` keeps the prior state, with the error.
+    /// already is), carrying the members the latest read held that this provider does not model. A
+    /// failed `PUT` keeps the prior state, with the error.
     pub(super) async fn update_connection(
         &self,
         diags: &mut Diagnostics,
-        prior: ConnectionState,
+        prior: Kept,
         planned: &ConnectionState,
-    ) -> Option<ConnectionState> {
-        let Some((client, account, _)) = self.client_for(diags, &prior) else {
-            return Some(prior);
+    ) -> Kept {
+        let limit = timeout(planned, |t| &t.update);
+        let Some((client, account, _)) = self.client_for(diags, &prior.0, limit) else {
+            return prior;
         };
-        let Some(current) = api_object(&prior) else {
+        let Some(current) = api_object(&prior.0, prior.1.as_ref()) else {
             diag::error(
                 diags,
                 "Incomplete state",
                 "The connection's state lacks values a PUT needs; refresh it first.",
                 None,
             );
-            return Some(prior);
+            return prior;
         };
         let Some(put) = put_body(planned, &current) else {
             unknown_at_apply(diags);
-            return Some(prior);
+            return prior;
         };
         if put == current {
-            return Some(ConnectionItem::from_api(&current));
+            return (
+                ConnectionState {
+                    timeouts: planned.timeouts.clone(),
+                    ..prior.0
+                },
+                prior.1,
+            );
         }
         match client.update_cni(&account, &put).await {
-            Ok(updated) => Some(ConnectionItem::from_api(&updated)),
+            Ok(updated) => kept(&updated, planned),
             Err(e) => {
                 diag::api_error(diags, format!("Could not update connection {}", current.id), &e);
-                Some(prior)
+                prior
             }
         }
     }
 
     /// The connection as the API has it now; `None` (with a warning) when it is gone. A read that
     /// fails keeps the state as it is, with the error.
-    pub(super) async fn refresh(
-        &self,
-        diags: &mut Diagnostics,
-        state: ConnectionState,
-    ) -> Option<ConnectionState> {
+    pub(super) async fn refresh(&self, diags: &mut Diagnostics, prior: Kept) -> Option<Kept> {
         if self.provider.is_deferred() {
-            return Some(state);
+            return Some(prior);
         }
         let configured = self.provider.configured(diags)?;
+        let state = &prior.0;
         let account = effective_account(&state.account_id, &self.provider.default_account());
         let (Value::Value(account), Value::Value(id)) = (account, state.id.clone()) else {
             diag::error(
@@ -132,10 +165,10 @@ impl ConnectionResource {
                 "The connection's state has no account_id or id.",
                 None,
             );
-            return Some(state);
+            return Some(prior);
         };
         match configured.client.read_cni(&account, &id).await {
-            Ok(cni) => Some(ConnectionItem::from_api(&cni)),
+            Ok(cni) => Some(kept(&cni, state)),
             Err(e) if e.is_not_found() => {
                 diag::warning(
                     diags,
@@ -147,7 +180,7 @@ impl ConnectionResource {
             }
             Err(e) => {
                 diag::api_error(diags, format!("Could not read connection {id}"), &e);
-                Some(state)
+                Some(prior)
             }
         }
     }
@@ -158,7 +191,8 @@ impl ConnectionResource {
         diags: &mut Diagnostics,
         state: &ConnectionState,
     ) -> Option<()> {
-        let (client, account, _) = self.client_for(diags, state)?;
+        let limit = timeout(state, |t| &t.delete);
+        let (client, account, _) = self.client_for(diags, state, limit)?;
         let id = state.id.as_ref_option().cloned().unwrap_or_default();
         match client.delete_cni(&account, &id).await {
             Ok(_) => Some(()),
@@ -166,6 +200,36 @@ impl ConnectionResource {
                 diag::api_error(diags, format!("Could not delete connection {id}"), &e);
                 None
             }
+        }
+    }
+}
+
+/// What a failed create means for the user: whether a connection may exist, and how to import it.
+fn create_failure_detail(e: &CniCreateError, body: &CreateCni, account: &str) -> String {
+    let (conduit, interconnect) = (&body.magic.conduit_name, &body.interconnect);
+    let find = format!(
+        "Look for the connection with conduit {conduit:?} on interconnect {interconnect:?} (the \
+         cni_connections data source with interconnect = {interconnect:?}, or terraform query) and import \
+         it before applying again: terraform import <this resource's address> {account}/<id>"
+    );
+    match e {
+        CniCreateError::NotCreated(api) => {
+            format!("{}\n\nNo connection was created.", diag::describe_api_error(api))
+        }
+        CniCreateError::Precheck(api) => format!(
+            "Listing the account's connections before the create failed, so nothing was sent: {}\n\nNo \
+             connection was created.",
+            diag::describe_api_error(api)
+        ),
+        CniCreateError::NameTaken { id, .. } => format!(
+            "{e}.\n\nChoose another conduit_name, or, if that connection is the one meant, import it: \
+             terraform import <this resource's address> {account}/{id}"
+        ),
+        CniCreateError::MadeButNotFound { .. } => {
+            format!("{e}.\n\nDo not apply again before importing it. {find}")
+        }
+        CniCreateError::Unresolved { .. } | CniCreateError::Unconfirmed { .. } => {
+            format!("{e}.\n\nA connection may have been created. {find}; or delete it.")
         }
     }
 }

@@ -12,7 +12,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use super::state::ConnectionState;
+use super::state::{no_timeouts, ConnectionState};
 use crate::api::{Cni, CniFilter};
 use crate::attributes::{self, Attr, Role};
 use crate::context::ProviderContext;
@@ -130,7 +130,10 @@ impl TypedList for ConnectionList {
                     id: cni.id.clone(),
                 },
                 display_name: display_name(&cni),
-                resource: include_object.then(|| ConnectionItem::from_api(&cni)),
+                resource: include_object.then(|| ConnectionState {
+                    timeouts: no_timeouts(),
+                    ..ConnectionItem::from_api(&cni)
+                }),
             };
             if !results.send(listed, diags).await {
                 return; // Terraform has what it wants.
@@ -144,10 +147,14 @@ impl TypedList for ConnectionList {
 /// null, never the value: Terraform writes `null # sensitive` for the user to fill in) and `bgp_mode`, and `account_id` when it is not
 /// `provider_account` (a list over another account); never computed values.
 pub fn generated_config(state: Json, provider_account: &Value<String>) -> Json {
-    let config = attributes::generated_config(
+    let mut config = attributes::generated_config(
         &connection_attributes(),
         &state,
         &[("account_id", provider_account)],
+    );
+    config.insert(
+        "timeouts".into(),
+        serde_json::json!({"create": null, "update": null, "delete": null}),
     );
     Json::Object(config)
 }
@@ -172,7 +179,8 @@ mod tests {
                 "account_id": "other", "interconnect": "icon-1",
                 "magic": {"conduit_name": "edge", "description": "", "mtu": 1500},
                 "bgp": {"customer_asn": 65001, "extra_prefixes": [], "md5_key": null},
-                "bgp_mode": "advertise_only"
+                "bgp_mode": "advertise_only",
+                "timeouts": {"create": null, "update": null, "delete": null}
             })
         );
         let in_own_account = generated_config(stored, &Value::Value("other".into()));

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use tf_provider::schema::Schema;
-use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::value::ValueEmpty;
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::list::generated_config;
 use super::plan::{plan_change, plan_new, validate_config};
-use super::state::{identity, parse_import_id, schema, ConnectionState};
+use super::state::{identity, imported, parse_import_id, schema, ConnectionPrivate, ConnectionState};
 use crate::context::{ProviderContext, NESTED_ATTRIBUTES_FLOOR};
 use crate::diag;
 use crate::plugin::handlers::Identity;
@@ -34,7 +34,7 @@ impl ConnectionResource {
 #[async_trait]
 impl Resource for ConnectionResource {
     type State<'a> = ConnectionState;
-    type PrivateState<'a> = ValueEmpty;
+    type PrivateState<'a> = Option<ConnectionPrivate>;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -58,8 +58,7 @@ impl Resource for ConnectionResource {
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let state = self.refresh(diags, state).await?;
-        Some((state, private))
+        self.refresh(diags, (state, private)).await
     }
 
     async fn plan_create<'a>(
@@ -70,19 +69,20 @@ impl Resource for ConnectionResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let planned = plan_new(proposed, &config, &self.provider.default_account(), diags);
-        Some((planned, Value::Null))
+        Some((planned, None))
     }
 
     async fn plan_update<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
-        let (planned, replace) = plan_change(&prior, proposed, &config, &self.provider.default_account());
+        let provider_account = self.provider.default_account();
+        let (planned, replace) = plan_change(&prior, proposed, &config, &provider_account, diags);
         Some((planned, private, replace))
     }
 
@@ -101,11 +101,10 @@ impl Resource for ConnectionResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        private: Self::PrivateState<'a>,
+        _private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let state = self.create_connection(diags, &planned).await?;
-        Some((state, private))
+        self.create_connection(diags, &planned).await
     }
 
     async fn update<'a>(
@@ -117,8 +116,7 @@ impl Resource for ConnectionResource {
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let state = self.update_connection(diags, prior, &planned).await?;
-        Some((state, private))
+        Some(self.update_connection(diags, (prior, private), &planned).await)
     }
 
     async fn destroy<'a>(
@@ -144,14 +142,7 @@ impl Resource for ConnectionResource {
         }
         let provider_account = self.provider.default_account().as_option();
         match parse_import_id(&id, provider_account.as_deref()) {
-            Ok((account, id)) => {
-                let state = ConnectionState {
-                    id: Value::Value(id),
-                    account_id: Value::Value(account),
-                    ..Default::default()
-                };
-                Some((state, Value::Null))
-            }
+            Ok((account, id)) => Some((imported(account, id), None)),
             Err(e) => {
                 diag::error(diags, "Invalid import ID", e, None);
                 None

@@ -1,13 +1,17 @@
 //! The declaration of `cni_connection`: its schema and identity from the shared table, its import ID,
 //! and its Terraform values to and from the API's bodies.
 
+use serde::{Deserialize, Serialize};
 use tf_provider::schema::Schema;
 use tf_provider::value::Value;
 
-use crate::api::{BgpControl, Cni, CreateCni, MagicSettings, Secret};
+use crate::api::{BgpControl, Cni, CreateCni, MagicSettings, Members, Secret};
 use crate::attributes;
 use crate::plugin::handlers::Identity;
-use crate::shared::{connection_attributes, BgpValue, ConnectionItem, MagicValue};
+use crate::shared::{
+    connection_attributes, connection_timeouts_block, BgpValue, ConnectionItem, ConnectionTimeouts,
+    MagicValue,
+};
 
 /// The state (and configuration, and plan) of `cni_connection`: the fields every connection exposes.
 pub type ConnectionState = ConnectionItem;
@@ -21,9 +25,121 @@ pub fn schema() -> Schema {
              interconnect. Changes other than `interconnect` and `account_id` are made in place, with one \
              `PUT` of the whole object.",
             &connection_attributes(),
-            vec![],
+            vec![("timeouts", connection_timeouts_block())],
         ),
     }
+}
+
+/// What the provider keeps beside a connection's state: the members of the API's object it does not
+/// model, from the latest answer, so that a `PUT` (which replaces the whole object) sends them back.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct ConnectionPrivate {
+    /// Those members as JSON: `{"top": {…}, "magic": {…}, "bgp": {…}}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmodeled: Option<String>,
+}
+
+/// The members of a CNI this provider does not model, by where they sit.
+#[derive(Serialize, Deserialize, Default)]
+struct Unmodeled {
+    #[serde(default, skip_serializing_if = "Members::is_empty")]
+    top: Members,
+    #[serde(default, skip_serializing_if = "Members::is_empty")]
+    magic: Members,
+    #[serde(default, skip_serializing_if = "Members::is_empty")]
+    bgp: Members,
+}
+
+impl ConnectionPrivate {
+    /// What `cni` holds beyond the modeled fields; `None` when nothing.
+    pub(super) fn of(cni: &Cni) -> Option<ConnectionPrivate> {
+        let unmodeled = Unmodeled {
+            top: cni.other.clone(),
+            magic: cni.magic.other.clone(),
+            bgp: cni.bgp.as_ref().map(|b| b.other.clone()).unwrap_or_default(),
+        };
+        if unmodeled.top.is_empty() && unmodeled.magic.is_empty() && unmodeled.bgp.is_empty() {
+            return None;
+        }
+        let unmodeled = serde_json::to_string(&unmodeled).ok();
+        Some(ConnectionPrivate { unmodeled })
+    }
+
+    /// Puts the members kept into `cni` (into `bgp` only when it has a session).
+    pub(super) fn put_into(private: Option<&ConnectionPrivate>, cni: &mut Cni) {
+        let Some(text) = private.and_then(|p| p.unmodeled.as_deref()) else {
+            return;
+        };
+        let Ok(unmodeled) = serde_json::from_str::<Unmodeled>(text) else {
+            tracing::warn!(
+                "the members of connection {} kept from its last read could not be read",
+                cni.id
+            );
+            return;
+        };
+        cni.other = unmodeled.top;
+        cni.magic.other = unmodeled.magic;
+        if let Some(bgp) = &mut cni.bgp {
+            bgp.other = unmodeled.bgp;
+        }
+    }
+}
+
+/// The state for what the API answered, keeping what the user wrote where the API means the same: the
+/// account in another case, the extra prefixes in another order, an MD5 key the API leaves out or
+/// masks; and the `timeouts` block as written.
+pub(super) fn state_from(cni: &Cni, written: &ConnectionState) -> ConnectionState {
+    let mut state = ConnectionItem::from_api(cni);
+    if let (Value::Value(answered), Value::Value(wrote)) = (&state.account_id, &written.account_id) {
+        if answered.eq_ignore_ascii_case(wrote) {
+            state.account_id = written.account_id.clone();
+        }
+    }
+    if let (Value::Value(bgp), Value::Value(wrote)) = (&mut state.bgp, &written.bgp) {
+        if same_prefixes(&bgp.extra_prefixes, &wrote.extra_prefixes) {
+            bgp.extra_prefixes = wrote.extra_prefixes.clone();
+        }
+        let answered = cni.bgp.as_ref().and_then(|b| b.md5_key.as_ref());
+        if answered.is_none_or(|key| is_masked(key.expose())) && wrote.md5_key.is_value() {
+            bgp.md5_key = wrote.md5_key.clone();
+        }
+    }
+    state.timeouts = Value::Value(written.timeouts.as_ref_option().cloned().unwrap_or_default());
+    state
+}
+
+/// Whether two lists of prefixes hold the same prefixes, in any order.
+fn same_prefixes(a: &Value<Vec<Value<String>>>, b: &Value<Vec<Value<String>>>) -> bool {
+    let sorted = |list: &Value<Vec<Value<String>>>| {
+        let mut texts: Vec<Option<String>> = list
+            .as_ref_option()?
+            .iter()
+            .map(|p| p.as_ref_option().cloned())
+            .collect();
+        texts.sort();
+        Some(texts)
+    };
+    sorted(a).is_some_and(|a| Some(a) == sorted(b))
+}
+
+/// Whether an MD5 key the API answered is a mask (only `*`), not the key.
+fn is_masked(key: &str) -> bool {
+    !key.is_empty() && key.chars().all(|c| c == '*')
+}
+
+/// A state for an import: the account and id, everything else read next.
+pub(super) fn imported(account: String, id: String) -> ConnectionState {
+    ConnectionState {
+        id: Value::Value(id),
+        account_id: Value::Value(account),
+        timeouts: no_timeouts(),
+        ..Default::default()
+    }
+}
+
+/// The timeouts block of a state, with every duration unset.
+pub(super) fn no_timeouts() -> Value<ConnectionTimeouts> {
+    Value::Value(ConnectionTimeouts::default())
 }
 
 /// The identity `{ account_id, id }`, and the import ID it stands for.
@@ -87,6 +203,7 @@ pub(super) fn magic_body(magic: &Value<MagicValue>) -> Option<MagicSettings> {
         conduit_name: known(&magic.conduit_name)?,
         description: known(&magic.description)?,
         mtu: whole(&magic.mtu)?,
+        other: Members::new(),
     })
 }
 
@@ -111,6 +228,7 @@ pub(super) fn bgp_body(bgp: &Value<BgpValue>) -> Result<Option<BgpControl>, ()> 
         customer_asn: whole(&bgp.customer_asn).ok_or(())?,
         extra_prefixes,
         md5_key,
+        other: Members::new(),
     }))
 }
 
@@ -124,32 +242,41 @@ pub(super) fn create_body(planned: &ConnectionState, account: &str) -> Option<Cr
     })
 }
 
-/// The whole object a `PUT` sends to make `current` what `planned` says: every planned value, and
-/// the current one where the plan leaves a value to the API (unknown).
+/// The whole object a `PUT` sends to make `current` what `planned` says: every planned value, the
+/// current one where the plan leaves a value to the API (unknown), and every member of `current` this
+/// provider does not model (at the top, in `magic`, and in `bgp` while the session stays).
 pub(super) fn put_body(planned: &ConnectionState, current: &Cni) -> Option<Cni> {
     let or_current = |value: &Value<String>, current: &str| match value {
         Value::Value(v) => v.clone(),
         _ => current.to_owned(),
     };
+    let mut magic = magic_body(&planned.magic)?;
+    magic.other = current.magic.other.clone();
+    let mut bgp = bgp_body(&planned.bgp).ok()?;
+    if let (Some(bgp), Some(was)) = (&mut bgp, &current.bgp) {
+        bgp.other = was.other.clone();
+    }
     Some(Cni {
         id: current.id.clone(),
         account: current.account.clone(),
         interconnect: current.interconnect.clone(),
-        magic: magic_body(&planned.magic)?,
+        magic,
         p2p_ip: or_current(&planned.p2p_ip, &current.p2p_ip),
         cust_ip: or_current(&planned.cust_ip, &current.cust_ip),
-        bgp: bgp_body(&planned.bgp).ok()?,
+        bgp,
         bgp_mode: match &planned.bgp_mode {
             Value::Value(mode) => Some(mode.clone()),
             Value::Null => None,
             Value::Unknown => current.bgp_mode.clone(),
         },
+        other: current.other.clone(),
     })
 }
 
-/// The API object a state describes, when every value of it is known.
-pub(super) fn api_object(state: &ConnectionState) -> Option<Cni> {
-    let current = Cni {
+/// The API object a state describes (with the members `private` kept from the latest answer), when
+/// every value of it is known.
+pub(super) fn api_object(state: &ConnectionState, private: Option<&ConnectionPrivate>) -> Option<Cni> {
+    let mut current = Cni {
         id: state.id.as_ref_option()?.clone(),
         account: state.account_id.as_ref_option()?.clone(),
         interconnect: state.interconnect.as_ref_option()?.clone(),
@@ -158,13 +285,33 @@ pub(super) fn api_object(state: &ConnectionState) -> Option<Cni> {
         cust_ip: state.cust_ip.as_ref_option()?.clone(),
         bgp: bgp_body(&state.bgp).ok()?,
         bgp_mode: state.bgp_mode.as_ref_option().cloned(),
+        other: Members::new(),
     };
+    ConnectionPrivate::put_into(private, &mut current);
     Some(current)
 }
 
-/// Whether `current` already is what `planned` asks for.
+/// Whether `current` already is what `planned` asks for: prefixes in another order, and an MD5 key
+/// the API leaves out or masks, are no difference.
 pub(super) fn settled(planned: &ConnectionState, current: &Cni) -> bool {
-    put_body(planned, current).as_ref() == Some(current)
+    let Some(mut put) = put_body(planned, current) else {
+        return false;
+    };
+    if let (Some(wanted), Some(answered)) = (&mut put.bgp, &current.bgp) {
+        let mut sorted = [wanted.extra_prefixes.clone(), answered.extra_prefixes.clone()];
+        sorted.iter_mut().for_each(|list| list.sort());
+        if sorted[0] == sorted[1] {
+            wanted.extra_prefixes = answered.extra_prefixes.clone();
+        }
+        if answered
+            .md5_key
+            .as_ref()
+            .is_none_or(|key| is_masked(key.expose()))
+        {
+            wanted.md5_key = answered.md5_key.clone();
+        }
+    }
+    put == *current
 }
 
 #[cfg(test)]

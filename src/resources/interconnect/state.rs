@@ -12,8 +12,7 @@ use crate::api::{Bandwidth, Interconnect, InterconnectStatus, READ_AFTER_WRITE_G
 use crate::attributes::{self, Attr, AttrType, Compare, Fields, Replaces, Role, Unknowable};
 use crate::plugin::handlers::Identity;
 use crate::shared::{
-    parse_duration, timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ACCOUNT_ID,
-    ITEM_FIELDS,
+    timeouts_block, FacilityValue, InterconnectItem, Number, Timeouts, ACCOUNT_ID, ITEM_FIELDS,
 };
 
 /// `wait_for_healthy` when not configured: true for `gcp_partner`, false for `direct`.
@@ -40,7 +39,7 @@ pub(super) const OWN_ATTRIBUTES: [Attr; 12] = [
     Attr::new("speed", AttrType::String, Role::OptionalComputed, "`direct`: the port speed (defaults to the slot's). `gcp_partner`: read back from the API. Compared without regard to case.")
         .replacing(Replaces::WhenConfigured(Compare::CaseInsensitive)).generated().checked(a_speed)
         .only_for_because(TYPE_DIRECT, "speed can be set only for type = \"direct\"; a gcp_partner interconnect takes its capacity from bandwidth, and speed is read back from the API."),
-    Attr::new("bandwidth", AttrType::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted.").one_of(&Bandwidth::NAMES)
+    Attr::new("bandwidth", AttrType::String, Role::Optional, "`gcp_partner` only, required. When the API does not report it (after an import), the configured value is adopted.").one_of_any_case(&Bandwidth::NAMES)
         .replacing(Replaces::Always(Compare::CaseInsensitive)).required_for(TYPE_GCP_PARTNER, "").generated(),
     Attr::new("pairing_key", AttrType::String, Role::Optional, "`gcp_partner` only, needed to create: the pairing key of the GCP VLAN attachment. Kept from the configuration, never read back (null after import, and not needed then). A different key forces replacement; adding or removing it does not.")
         .sensitive()
@@ -234,11 +233,7 @@ impl InterconnectState {
     }
 
     pub(super) fn timeout(&self, pick: fn(&Timeouts) -> &Value<String>, default: Duration) -> Duration {
-        self.timeouts
-            .as_ref_option()
-            .and_then(|t| pick(t).as_ref_option())
-            .and_then(|text| parse_duration(text).ok())
-            .unwrap_or(default)
+        crate::shared::timeout_of(&self.timeouts, pick, default)
     }
 }
 

@@ -1,0 +1,281 @@
+//! `cni_connection` keeps the interconnect's promises: a bare 404 is "gone" only when the account's
+//! listing agrees; a create whose answer is lost behind a lagging listing is found, never sent POST
+//! after POST, and an error names what exists; an enumerated value the API would refuse fails the
+//! plan; state keeps what the user wrote where the API means the same; a PUT carries the members the
+//! provider does not model; taking the MD5 key off a live session is warned of. Terraform 1.1 and later
+//! (older ones refuse the resource).
+
+use cni::mock::{paths, FaultSpec};
+use serde_json::{json, Value};
+
+use crate::fixtures::SLOT_A;
+use crate::harness::{Workspace, ACCOUNT, TOKEN};
+
+/// A connection `edge` on the interconnect `port`, with `bgp` (or nothing) and `extra` lines.
+fn connection_on(port: &str, bgp: &str, extra: &str) -> String {
+    format!(
+        "resource \"cni_connection\" \"edge\" {{\n  interconnect = \"{port}\"\n  \
+         magic = {{\n    conduit_name = \"edge-ewr-1\"\n    description = \"\"\n    mtu = 1500\n  }}\n  \
+         {bgp}\n  {extra}\n}}\n"
+    )
+}
+
+/// A BGP session with these prefixes and key (HCL).
+fn bgp(prefixes: &[&str], md5_key: Option<&str>) -> String {
+    let prefixes: Vec<String> = prefixes.iter().map(|p| format!("\"{p}\"")).collect();
+    let key = md5_key.map_or("null".to_owned(), |k| format!("\"{k}\""));
+    format!(
+        "bgp = {{\n    customer_asn = 65001\n    extra_prefixes = [{}]\n    md5_key = {key}\n  }}",
+        prefixes.join(", ")
+    )
+}
+
+/// A workspace on Terraform 1.1 or later whose mock runs with `mock_args`, with a port made outside
+/// Terraform; `None` on older CLIs and when acceptance tests are off.
+fn with_a_port(mock_args: &[&str]) -> Option<(Workspace, String)> {
+    let ws = crate::harness::terraform().map(|tf| Workspace::new(tf, mock_args))?;
+    if ws.terraform_version() < (1, 1) {
+        return None;
+    }
+    let name = ws
+        .mock
+        .create_directly(json!({"account": ACCOUNT, "type": "direct", "slot_id": SLOT_A}));
+    Some((ws, name))
+}
+
+/// Deletes the connection `id` through the API, as another client would.
+fn delete_outside(ws: &Workspace, id: &str) {
+    let url = format!("{}/accounts/{ACCOUNT}/cni/cnis/{id}", ws.mock.base_url);
+    let status = reqwest::blocking::Client::new()
+        .delete(url)
+        .bearer_auth(TOKEN)
+        .send()
+        .expect("delete the CNI")
+        .status();
+    assert!(status.is_success(), "{status}");
+}
+
+fn destroy(ws: &Workspace) {
+    ws.tf(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+        .ok();
+    assert!(ws.mock.cnis().is_empty(), "{:?}", ws.mock.cnis());
+}
+
+#[test]
+fn a_bare_404_confirmed_by_the_listing_is_gone_and_never_otherwise() {
+    let Some((ws, port)) = with_a_port(&["--not-found-body", "text"]) else {
+        return;
+    };
+    ws.config(&connection_on(&port, "", ""));
+    ws.apply().ok();
+    let id = ws.values("cni_connection.edge")["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    // A proxy's 404 for a connection the listing still shows proves nothing: the refresh keeps it.
+    ws.mock
+        .fault(FaultSpec::on("GET", paths::CNI).body_typed(404, "404 page not found", "text/plain"));
+    ws.tf(&[
+        "apply",
+        "-refresh-only",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+    ])
+    .fails_with(&["Could not read connection", "Nothing was removed from state"]);
+    assert_eq!(ws.addresses(), vec!["cni_connection.edge"], "kept in state");
+
+    // Deleted outside Terraform, behind plain-text 404s: the listing agrees, so the plan creates it again.
+    delete_outside(&ws, &id);
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.output);
+    for needle in [&format!("Connection {id} no longer exists"), "will be created"] {
+        assert!(plan.output.contains(needle), "{needle} in {}", plan.output);
+    }
+    ws.apply().ok();
+    let id = ws.values("cni_connection.edge")["id"].clone();
+
+    // A DELETE made but answered 502: its retry meets a bare 404, which the listing confirms.
+    ws.mock
+        .fault(FaultSpec::on("DELETE", paths::CNI).after().status(502));
+    ws.mock.clear_log();
+    destroy(&ws);
+    assert_eq!(
+        ws.mock.requests_matching("DELETE", paths::CNI).len(),
+        2,
+        "sent again after the 502 ({id})"
+    );
+}
+
+#[test]
+fn a_lost_create_answer_behind_a_lagging_listing_is_found_and_never_sent_post_after_post() {
+    let Some((ws, port)) = with_a_port(&["--list-lag", "2"]) else {
+        return;
+    };
+    ws.mock
+        .fault(FaultSpec::on("POST", paths::CNIS).after().status(502));
+    ws.config(&connection_on(&port, "", ""));
+    ws.apply().ok();
+    let made = ws.mock.cnis();
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert_eq!(ws.values("cni_connection.edge")["id"], made[0]["id"], "adopted");
+    assert_eq!(
+        ws.mock.requests_matching("POST", paths::CNIS).len(),
+        2,
+        "sent again once, refused as a name conflict, which proves the first made it"
+    );
+    ws.assert_no_changes();
+    destroy(&ws);
+}
+
+#[test]
+fn a_create_proven_made_but_never_listed_names_it_and_a_failed_baseline_sends_nothing() {
+    let Some((ws, port)) = with_a_port(&["--list-lag", "1000"]) else {
+        return;
+    };
+    // The baseline listing fails: nothing is sent, and nothing is said to exist.
+    ws.mock
+        .fault(FaultSpec::on("GET", paths::CNIS).times(3).status(503));
+    ws.config(&connection_on(&port, "", "timeouts {\n    create = \"6s\"\n  }"));
+    let failed = ws.apply();
+    let failed = failed.fails_with(&["nothing was sent", "No connection was created"]);
+    assert!(
+        !failed.output.contains("may have been created"),
+        "{}",
+        failed.output
+    );
+    assert!(ws.mock.requests_matching("POST", paths::CNIS).is_empty());
+
+    // Made, answered 502, and never listed: looked for until the create timeout, then named.
+    ws.mock
+        .fault(FaultSpec::on("POST", paths::CNIS).after().status(502));
+    ws.mock.clear_log();
+    ws.apply().fails_with(&[
+        "refused as a name conflict",
+        "so the connection exists (conduit \"edge-ewr-1\" on interconnect",
+        "Do not apply again before importing it",
+        &format!("terraform import <this resource's address> {ACCOUNT}/<id>"),
+    ]);
+    assert_eq!(ws.mock.cnis().len(), 1);
+    assert_eq!(
+        ws.mock.requests_matching("POST", paths::CNIS).len(),
+        2,
+        "not POST after POST"
+    );
+    let lookups = ws.mock.requests_matching("GET", paths::CNIS).len();
+    assert!(lookups >= 3, "it kept looking, with backoff: {lookups} listings");
+}
+
+#[test]
+fn enumerated_values_and_prefixes_the_api_refuses_fail_the_plan_with_no_request() {
+    let Some((ws, port)) = with_a_port(&[]) else {
+        return;
+    };
+    ws.mock.clear_log();
+    ws.config(&connection_on(
+        &port,
+        &bgp(&["203.0.113.5/24"], None),
+        "bgp_mode = \"Advertise_Only\"",
+    ));
+    ws.plan().fails_with(&[
+        "unknown bgp_mode \"Advertise_Only\"",
+        "spelled exactly so",
+        "has host bits set: the network of that prefix is 203.0.113.0/24",
+    ]);
+    assert!(ws.mock.requests().is_empty(), "{:?}", ws.mock.requests());
+}
+
+#[test]
+fn state_keeps_what_the_user_wrote_where_the_api_means_the_same() {
+    for masking in ["omit-md5", "mask-md5"] {
+        let Some((ws, port)) = with_a_port(&[
+            "--cni-quirk",
+            "upper-case-account",
+            "--cni-quirk",
+            "reversed-prefixes",
+            "--cni-quirk",
+            masking,
+        ]) else {
+            return;
+        };
+        let session = bgp(&["203.0.113.0/24", "198.51.100.0/24"], Some("md5-s3cret"));
+        let account = format!("account_id = \"{ACCOUNT}\"");
+        ws.config(&connection_on(&port, &session, &account));
+        ws.apply().ok();
+        let state = ws.values("cni_connection.edge");
+        assert_eq!(state["account_id"], json!(ACCOUNT), "{masking}");
+        assert_eq!(
+            state["bgp"]["extra_prefixes"],
+            json!(["203.0.113.0/24", "198.51.100.0/24"]),
+            "{masking}"
+        );
+        assert_eq!(state["bgp"]["md5_key"], json!("md5-s3cret"), "{masking}");
+        ws.assert_no_changes();
+        // A change elsewhere sends the real key, never the mask.
+        ws.config(&connection_on(
+            &port,
+            &session,
+            &format!("{account}\n  bgp_mode = \"advertise_only\""),
+        ));
+        ws.apply().ok();
+        let put = ws.mock.requests_matching("PUT", paths::CNI);
+        let sent = &put.last().expect("a PUT")["body"]["bgp"]["md5_key"];
+        assert_eq!(sent, &json!(cni::mock::fingerprint("md5-s3cret")), "{masking}");
+        ws.assert_no_changes();
+        destroy(&ws);
+    }
+}
+
+#[test]
+fn a_put_carries_the_members_the_provider_does_not_model() {
+    let Some((ws, port)) = with_a_port(&["--cni-quirk", "grown-members"]) else {
+        return;
+    };
+    let session = bgp(&["203.0.113.0/24"], None);
+    ws.config(&connection_on(&port, &session, ""));
+    ws.apply().ok();
+    let grown = |cni: &Value| {
+        (
+            cni["automatic_return_routing"].clone(),
+            cni["magic"]["ttl"].clone(),
+            cni["bgp"]["hold_time"].clone(),
+        )
+    };
+    let before = grown(&ws.mock.cnis()[0]);
+    assert_eq!(before, (json!(true), json!(64), json!(90)));
+    ws.config(&connection_on(&port, &session, "bgp_mode = \"advertise_only\""));
+    ws.apply().ok();
+    let after = &ws.mock.cnis()[0];
+    assert_eq!(after["bgp_mode"], json!("advertise_only"), "updated");
+    assert_eq!(grown(after), before, "and nothing else changed");
+    ws.assert_no_changes();
+    destroy(&ws);
+}
+
+#[test]
+fn taking_the_md5_key_off_a_live_session_is_warned_of_and_the_log_holds_no_key() {
+    let Some((ws, port)) = with_a_port(&[]) else {
+        return;
+    };
+    ws.config(&connection_on(&port, &bgp(&[], Some("md5-s3cret")), ""));
+    ws.apply().ok();
+    let posted = ws.mock.requests_matching("POST", paths::CNIS);
+    assert_eq!(
+        posted[0]["body"]["bgp"]["md5_key"],
+        json!(cni::mock::fingerprint("md5-s3cret")),
+        "the mock's log keeps a fingerprint, never the key"
+    );
+    assert!(!serde_json::to_string(&ws.mock.requests())
+        .unwrap_or_default()
+        .contains("md5-s3cret"));
+    let id = ws.values("cni_connection.edge")["id"].clone();
+    ws.config(&connection_on(&port, &bgp(&[], None), ""));
+    let warned = format!(
+        "MD5 authentication removed from connection {}",
+        id.as_str().unwrap_or_default()
+    );
+    let plan = ws.plan().contains(&[&warned, "runs without MD5 authentication"]);
+    assert_eq!(plan.code, 2, "{}", plan.output);
+    destroy(&ws);
+}

@@ -545,6 +545,33 @@ fn the_rest_module_depends_one_way_transport_endpoints_runtime() {
 }
 
 #[test]
+fn the_mocks_store_is_pure_and_knows_neither_control_nor_routes() {
+    let graph = file_graph();
+    let store: Vec<(&String, &BTreeSet<String>)> = graph
+        .iter()
+        .filter(|(file, _)| file.starts_with("mock/store/"))
+        .collect();
+    assert!(store.len() > 5, "the store's files are seen: {store:?}");
+    for (file, to) in store {
+        for reached in to {
+            // Its tests may take the mock's default account.
+            let allowed = reached.starts_with("mock/store/")
+                || reached.as_str() == "mock/envelope.rs"
+                || (file.as_str() == "mock/store/tests.rs" && reached.as_str() == "mock/mod.rs");
+            assert!(
+                allowed,
+                "{file} reaches {reached}: the store knows no HTTP, control API or log"
+            );
+        }
+    }
+    let reaches = |from: &str, to: &str| graph.get(from).is_some_and(|t| t.contains(to));
+    assert!(
+        reaches("mock/control.rs", "mock/store/mod.rs"),
+        "control → store is seen"
+    );
+}
+
+#[test]
 fn the_cycle_finder_finds_cycles() {
     let graph: BTreeMap<String, BTreeSet<String>> = [
         ("a".to_owned(), BTreeSet::from(["b".to_owned()])),

@@ -229,6 +229,52 @@ fn the_socket_is_in_a_directory_only_the_user_may_enter() {
     assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
 }
 
+/// A temp dir too long for a socket's path: the socket goes to a short private directory, never to TCP.
+#[tokio::test]
+async fn a_temp_dir_too_long_for_a_socket_gives_a_short_private_directory_never_tcp() {
+    let long = tempfile::tempdir().expect("temp dir");
+    let deep = long.path().join("d".repeat(100)).join("e".repeat(60));
+    std::fs::create_dir_all(&deep).expect("a long directory");
+    let deep_text = deep.display().to_string();
+    let plugin = Plugin::start_with(
+        env!("CARGO_BIN_EXE_terraform-provider-cni"),
+        None,
+        &[("TMPDIR", deep_text.as_str())],
+    );
+    assert_eq!(plugin.fields[2], "unix", "no silent TCP: {:?}", plugin.fields);
+    assert!(
+        plugin.address().starts_with("/tmp/plugin"),
+        "{}",
+        plugin.address()
+    );
+    let schema = plaintext_schema(&plugin).await;
+    assert!(schema.resource_schemas.contains_key("cni_connection"));
+}
+
+/// A provider ended by SIGTERM removes its socket's directory.
+#[test]
+fn sigterm_removes_the_socket_directory() {
+    let mut plugin = Plugin::start(None);
+    let socket = std::path::PathBuf::from(plugin.address());
+    let dir = socket.parent().expect("a directory").to_owned();
+    assert!(dir.exists());
+    let pid = nix::unistd::Pid::from_raw(plugin.child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("SIGTERM");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = plugin.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running 10 s after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+    assert!(!dir.exists(), "{} left behind", dir.display());
+}
+
 /// The benchmarks' floor (`make bench` measures start-up against it) is a working provider too.
 #[tokio::test]
 async fn the_noop_floor_serves_its_one_resource() {

@@ -92,6 +92,10 @@ struct Args {
     /// The seed of --chaos: the same seed draws the same faults in the same order.
     #[arg(long, default_value_t = 0)]
     chaos_seed: u64,
+    /// With --chaos: the share (0 to 1) of listings that lag, answered with an empty last page; the
+    /// --chaos share when not set.
+    #[arg(long)]
+    chaos_lag: Option<f64>,
     /// How many reads (GETs, and listings that show it) still see an interconnect after its DELETE.
     #[arg(long, default_value_t = 0)]
     delete_lag: u32,
@@ -144,9 +148,10 @@ impl Args {
                 default_asn: self.default_asn,
                 cni_quirks: self.cni_quirks.clone(),
             },
-            chaos: (self.chaos > 0.0).then_some(ChaosSpec {
+            chaos: (self.chaos > 0.0 || self.chaos_lag.is_some_and(|lag| lag > 0.0)).then_some(ChaosSpec {
                 rate: self.chaos,
                 seed: self.chaos_seed,
+                lag: self.chaos_lag,
             }),
             accounts: if self.any_account {
                 Vec::new()

@@ -164,10 +164,11 @@ struct Limiter {
 #[derive(Debug)]
 struct Chaos {
     rate: f64,
+    lag: f64,
     rng: rand::rngs::StdRng,
 }
 
-/// Settings of the random faults (`PUT /__mock/chaos`, `--chaos` and `--chaos-seed`).
+/// Settings of the random faults (`PUT /__mock/chaos`, `--chaos`, `--chaos-seed` and `--chaos-lag`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ChaosSpec {
     /// The share of API requests that get a fault, from 0 to 1.
@@ -175,25 +176,43 @@ pub struct ChaosSpec {
     /// The generator's seed: the same seed draws the same faults in the same order.
     #[serde(default)]
     pub seed: u64,
+    /// The share of listings (`GET` of a collection) that lag, answered with an empty last page, from
+    /// 0 to 1; `rate` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lag: Option<f64>,
 }
 
 /// The answer of a listing that lags: an empty last page.
 const EMPTY_LAST_PAGE: &str = r#"{"items":[],"next":0}"#;
 
+/// A listing that lags: answered at once with an empty last page.
+fn lagging_listing() -> FaultSpec {
+    fault_of(
+        Phase::Before,
+        FaultAction::Body {
+            status: 200,
+            body: EMPTY_LAST_PAGE.to_owned(),
+            content_type: None,
+        },
+    )
+}
+
+/// A fault of one request, on any request.
+fn fault_of(phase: Phase, action: FaultAction) -> FaultSpec {
+    FaultSpec {
+        method: None,
+        path: None,
+        body_matches: None,
+        count: 1,
+        phase,
+        action,
+    }
+}
+
 /// The faults chaos draws from, evenly: refusals before the work (429, 502, 503, a dropped connection)
-/// and lost or late answers after it (500, a dropped connection, an answer 2.5 s late); for a listing,
-/// also a lagging answer (an empty last page).
-fn chaos_menu(pick: u32, listing: bool) -> FaultSpec {
-    let choices = if listing { 8 } else { 7 };
-    let (phase, action) = match pick % choices {
-        7 => (
-            Phase::Before,
-            FaultAction::Body {
-                status: 200,
-                body: EMPTY_LAST_PAGE.to_owned(),
-                content_type: None,
-            },
-        ),
+/// and lost or late answers after it (500, a dropped connection, an answer 2.5 s late).
+fn chaos_menu(pick: u32) -> FaultSpec {
+    let (phase, action) = match pick % 7 {
         6 => (Phase::After, FaultAction::Delay { delay_ms: 2500 }),
         0 => (
             Phase::Before,
@@ -226,14 +245,7 @@ fn chaos_menu(pick: u32, listing: bool) -> FaultSpec {
         ),
         _ => (Phase::After, FaultAction::Drop),
     };
-    FaultSpec {
-        method: None,
-        path: None,
-        body_matches: None,
-        count: 1,
-        phase,
-        action,
-    }
+    fault_of(phase, action)
 }
 
 /// The mock's shared state.
@@ -300,11 +312,15 @@ impl Shared {
 
     /// Starts (or, with a rate of 0, stops) random faults on every API request.
     pub fn set_chaos(&self, spec: ChaosSpec) -> Result<(), String> {
-        if !(0.0..=1.0).contains(&spec.rate) {
-            return Err(format!("rate {} is not between 0 and 1", spec.rate));
+        let lag = spec.lag.unwrap_or(spec.rate);
+        for (what, share) in [("rate", spec.rate), ("lag", lag)] {
+            if !(0.0..=1.0).contains(&share) {
+                return Err(format!("{what} {share} is not between 0 and 1"));
+            }
         }
-        *lock(&self.chaos) = (spec.rate > 0.0).then(|| Chaos {
+        *lock(&self.chaos) = (spec.rate > 0.0 || lag > 0.0).then(|| Chaos {
             rate: spec.rate,
+            lag,
             rng: rand::SeedableRng::seed_from_u64(spec.seed),
         });
         Ok(())
@@ -316,9 +332,12 @@ impl Shared {
         use rand::Rng;
         let mut chaos = lock(&self.chaos);
         let chaos = chaos.as_mut()?;
+        if listing && chaos.rng.random_bool(chaos.lag) {
+            return Some(lagging_listing());
+        }
         let strikes = chaos.rng.random_bool(chaos.rate);
         let pick: u32 = chaos.rng.random();
-        strikes.then(|| chaos_menu(pick, listing))
+        strikes.then(|| chaos_menu(pick))
     }
 
     /// Takes one strike of the first fault matching the request, if any.

@@ -1,8 +1,9 @@
 //! Where the plugin listens: a Unix socket in a directory only the user can enter, as go-plugin does on
 //! Unix, so that no other local user can drive the provider (a debug-mode provider serves plaintext and
 //! holds the API token from the environment). TCP on 127.0.0.1 only when asked for
-//! (`CNI_PLUGIN_NETWORK=tcp`) or when no Unix socket can be made, within `PLUGIN_MIN_PORT` ..
-//! `PLUGIN_MAX_PORT` when Terraform sets them.
+//! (`CNI_PLUGIN_NETWORK=tcp`), within `PLUGIN_MIN_PORT` .. `PLUGIN_MAX_PORT` when Terraform sets them:
+//! never silently. A socket path too long for the system (a long `TMPDIR`) is made again in a
+//! directory under `/tmp`; when no socket can be made at all, the plugin fails and says how to fix it.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -45,28 +46,48 @@ impl Bound {
     }
 }
 
-/// Binds where the environment says: a Unix socket unless `CNI_PLUGIN_NETWORK=tcp`, TCP when a socket
-/// cannot be made.
+/// The directory a private socket directory falls back to when the configured one gives too long a path.
+const SHORT_BASE: &str = "/tmp";
+
+/// Binds where the environment says: a Unix socket unless `CNI_PLUGIN_NETWORK=tcp`.
 pub async fn bind(env: &dyn Fn(&str) -> Option<String>) -> std::io::Result<Bound> {
     if env(NETWORK_VAR).as_deref() == Some("tcp") {
         return bind_tcp(env).await.map(Bound::Tcp);
     }
-    match bind_unix(env) {
-        Ok(bound) => Ok(bound),
-        Err(e) => {
-            tracing::warn!("could not make a Unix socket ({e}); listening on TCP 127.0.0.1 instead");
-            bind_tcp(env).await.map(Bound::Tcp)
-        }
-    }
+    bind_unix(env)
 }
 
 /// A socket in a new directory (under `PLUGIN_UNIX_SOCKET_DIR`, else the temp dir) that only this user
-/// may enter.
+/// may enter; under `/tmp` when that fails (a path too long for a socket). An error that says what to
+/// set when neither works.
 fn bind_unix(env: &dyn Fn(&str) -> Option<String>) -> std::io::Result<Bound> {
     let base = env("PLUGIN_UNIX_SOCKET_DIR")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(std::env::temp_dir);
+    let first = match bind_unix_in(&base) {
+        Ok(bound) => return Ok(bound),
+        Err(e) => e,
+    };
+    tracing::debug!(
+        "could not make a Unix socket under {} ({first}); trying {SHORT_BASE}",
+        base.display()
+    );
+    bind_unix_in(std::path::Path::new(SHORT_BASE)).map_err(|second| {
+        std::io::Error::new(
+            first.kind(),
+            format!(
+                "could not make the plugin's Unix socket under {} ({first}) nor under {SHORT_BASE} \
+                 ({second}); set PLUGIN_UNIX_SOCKET_DIR (or TMPDIR) to a short directory this user may \
+                 write, or {NETWORK_VAR}=tcp to listen on 127.0.0.1",
+                base.display()
+            ),
+        )
+    })
+}
+
+/// A socket in a new private directory under `base`.
+fn bind_unix_in(base: &std::path::Path) -> std::io::Result<Bound> {
     let dir = tempfile::Builder::new().prefix("plugin").tempdir_in(base)?;
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
     let path = dir.path().join("plugin.sock");

@@ -121,6 +121,7 @@ pub async fn serve(registry: Registry, stop: Interrupt, options: ServeOptions) -
     let bound = listener::bind(&|var| std::env::var(var).ok()).await?;
     let (network, addr) = (bound.network(), bound.address()?);
     let shutdown = CancellationToken::new();
+    stop_on_sigterm(shutdown.clone())?;
     let router = router(registry, stop, shutdown.clone()).await;
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT")
         .ok()
@@ -178,6 +179,19 @@ pub async fn serve(registry: Registry, stop: Interrupt, options: ServeOptions) -
         result = served => Ok(result?),
         _ = async { shutdown.cancelled().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => Ok(()),
     }
+}
+
+/// Ends the server on SIGTERM as on go-plugin's shutdown, so that the socket's directory is removed
+/// instead of left behind.
+fn stop_on_sigterm(shutdown: CancellationToken) -> std::io::Result<()> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::spawn(async move {
+        if terminate.recv().await.is_some() {
+            tracing::debug!("SIGTERM: shutting down");
+            shutdown.cancel();
+        }
+    });
+    Ok(())
 }
 
 /// Prints the handshake line (or, in debug mode, the reattach instructions) on stdout.

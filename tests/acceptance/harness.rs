@@ -196,10 +196,15 @@ impl Mock {
 
     /// Turns random faults on (`rate` > 0) or off, with a seed that replays them.
     pub fn chaos(&self, rate: f64, seed: u64) {
+        self.chaos_lagging(rate, seed, rate);
+    }
+
+    /// Turns random faults on, with `lag` the share of listings that lag (an empty last page).
+    pub fn chaos_lagging(&self, rate: f64, seed: u64, lag: f64) {
         let r = self
             .http
             .put(format!("{}/chaos", self.control))
-            .json(&json!({"rate": rate, "seed": seed}))
+            .json(&json!({"rate": rate, "seed": seed, "lag": lag}))
             .send()
             .expect("chaos");
         assert_eq!(r.status().as_u16(), 204, "chaos refused: {:?}", r.text());

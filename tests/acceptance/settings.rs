@@ -19,7 +19,7 @@ fn config(asn: &str) -> String {
 }
 
 /// The account's `default_asn`, as the API says it.
-fn asn_of(mock: &crate::harness::Mock) -> Value {
+pub fn asn_of(mock: &crate::harness::Mock) -> Value {
     let url = format!("{}/accounts/{ACCOUNT}/cni/settings", mock.base_url);
     let settings: Value = reqwest::blocking::Client::new()
         .get(url)

@@ -201,3 +201,117 @@ async fn settings_are_read_and_set() {
         "default_asn",
     );
 }
+
+#[tokio::test]
+async fn quirks_answer_the_same_meaning_in_another_form_and_grown_members_last_while_sent() {
+    use cni::mock::CniQuirk;
+    let mock = mock_with(cni::mock::StoreConfig {
+        cni_quirks: vec![
+            CniQuirk::UpperCaseAccount,
+            CniQuirk::ReversedPrefixes,
+            CniQuirk::MaskMd5,
+            CniQuirk::GrownMembers,
+        ],
+        ..Default::default()
+    })
+    .await;
+    let api = Api::new(&mock);
+    let port = api.port().await;
+    let mut body = cni_body(&port, "edge");
+    body["bgp"]["extra_prefixes"] = json!(["203.0.113.0/24", "198.51.100.0/24"]);
+    let (status, made) = api.send_json(reqwest::Method::POST, "/cnis", &body).await;
+    assert_eq!(status, 200, "{made}");
+    assert_eq!(made["account"], json!(ACCOUNT.to_uppercase()));
+    assert_eq!(
+        made["bgp"]["extra_prefixes"],
+        json!(["198.51.100.0/24", "203.0.113.0/24"])
+    );
+    assert_eq!(made["bgp"]["md5_key"], json!("********"));
+    let grown = |cni: &Value| {
+        (
+            cni["automatic_return_routing"].clone(),
+            cni["magic"]["ttl"].clone(),
+            cni["bgp"]["hold_time"].clone(),
+        )
+    };
+    assert_eq!(grown(&made), (json!(true), json!(64), json!(90)));
+    let truth = &mock.cnis()[0];
+    assert_eq!(
+        truth["bgp"]["md5_key"],
+        json!("s3cret!"),
+        "the mock's own view is the truth"
+    );
+    let logged = logged(&mock, "POST", "/cnis$");
+    let sent = logged[0].body.clone().unwrap_or_default();
+    assert_eq!(
+        sent["bgp"]["md5_key"],
+        json!(cni::mock::fingerprint("s3cret!")),
+        "never the key"
+    );
+
+    // A PUT keeps the grown members it sends, and drops those it leaves out.
+    let id = made["id"].as_str().unwrap_or_default().to_owned();
+    let mut put = made.clone();
+    put["account"] = json!(ACCOUNT);
+    put["bgp"]["md5_key"] = json!("s3cret!");
+    let (status, kept) = api
+        .send_json(reqwest::Method::PUT, &format!("/cnis/{id}"), &put)
+        .await;
+    assert_eq!(status, 200, "{kept}");
+    assert_eq!(grown(&kept), grown(&made));
+    let mut dropped = put.clone();
+    dropped["magic"].as_object_mut().map(|m| m.remove("ttl"));
+    let (_, now) = api
+        .send_json(reqwest::Method::PUT, &format!("/cnis/{id}"), &dropped)
+        .await;
+    assert_eq!(
+        now["magic"]["ttl"],
+        Value::Null,
+        "a whole-object PUT drops what it leaves out"
+    );
+}
+
+#[tokio::test]
+async fn a_new_cni_lags_in_listings_and_chaos_lags_listings_only() {
+    let mock = mock_with(cni::mock::StoreConfig {
+        list_lag: 2,
+        ..Default::default()
+    })
+    .await;
+    let api = Api::new(&mock);
+    let port = api.port().await;
+    let (status, made) = api
+        .send_json(reqwest::Method::POST, "/cnis", &cni_body(&port, "edge"))
+        .await;
+    assert_eq!(status, 200, "{made}");
+    for _ in 0..2 {
+        assert_eq!(
+            api.get("/cnis").await.1["items"],
+            json!([]),
+            "left out while it lags"
+        );
+    }
+    assert_eq!(api.get("/cnis").await.1["items"][0]["id"], made["id"]);
+
+    let control = reqwest::Client::new();
+    let chaos = control
+        .put(format!("{}/chaos", mock.control_url()))
+        .json(&json!({"rate": 0.0, "seed": 1, "lag": 1.0}))
+        .send()
+        .await
+        .expect("chaos");
+    assert_eq!(chaos.status().as_u16(), 204);
+    let (status, listed) = api.get("/cnis").await;
+    assert_eq!(
+        (status, listed),
+        (200, json!({"items": [], "next": 0})),
+        "a lagging listing"
+    );
+    let id = made["id"].as_str().unwrap_or_default();
+    let (status, one) = api.get(&format!("/cnis/{id}")).await;
+    assert_eq!(
+        (status, &one["id"]),
+        (200, &made["id"]),
+        "reads of one object do not lag"
+    );
+}

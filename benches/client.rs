@@ -37,7 +37,7 @@ async fn listing(mock: &MockServer) -> Row {
         mock.base_url().parse().expect("url"),
         Auth::Token(Secret::new(TOKEN)),
     );
-    config.requests_per_second = 10_000.0;
+    config.requests_per_second = Some(10_000.0);
     config.retry = RetryPolicy {
         max_retries: 0,
         ..RetryPolicy::default()
@@ -140,6 +140,8 @@ async fn main() {
         rate_limit: None,
         accounts: Vec::new(),
         chaos: None,
+        quota: None,
+        ratelimit_headers: Default::default(),
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
         .await

@@ -280,6 +280,8 @@ async fn start_mock(healthy_after: HealthyAfter) -> MockServer {
         rate_limit: None,
         accounts: Vec::new(),
         chaos: None,
+        quota: None,
+        ratelimit_headers: Default::default(),
     };
     MockServer::start("127.0.0.1:0".parse().expect("address"), config)
         .await

@@ -15,8 +15,6 @@ use super::secret::Secret;
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 /// The default bound on one HTTP request.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default request budget: the API's 1,200 requests per 5 minutes.
-pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 4.0;
 /// The largest response body read; a larger one is an error (a page of 100 interconnects is ~60 KB).
 pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// How the client authenticates.
@@ -44,8 +42,9 @@ pub struct ClientConfig {
     pub user_agent: String,
     /// Retries of retryable failures.
     pub retry: RetryPolicy,
-    /// The request budget shared by every clone of the client.
-    pub requests_per_second: f64,
+    /// A hard cap on the requests of every clone of the client, per second (also the pace while the
+    /// API reports no quota); `None`: the quota the API reports, 4 a second while it reports none.
+    pub requests_per_second: Option<f64>,
     /// The bound on one HTTP request, from connect to the last byte of the body.
     pub request_timeout: Duration,
     /// The page size asked of list endpoints (`limit`); `None` leaves it to the API.
@@ -62,7 +61,7 @@ impl ClientConfig {
             auth,
             user_agent: default_user_agent(),
             retry: RetryPolicy::default(),
-            requests_per_second: DEFAULT_REQUESTS_PER_SECOND,
+            requests_per_second: None,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             page_size: None,
             cancel: CancellationToken::new(),

@@ -18,19 +18,22 @@ mod gone;
 mod listing;
 pub mod models;
 mod paging;
+mod ratelimit;
 pub mod reconcile;
 mod retry;
 mod secret;
 mod transport;
 pub mod wait;
 
-pub use budget::{InvalidBudget, RequestBudget};
+pub use budget::{
+    InvalidBudget, RequestBudget, FIXED_REQUESTS_PER_SECOND, PER_ADDRESS_PER_SECOND, RESERVE_SHARE,
+};
 pub use client::Client;
 pub use cni::{BgpControl, Cni, CniFilter, CreateCni, MagicSettings, Members, Settings, BGP_MODES};
 pub use cni_create::CniCreateError;
 pub use config::{
     check_base_url, default_user_agent, Auth, ClientConfig, ConfigError, DEFAULT_BASE_URL,
-    DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,
+    DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES,
 };
 pub use endpoints::{AccountApi, Deleted};
 pub use error::{ApiError, ApiMessage, Failure};
@@ -39,6 +42,7 @@ pub use models::{
     Bandwidth, CreateInterconnect, Facility, Interconnect, InterconnectFilter, InterconnectStatus, Loa, Page,
     Slot, SlotFilter,
 };
+pub use ratelimit::{quota_report, QuotaReport};
 pub use reconcile::{CreateError, CreateLedger, Created};
 pub use retry::{parse_retry_after, RetryPolicy, DEFAULT_MAX_RETRIES};
 pub use secret::Secret;

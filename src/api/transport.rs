@@ -76,7 +76,7 @@ impl Transport {
     /// Builds a client; fails on an unusable configuration, never on the network.
     pub fn new(config: ClientConfig) -> Result<Self, ConfigError> {
         let base_url = check_base_url(config.base_url.as_str())?;
-        let budget = RequestBudget::per_second(config.requests_per_second)?;
+        let budget = RequestBudget::following_the_api(config.requests_per_second)?;
         let http = reqwest::Client::builder()
             .default_headers(auth_headers(&config.auth)?)
             .user_agent(
@@ -313,6 +313,7 @@ impl Transport {
         let response = request.send().await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
+        self.inner.budget.observe(&headers);
         let body = match read_capped(response, MAX_RESPONSE_BYTES).await {
             Ok(body) => body,
             // An idempotent call whose answer was cut off is simply sent again.

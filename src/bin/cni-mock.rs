@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Parser;
 use cni::mock::{
     ChaosSpec, CniQuirk, Credentials, EndOfList, HealthyAfter, MockConfig, MockServer, NotFoundBody,
-    RateLimit, StoreConfig,
+    QuotaSpec, RateLimit, RatelimitHeaders, StoreConfig,
 };
 
 use cni::mock::DEFAULT_ACCOUNT;
@@ -102,6 +102,14 @@ struct Args {
     /// Slots seeded at each of the four sites.
     #[arg(long, default_value_t = 4)]
     slots_per_site: usize,
+    /// A real quota per credential, such as 1200/300s: every answer's Ratelimit fields from its count,
+    /// and a request over it answered 429 with Retry-After, the credential locked out for the rest of
+    /// the window. Without it the fields say the quota is far from spent and nothing is counted.
+    #[arg(long)]
+    quota: Option<QuotaSpec>,
+    /// Whether answers carry the Ratelimit and Ratelimit-Policy fields: `sent`, `none`, or `malformed`.
+    #[arg(long, default_value = "sent")]
+    ratelimit_headers: RatelimitHeaders,
     /// Enforce a rate limit: more than this many requests within --rate-window locks the credential out.
     #[arg(long)]
     rate_limit: Option<u32>,
@@ -148,6 +156,8 @@ impl Args {
                 default_asn: self.default_asn,
                 cni_quirks: self.cni_quirks.clone(),
             },
+            quota: self.quota,
+            ratelimit_headers: self.ratelimit_headers,
             chaos: (self.chaos > 0.0 || self.chaos_lag.is_some_and(|lag| lag > 0.0)).then_some(ChaosSpec {
                 rate: self.chaos,
                 seed: self.chaos_seed,

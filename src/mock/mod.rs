@@ -9,6 +9,7 @@ mod cni_routes;
 mod control;
 mod envelope;
 mod faults;
+mod quota;
 mod requests;
 mod routes;
 mod store;
@@ -24,6 +25,7 @@ use tower::ServiceExt;
 
 pub use control::{ChaosSpec, FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
 pub use faults::paths;
+pub use quota::{QuotaSpec, RatelimitHeaders};
 pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
 
 /// The account the documentation's examples use, which cni-mock serves by default (and tests and
@@ -35,6 +37,7 @@ pub use store::{
 };
 
 use control::Shared;
+use quota::Quotas;
 use routes::ConnectionKill;
 use store::Store;
 
@@ -51,6 +54,10 @@ pub struct MockConfig {
     pub accounts: Vec<String>,
     /// Random faults from the start, if any.
     pub chaos: Option<ChaosSpec>,
+    /// The quota counted per credential (`--quota`), if any.
+    pub quota: Option<QuotaSpec>,
+    /// What answers carry of the quota.
+    pub ratelimit_headers: RatelimitHeaders,
 }
 
 /// A running mock.
@@ -72,8 +79,16 @@ impl MockServer {
                 .set_chaos(chaos)
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         }
-        let app = routes::router(shared.clone(), config.credentials, config.accounts)
-            .merge(control::router(shared.clone()));
+        let accepted = routes::credential_ids(&config.credentials);
+        let quotas = Arc::new(Quotas::new(config.quota, config.ratelimit_headers, accepted));
+        let app = routes::router(
+            shared.clone(),
+            quotas.clone(),
+            config.credentials,
+            config.accounts,
+        )
+        .merge(control::router(shared.clone()))
+        .merge(quota::control(quotas));
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(accept_loop(listener, app, shutdown.clone()));
         Ok(MockServer {

@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::control::{FaultAction, FaultSpec, LoggedRequest, Phase, Shared};
 use super::envelope::{code, ApiFailure};
+use super::quota::Quotas;
 use super::requests::{json_body, non_empty, paging};
 use super::store::{fingerprint, NotFoundBody, SlotQuery};
 
@@ -43,15 +44,22 @@ pub struct ConnectionKill(pub CancellationToken);
 #[derive(Clone)]
 struct ApiState {
     shared: Arc<Shared>,
+    quotas: Arc<Quotas>,
     credentials: Arc<Credentials>,
     accounts: Arc<Vec<String>>,
 }
 
 /// The API router, wrapped in the pipeline. `accounts` are the accounts the credentials may use (any
 /// well-formed account when empty).
-pub fn router(shared: Arc<Shared>, credentials: Credentials, accounts: Vec<String>) -> Router {
+pub fn router(
+    shared: Arc<Shared>,
+    quotas: Arc<Quotas>,
+    credentials: Credentials,
+    accounts: Vec<String>,
+) -> Router {
     let state = ApiState {
         shared: shared.clone(),
+        quotas,
         credentials: Arc::new(credentials),
         accounts: Arc::new(accounts),
     };
@@ -149,7 +157,8 @@ async fn pipeline(State(state): State<ApiState>, request: Request, next: Next) -
     }
 }
 
-/// Rate limit, authentication and faults around the handler. `None` means: drop the connection.
+/// Authentication, the quota (its fields on every answer), rate limit and faults around the handler.
+/// `None` means: drop the connection.
 async fn guarded(
     state: &ApiState,
     method: &Method,
@@ -162,7 +171,23 @@ async fn guarded(
         Ok(credential) => credential,
         Err(failure) => return (Some(failure.into_response()), None),
     };
-    if let Err(retry_after) = state.shared.check_rate_limit(&credential) {
+    let standing = match state.quotas.take(&credential) {
+        Ok(standing) => standing,
+        Err(refused) => return (Some(*refused), None),
+    };
+    let (response, label) = counted(state, (method, path, body), &credential, request, next).await;
+    (response.map(|r| standing.stamp(r)), label)
+}
+
+/// Rate limit and faults around the handler, for a request the quota covers.
+async fn counted(
+    state: &ApiState,
+    (method, path, body): (&Method, &str, &str),
+    credential: &str,
+    request: Request,
+    next: Next,
+) -> (Option<Response>, Option<String>) {
+    if let Err(retry_after) = state.shared.check_rate_limit(credential) {
         let failure = ApiFailure::new(
             StatusCode::TOO_MANY_REQUESTS,
             code::RATE_LIMITED,
@@ -306,6 +331,19 @@ fn spoil(action: &FaultAction) -> Option<Response> {
 }
 
 /// Checks the credentials like the API: none → 400, wrong → 403. Returns the credential's identity.
+/// How the pipeline names each credential `credentials` accept (the quota counts per credential).
+pub fn credential_ids(credentials: &Credentials) -> Vec<String> {
+    let token = credentials
+        .token
+        .iter()
+        .map(|t| format!("token:{}", short_hash(t)));
+    let key = credentials
+        .key_email
+        .iter()
+        .map(|(key, _)| format!("key:{}", short_hash(key)));
+    token.chain(key).collect()
+}
+
 fn authenticate(expected: &Credentials, headers: &HeaderMap) -> Result<String, ApiFailure> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let auth_error = || {

@@ -34,8 +34,7 @@ pub(crate) const ATTRIBUTES: [Attr; 9] = [
     Attr::new("account_id", AttrType::String, Role::Optional, "The default account of every resource and data source. Env: `CLOUDFLARE_ACCOUNT_ID`."),
     Attr::new("max_retries", AttrType::Number, Role::Optional, "Retries of a failed request that is safe to retry (connection errors, 408, 429, 5xx). A whole number from 0 to 20.")
         .defaults_to(|| api::DEFAULT_MAX_RETRIES.to_string()),
-    Attr::new("requests_per_second", AttrType::Number, Role::Optional, "The request budget shared by everything this provider process does, from 0.001 to 10000; the default keeps within the API's 1,200 requests per 5 minutes.")
-        .defaults_to(|| api::DEFAULT_REQUESTS_PER_SECOND.to_string()),
+    Attr::new("requests_per_second", AttrType::Number, Role::Optional, "A hard cap on the requests per second of everything this provider process does, from 0.001 to 10000, and the pace while the API reports no quota. Unset, the budget follows the quota the API reports on every answer (as fast as Terraform asks while more than 10 % is left, paced until the reset below that, never over it), and spaces requests at 4 a second while the API reports none."),
     Attr::new("poll_interval", AttrType::String, Role::Optional, "The longest pause between two status polls while waiting; polls start fast and back off to this. At most 366 days.")
         .defaults_to(|| duration_text(DEFAULT_POLL_INTERVAL)),
     Attr::new("request_timeout", AttrType::String, Role::Optional, "How long one HTTP request may take before it counts as failed (and is retried if safe). At most 366 days.")
@@ -168,6 +167,21 @@ impl Provider for CniProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_budget_is_described_with_the_numbers_the_code_uses() {
+        let budget = ATTRIBUTES
+            .iter()
+            .find(|a| a.name == "requests_per_second")
+            .map(|a| a.description)
+            .unwrap_or_default();
+        for number in [
+            format!("{} a second", api::FIXED_REQUESTS_PER_SECOND),
+            format!("{} %", api::RESERVE_SHARE * 100.0),
+        ] {
+            assert!(budget.contains(&number), "{number} in {budget}");
+        }
+    }
 
     #[test]
     fn the_config_struct_and_the_attribute_table_declare_the_same_attributes() {

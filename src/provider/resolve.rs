@@ -61,8 +61,9 @@ pub struct Settings {
     pub account_id: Option<String>,
     /// Retries per request.
     pub max_retries: usize,
-    /// The request budget.
-    pub requests_per_second: f64,
+    /// A hard cap on requests per second (also the pace while the API reports no quota); `None`:
+    /// the quota the API reports.
+    pub requests_per_second: Option<f64>,
     /// The longest pause between status polls.
     pub poll_interval: Duration,
     /// The bound on one HTTP request.
@@ -264,7 +265,7 @@ fn resolve_base_url(
 fn resolve_numbers(
     config: &ProviderConfig,
     diags: &mut Diagnostics,
-) -> Option<(usize, f64, Duration, Duration)> {
+) -> Option<(usize, Option<f64>, Duration, Duration)> {
     let errors_before = diags.errors.len();
     check_numbers(config, diags);
     if diags.errors.len() > errors_before {
@@ -280,10 +281,7 @@ fn resolve_numbers(
             .max_retries
             .as_ref_option()
             .map_or(api::DEFAULT_MAX_RETRIES, |n| n.0 as usize),
-        config
-            .requests_per_second
-            .as_ref_option()
-            .map_or(api::DEFAULT_REQUESTS_PER_SECOND, |n| n.0),
+        config.requests_per_second.as_ref_option().map(|n| n.0),
         duration(&config.poll_interval, DEFAULT_POLL_INTERVAL),
         duration(&config.request_timeout, api::DEFAULT_REQUEST_TIMEOUT),
     ))
@@ -302,7 +300,7 @@ pub(super) fn check_numbers(config: &ProviderConfig, diags: &mut Diagnostics) {
         }
     }
     if let Value::Value(Number(rps)) = config.requests_per_second {
-        if let Err(e) = api::RequestBudget::per_second(rps) {
+        if let Err(e) = api::RequestBudget::check_rate(rps) {
             diag::error(
                 diags,
                 "Invalid requests_per_second",
@@ -367,7 +365,7 @@ mod tests {
         assert!(matches!(s.auth, Auth::Token(ref t) if t.expose() == "t"));
         assert_eq!(s.base_url.as_str(), "https://api.cloudflare.com/client/v4");
         assert_eq!(s.account_id.as_deref(), Some("acc"));
-        assert_eq!((s.max_retries, s.requests_per_second), (4, 4.0));
+        assert_eq!((s.max_retries, s.requests_per_second), (4, None));
         assert_eq!(
             (s.poll_interval, s.request_timeout),
             (Duration::from_secs(10), Duration::from_secs(30))

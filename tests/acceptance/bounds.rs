@@ -132,7 +132,8 @@ fn a_listing_ends_at_next_zero_as_the_api_documents() {
 
 #[test]
 fn the_default_budget_of_four_requests_per_second_holds_end_to_end() {
-    let mut ws = workspace!();
+    // An API that reports no quota: the fixed pace.
+    let mut ws = workspace!("--ratelimit-headers", "none");
     ws.set_provider("requests_per_second", None);
     for n in 0..4 {
         ws.mock.create_directly(

@@ -28,6 +28,7 @@ mod load;
 mod module_tests;
 mod plan_errors;
 mod query;
+mod quota;
 mod release;
 mod secrets;
 mod settings;

@@ -211,7 +211,7 @@ async fn errors_never_carry_the_pairing_key_even_when_the_api_echoes_it() {
 async fn the_budget_spaces_requests_from_every_clone() {
     let mock = mock().await;
     let mut config = config(&mock);
-    config.requests_per_second = 20.0;
+    config.requests_per_second = Some(20.0);
     let api = Client::new(config).expect("client");
     let calls = (0..11).map(|_| {
         let api = api.clone();

@@ -181,6 +181,8 @@ async fn unknown_accounts_get_the_apis_answers() {
         },
         accounts: vec![ACCOUNT.to_owned()],
         chaos: None,
+        quota: None,
+        ratelimit_headers: Default::default(),
         ..Default::default()
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)

@@ -93,6 +93,8 @@ async fn locks_a_credential_out_when_it_exceeds_the_rate_limit() {
         }),
         accounts: Vec::new(),
         chaos: None,
+        quota: None,
+        ratelimit_headers: Default::default(),
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
         .await

@@ -8,10 +8,20 @@ use super::*;
 
 /// [`COUNT`] connections (conduit `edge-<n>`, description `description`) on one attachment.
 fn connections_config(base_url: &str, count: usize, description: &str) -> String {
+    connections_config_budget(base_url, count, description, "requests_per_second = 10000")
+}
+
+/// [`connections_config`] with `budget` as the provider's budget line (empty: the default).
+pub(super) fn connections_config_budget(
+    base_url: &str,
+    count: usize,
+    description: &str,
+    budget: &str,
+) -> String {
     format!(
         "terraform {{\n  required_providers {{\n    cni = {{ source = \"cnilabs/cni\" }}\n  }}\n}}\n\n\
          provider \"cni\" {{\n  api_token = \"{TOKEN}\"\n  base_url = \"{base_url}\"\n  account_id = \"{ACCOUNT}\"\n  \
-         poll_interval = \"100ms\"\n  requests_per_second = 10000\n}}\n\n\
+         poll_interval = \"100ms\"\n  {budget}\n}}\n\n\
          resource \"cni_interconnect\" \"cloud\" {{\n  type = \"gcp_partner\"\n  bandwidth = \"10G\"\n  \
          pairing_key = \"7e51371e-72a3-40b5-b844-000000000001/europe-west3/2\"\n}}\n\n\
          resource \"cni_connection\" \"this\" {{\n  count = {count}\n  interconnect = cni_interconnect.cloud.name\n  \

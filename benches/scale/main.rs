@@ -13,7 +13,7 @@
 //! sections of BENCHMARKS.md.
 //!
 //! `CNI_BENCH_SECTIONS=connections,economy` runs only those sections (scale, transport, detection,
-//! list, economy, connections).
+//! list, economy, connections, quota).
 //!
 //! Without `--bench` (`cargo test --bench scale`, part of `make test`) it is a smoke run: every
 //! measurement at a small size, with the debug binaries, once, printed but not written, so that the
@@ -30,6 +30,7 @@ mod detection;
 mod economy;
 mod figures;
 mod listing;
+mod quota;
 
 use figures::{cost_row, cpu_of, time_row};
 use fixtures::debug_provider::DebugProvider;
@@ -39,7 +40,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use cni::mock::{Credentials, HealthyAfter, MockConfig, MockServer, StoreConfig};
+use cni::mock::{
+    Credentials, HealthyAfter, MockConfig, MockServer, QuotaSpec, RatelimitHeaders, StoreConfig,
+};
 
 const COUNT: usize = 200;
 const ROUNDS: usize = 5;
@@ -267,6 +270,16 @@ fn cni_config_budget(base_url: &str, count: usize, poll_interval: &str, budget: 
 }
 
 async fn start_mock(healthy_after: HealthyAfter) -> MockServer {
+    start_mock_with(healthy_after, None, RatelimitHeaders::Sent).await
+}
+
+/// A mock whose interconnects turn healthy after `healthy_after`, counting `quota` (none: nothing
+/// counted), its answers carrying `headers`.
+async fn start_mock_with(
+    healthy_after: HealthyAfter,
+    quota: Option<QuotaSpec>,
+    headers: RatelimitHeaders,
+) -> MockServer {
     let config = MockConfig {
         credentials: Credentials {
             token: Some(TOKEN.into()),
@@ -280,8 +293,8 @@ async fn start_mock(healthy_after: HealthyAfter) -> MockServer {
         rate_limit: None,
         accounts: Vec::new(),
         chaos: None,
-        quota: None,
-        ratelimit_headers: Default::default(),
+        quota,
+        ratelimit_headers: headers,
     };
     MockServer::start("127.0.0.1:0".parse().expect("address"), config)
         .await
@@ -320,13 +333,14 @@ fn main() {
         terraform,
         runtime,
     };
-    let sections: [Section; 6] = [
+    let sections: [Section; 7] = [
         ("scale", Bench::terraform_at_scale),
         ("transport", Bench::plugin_transport),
         ("detection", Bench::healthy_detection),
         ("list", Bench::list_at_scale),
         ("economy", Bench::api_economy),
         ("connections", Bench::connection_economy),
+        ("quota", Bench::quota_spent),
     ];
     let only = std::env::var("CNI_BENCH_SECTIONS").unwrap_or_default();
     for (name, run) in sections {

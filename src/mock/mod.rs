@@ -64,6 +64,7 @@ pub struct MockConfig {
 pub struct MockServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    quotas: Arc<Quotas>,
     shutdown: CancellationToken,
     task: JoinHandle<()>,
 }
@@ -88,12 +89,13 @@ impl MockServer {
             config.accounts,
         )
         .merge(control::router(shared.clone()))
-        .merge(quota::control(quotas));
+        .merge(quota::control(quotas.clone()));
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(accept_loop(listener, app, shutdown.clone()));
         Ok(MockServer {
             addr,
             shared,
+            quotas,
             shutdown,
             task,
         })
@@ -112,6 +114,22 @@ impl MockServer {
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// How many requests were refused for being over the quota (`MockConfig::quota`).
+    pub fn quota_refused(&self) -> u64 {
+        self.quotas.refused()
+    }
+
+    /// Starts every credential's quota window afresh, whole (`DELETE /__mock/quota`).
+    pub fn renew_quota(&self) {
+        self.quotas.renew();
+    }
+
+    /// Spends `requests` of every credential's quota, as another client would
+    /// (`POST /__mock/quota/spend`).
+    pub fn spend_quota(&self, requests: u64) {
+        self.quotas.spend(requests);
     }
 
     /// Every request received so far under `/client/v4`.

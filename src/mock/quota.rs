@@ -154,7 +154,7 @@ impl Quotas {
 
     /// Spends `requests` of the quota of every credential the mock accepts, as another client of the
     /// same token would; what it spends never locks anyone out.
-    fn spend(&self, requests: u64) {
+    pub fn spend(&self, requests: u64) {
         let Some(spec) = self.spec else {
             return;
         };
@@ -164,6 +164,11 @@ impl Quotas {
             let window = current(&mut windows, credential, spec, now);
             window.used = (window.used + requests).min(spec.requests);
         }
+    }
+
+    /// Starts every credential's window afresh, whole (the refused count stays).
+    pub fn renew(&self) {
+        lock(&self.windows).clear();
     }
 
     /// Where every credential stands: used, left, seconds to the reset; and how many were refused.
@@ -248,16 +253,22 @@ struct Spend {
 }
 
 /// The control endpoints of the quota: `GET /__mock/quota` (where each credential stands, how many
-/// requests were refused) and `POST /__mock/quota/spend` (`{"requests": N}`).
+/// requests were refused), `DELETE /__mock/quota` (every window starts afresh, whole) and
+/// `POST /__mock/quota/spend` (`{"requests": N}`).
 pub fn control(quotas: Arc<Quotas>) -> Router {
     Router::new()
-        .route("/__mock/quota", get(report))
+        .route("/__mock/quota", get(report).delete(renew))
         .route("/__mock/quota/spend", post(spend))
         .with_state(quotas)
 }
 
 async fn report(State(quotas): State<Arc<Quotas>>) -> Json<serde_json::Value> {
     Json(quotas.report())
+}
+
+async fn renew(State(quotas): State<Arc<Quotas>>) -> StatusCode {
+    quotas.renew();
+    StatusCode::NO_CONTENT
 }
 
 async fn spend(State(quotas): State<Arc<Quotas>>, Json(body): Json<Spend>) -> Response {

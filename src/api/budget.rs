@@ -89,6 +89,14 @@ fn evenly(requests_per_second: f64) -> Result<DefaultDirectRateLimiter, InvalidB
     Ok(RateLimiter::direct(quota))
 }
 
+/// The API's limit per address as a limiter: bursts of half of it, and half of it a second
+/// sustained, so that no second ever holds more than [`PER_ADDRESS_PER_SECOND`] requests.
+fn per_address() -> DefaultDirectRateLimiter {
+    let half =
+        std::num::NonZeroU32::new((PER_ADDRESS_PER_SECOND / 2.0) as u32).unwrap_or(std::num::NonZeroU32::MIN);
+    RateLimiter::direct(Quota::per_second(half).allow_burst(half))
+}
+
 impl RequestBudget {
     /// A budget that follows the quota the API reports, with `cap` (requests per second, fractions
     /// allowed) as a hard cap and as the pace while nothing is reported; 4 a second then without one.
@@ -103,7 +111,7 @@ impl RequestBudget {
                 fixed: evenly(fixed_rate)?,
                 fixed_rate,
                 cap,
-                per_address: evenly(PER_ADDRESS_PER_SECOND)?,
+                per_address: per_address(),
                 known: Mutex::new(None),
                 learned: Notify::new(),
             }),
@@ -314,6 +322,23 @@ mod tests {
         }
         // 80 requests above the reserve of 120: at the API's 200 a second, not at 4 (20 s).
         assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    }
+
+    #[tokio::test]
+    async fn no_second_holds_more_than_the_apis_limit_per_address() {
+        let budget = RequestBudget::following_the_api(None).expect("valid");
+        budget.observe(&report(1200, 300));
+        let start = std::time::Instant::now();
+        for _ in 0..250 {
+            budget.acquire().await;
+        }
+        // A burst of 100, then 100 a second: at most 200 in any second.
+        assert!(
+            start.elapsed() >= Duration::from_millis(1_400),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(start.elapsed() < Duration::from_secs(4), "{:?}", start.elapsed());
     }
 
     #[tokio::test(start_paused = true)]

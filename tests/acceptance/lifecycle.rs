@@ -269,3 +269,33 @@ fn skip_destroy_forgets_the_port_and_leaves_it_in_the_api() {
     assert_eq!(ws.mock.interconnects().len(), 1);
     assert!(ws.mock.requests_matching("DELETE", ".").is_empty());
 }
+
+#[test]
+fn a_link_that_went_down_is_warned_of_at_plan_time_and_quiet_once_healthy() {
+    let ws = workspace!();
+    ws.config(&gcp("gcp", 7, ""));
+    ws.apply().ok();
+    let name = ws.values("cni_interconnect.gcp")["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let warned = format!("Interconnect {name} is Down");
+    let quiet = ws.plan();
+    assert_eq!(quiet.code, 0, "{}", quiet.output);
+    assert!(!quiet.output.contains("is Down"), "{}", quiet.output);
+
+    ws.mock.set_status(
+        &name,
+        json!({"state": "Down", "reason": "no light from the customer's optic"}),
+    );
+    let down = ws
+        .plan()
+        .contains(&[&warned, "no light from the customer's optic"]);
+    assert!(down.code == 0 || down.code == 2, "a warning, never an error: {}", down.output);
+
+    ws.mock.set_status(&name, json!({"state": "Healthy"}));
+    let healthy = ws.plan();
+    assert!(healthy.code == 0 || healthy.code == 2, "{}", healthy.output);
+    assert!(!healthy.output.contains("is Down"), "quiet again: {}", healthy.output);
+    ws.destroy_all();
+}

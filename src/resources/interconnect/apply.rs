@@ -263,7 +263,10 @@ impl InterconnectResource {
         state.account_id = Value::Value(account.clone());
         state.apply_interconnect(&interconnect);
         match configured.client.interconnect_status(&account, &name).await {
-            Ok(status) => state.apply_status(Some(&status)),
+            Ok(status) => {
+                state.apply_status(Some(&status));
+                warn_if_the_link_is_down(diags, &name, &status);
+            }
             // GET has just said it exists: a 404 here proves nothing (lag, or a status not kept yet).
             Err(e) if e.is_not_found() => {
                 state.apply_status(None);
@@ -341,6 +344,33 @@ impl InterconnectResource {
             }
         }
     }
+}
+
+/// Warns when a refresh finds the link `Down` or `Unhealthy`, naming the interconnect, its status and
+/// the API's reason; `Pending` and `Healthy` say nothing. Never an error: a plan must not fail because
+/// a link is down.
+fn warn_if_the_link_is_down(diags: &mut Diagnostics, name: &str, status: &api::InterconnectStatus) {
+    if !matches!(
+        status,
+        api::InterconnectStatus::Down { .. } | api::InterconnectStatus::Unhealthy { .. }
+    ) {
+        return;
+    }
+    let state = status.state();
+    let reason = match status.reason() {
+        Some(reason) => format!("the API's reason: {reason}"),
+        None => "the API gives no reason".to_owned(),
+    };
+    diag::warning(
+        diags,
+        format!("Interconnect {name} is {state}"),
+        format!(
+            "The refresh found interconnect {name} {state} ({reason}). The connections it carries may not \
+             pass traffic. Nothing is planned because of it, and this warning goes away once the link is \
+             Healthy again."
+        ),
+        None,
+    );
 }
 
 /// When the API refused to delete an interconnect (4xx) and it still hosts CNI objects: a paragraph

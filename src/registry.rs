@@ -153,7 +153,7 @@ pub fn pages() -> Vec<Page> {
             identity: Some(connection::identity()),
             ..Page::of(
                 Documented::Resource("cni_connection"),
-                crate::shared::connection_attributes(),
+                connection::attribute_table(),
             )
         },
         Page::of(

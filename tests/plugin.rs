@@ -275,6 +275,50 @@ fn sigterm_removes_the_socket_directory() {
     assert!(!dir.exists(), "{} left behind", dir.display());
 }
 
+/// A Terraform that cannot keep write-only values out of state (1.1 to 1.10: no
+/// `write_only_attributes_allowed`) gets a plan error for `md5_key_wo` pointing to `bgp.md5_key`; one
+/// that can does not.
+#[tokio::test]
+async fn md5_key_wo_is_refused_for_a_terraform_before_1_11_pointing_to_bgp_md5_key() {
+    let plugin = Plugin::start(None);
+    let mut client = ProviderClient::new(plugin.plaintext_channel().await);
+    let config = rmpv::Value::Map(vec![
+        ("md5_key_wo".into(), "s3cret-md5".into()),
+        ("md5_key_wo_version".into(), 1.into()),
+    ]);
+    let mut msgpack = Vec::new();
+    rmpv::encode::write_value(&mut msgpack, &config).expect("msgpack");
+    let validate = |allowed: bool| pb::validate_resource_config::Request {
+        type_name: "cni_connection".into(),
+        config: Some(pb::DynamicValue {
+            msgpack: msgpack.clone(),
+            json: Vec::new(),
+        }),
+        client_capabilities: Some(pb::ClientCapabilities {
+            write_only_attributes_allowed: allowed,
+            ..Default::default()
+        }),
+    };
+    let refused = client
+        .validate_resource_config(validate(false))
+        .await
+        .expect("validate")
+        .into_inner();
+    let text = format!("{:?}", refused.diagnostics);
+    assert!(
+        text.contains("`md5_key_wo` is write-only") && text.contains("set `bgp.md5_key` instead"),
+        "{text}"
+    );
+    assert!(!text.contains("s3cret-md5"), "the key is never echoed: {text}");
+    let allowed = client
+        .validate_resource_config(validate(true))
+        .await
+        .expect("validate")
+        .into_inner();
+    let text = format!("{:?}", allowed.diagnostics);
+    assert!(!text.contains("is write-only"), "{text}");
+}
+
 /// The benchmarks' floor (`make bench` measures start-up against it) is a working provider too.
 #[tokio::test]
 async fn the_noop_floor_serves_its_one_resource() {

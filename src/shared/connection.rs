@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use tf_provider::schema::AttributeType;
 use tf_provider::value::Value;
 
-use super::timeouts::ConnectionTimeouts;
 use super::values::Number;
 use crate::api::{BgpControl, Cni, MagicSettings, BGP_MODES};
 use crate::attributes::{Attr, AttrType, Compare, Nesting, Replaces, Role};
@@ -234,14 +233,18 @@ fn a_conduit_name(text: &str) -> Result<(), String> {
 }
 
 fn an_md5_key(key: &str) -> Result<(), String> {
+    check_md5_key(key, "bgp.md5_key")
+}
+
+/// Checks an MD5 key given as `what`: non-empty printable ASCII without `"` or `?`. The error never
+/// repeats the key.
+pub fn check_md5_key(key: &str, what: &str) -> Result<(), String> {
     let allowed = |c: char| (' '..='~').contains(&c) && c != '"' && c != '?';
     match !key.is_empty() && key.chars().all(allowed) {
         true => Ok(()),
-        // The key itself is never repeated.
-        false => Err(
-            "bgp.md5_key must be printable ASCII without '\"', '?', tabs or line breaks (the key is not shown)."
-                .to_owned(),
-        ),
+        false => Err(format!(
+            "{what} must be printable ASCII without '\"', '?', tabs or line breaks (the key is not shown)."
+        )),
     }
 }
 
@@ -319,9 +322,6 @@ pub struct ConnectionItem {
     pub p2p_ip: Value<String>,
     /// The customer's end.
     pub cust_ip: Value<String>,
-    /// The resource's operation timeouts (a block the data sources do not have: never sent when null).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub timeouts: Value<ConnectionTimeouts>,
 }
 
 /// `magic` as Terraform values.
@@ -378,7 +378,6 @@ impl ConnectionItem {
             bgp_mode: cni.bgp_mode.clone().into(),
             p2p_ip: Value::Value(cni.p2p_ip.clone()),
             cust_ip: Value::Value(cni.cust_ip.clone()),
-            timeouts: Value::Null,
         }
     }
 }

@@ -10,8 +10,8 @@ mod values;
 
 pub use account::{account_on_change, check_account_id, effective_account, missing_account, ACCOUNT_ID};
 pub use connection::{
-    check_address_pair, connection_attributes, connection_fields, BgpValue, ConnectionItem, MagicValue,
-    INTERCONNECT_FILTER, SLOT_FILTER,
+    check_address_pair, check_md5_key, connection_attributes, connection_fields, BgpValue, ConnectionItem,
+    MagicValue, INTERCONNECT_FILTER, SLOT_FILTER,
 };
 pub use interconnect::{check_type_filter, facility_type, FacilityValue, InterconnectItem, ITEM_FIELDS};
 pub use timeouts::{
@@ -19,4 +19,4 @@ pub use timeouts::{
     ConnectionTimeouts, Timeouts, CONNECTION_TIMEOUTS, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_CREATE_TIMEOUT,
     DEFAULT_DELETE_TIMEOUT, MAX_DURATION, TIMEOUTS, TIMEOUTS_DESCRIPTION,
 };
-pub use values::{check_uuid, opt, Number};
+pub use values::{check_uuid, opt, sha256_hex, Number};

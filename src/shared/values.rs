@@ -62,3 +62,10 @@ pub fn check_uuid(
         }
     }
 }
+
+/// The SHA-256 of a secret, in hex: what private state keeps to tell a secret changed without keeping
+/// it.
+pub fn sha256_hex(secret: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(secret.as_bytes()))
+}

@@ -83,7 +83,15 @@ fn terraform_query_finds_connections_and_generates_configuration_to_adopt_them()
     let filled: Vec<String> = generated
         .split("\n\n")
         .map(|block| match block.contains("conduit_name = \"keyed\"") {
-            true => block.replace("null # sensitive", "\"md5-s3cret\""),
+            // `bgp.md5_key`, not the write-only `md5_key_wo` Terraform also writes as `null # sensitive`.
+            true => block
+                .lines()
+                .map(|line| match line.trim_start().starts_with("md5_key ") {
+                    true => line.replace("null # sensitive", "\"md5-s3cret\""),
+                    false => line.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
             false => block.to_owned(),
         })
         .collect();

@@ -442,3 +442,111 @@ fn the_whole_product_converges_under_random_faults_and_lagging_listings() {
         "the settings are restored"
     );
 }
+
+/// A connection whose session's key goes by the write-only route, at `version`, with `description`.
+fn write_only_key(port: &str, key: &str, version: u32, description: &str) -> String {
+    format!(
+        "resource \"cni_connection\" \"edge\" {{\n  interconnect = \"{port}\"\n  \
+         magic = {{\n    conduit_name = \"edge-ewr-1\"\n    description = \"{description}\"\n    mtu = 1500\n  }}\n  \
+         bgp = {{\n    customer_asn = 65001\n    extra_prefixes = []\n  }}\n  \
+         md5_key_wo = \"{key}\"\n  md5_key_wo_version = {version}\n}}\n"
+    )
+}
+
+/// Every file under `dir`, read as text where it is text.
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            found.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_md5_key_by_the_write_only_route_is_sent_kept_rotated_and_stored_nowhere() {
+    let Some((ws, port)) = with_a_port(&[]) else {
+        return;
+    };
+    if ws.terraform_version() < (1, 11) {
+        return;
+    }
+    let session_key = |ws: &Workspace| ws.mock.cnis()[0]["bgp"]["md5_key"].clone();
+    ws.config(&write_only_key(&port, "wo-k3y-one", 1, "first"));
+    ws.apply().ok();
+    assert_eq!(session_key(&ws), json!("wo-k3y-one"), "sent with the create");
+    let state = ws.values("cni_connection.edge");
+    assert_eq!(
+        (state["bgp"]["md5_key"].clone(), state["md5_key_wo"].clone()),
+        (Value::Null, Value::Null),
+        "never in state"
+    );
+    ws.assert_no_changes();
+
+    // Another change keeps the key: the PUT carries the session's current key, from a fresh read.
+    ws.config(&write_only_key(&port, "wo-k3y-one", 1, "second"));
+    ws.mock.clear_log();
+    ws.apply().ok();
+    assert_eq!(ws.mock.requests_matching("PUT", paths::CNI).len(), 1);
+    assert_eq!(session_key(&ws), json!("wo-k3y-one"), "kept");
+    assert_eq!(ws.mock.cnis()[0]["magic"]["description"], json!("second"));
+
+    // A new version rotates it, with one PUT in place.
+    ws.config(&write_only_key(&port, "wo-k3y-two", 2, "second"));
+    ws.mock.clear_log();
+    let id = ws.values("cni_connection.edge")["id"].clone();
+    let rotate = ws
+        .tf(&["apply", "-auto-approve", "-input=false", "-no-color"])
+        .ok();
+    assert!(rotate.output.contains("1 changed"), "{}", rotate.output);
+    assert_eq!(ws.mock.requests_matching("PUT", paths::CNI).len(), 1, "one PUT");
+    assert!(
+        ws.mock.requests_matching("POST", paths::CNIS).is_empty(),
+        "in place"
+    );
+    assert_eq!(ws.values("cni_connection.edge")["id"], id);
+    assert_eq!(session_key(&ws), json!("wo-k3y-two"), "rotated");
+    ws.assert_no_changes();
+
+    // Changed outside Terraform: the plan says to bump the version.
+    let mut outside = ws.mock.cnis()[0].clone();
+    outside["bgp"]["md5_key"] = json!("changed-elsewhere");
+    let url = format!(
+        "{}/accounts/{ACCOUNT}/cni/cnis/{}",
+        ws.mock.base_url,
+        id.as_str().unwrap_or_default()
+    );
+    let put = reqwest::blocking::Client::new()
+        .put(url)
+        .bearer_auth(TOKEN)
+        .json(&outside)
+        .send()
+        .expect("put");
+    assert!(put.status().is_success());
+    ws.plan()
+        .contains(&["changed outside Terraform", "change md5_key_wo_version"]);
+
+    // With TF_LOG=TRACE the key appears nowhere: not in the log, nor in any file of the directory
+    // but the configuration that holds it.
+    let mut traced = ws.command(&["plan", "-input=false", "-no-color"]);
+    traced.env("TF_LOG", "TRACE");
+    let traced = crate::harness::Background::start(traced).finish(crate::harness::COMMAND_LIMIT);
+    assert!(traced.output.len() > 10_000, "a trace was written");
+    for key in ["wo-k3y-one", "wo-k3y-two"] {
+        assert!(!traced.output.contains(key), "{key} in the TRACE log");
+        for (path, text) in files_under(ws.path()) {
+            if path.ends_with("main.tf") {
+                continue;
+            }
+            assert!(!text.contains(key), "{key} in {}", path.display());
+        }
+    }
+    destroy(&ws);
+}

@@ -291,11 +291,19 @@ fn a_link_that_went_down_is_warned_of_at_plan_time_and_quiet_once_healthy() {
     let down = ws
         .plan()
         .contains(&[&warned, "no light from the customer's optic"]);
-    assert!(down.code == 0 || down.code == 2, "a warning, never an error: {}", down.output);
+    assert!(
+        down.code == 0 || down.code == 2,
+        "a warning, never an error: {}",
+        down.output
+    );
 
     ws.mock.set_status(&name, json!({"state": "Healthy"}));
     let healthy = ws.plan();
     assert!(healthy.code == 0 || healthy.code == 2, "{}", healthy.output);
-    assert!(!healthy.output.contains("is Down"), "quiet again: {}", healthy.output);
+    assert!(
+        !healthy.output.contains("is Down"),
+        "quiet again: {}",
+        healthy.output
+    );
     ws.destroy_all();
 }

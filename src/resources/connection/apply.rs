@@ -7,13 +7,16 @@ use std::time::Duration;
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
+use super::md5::{rotates, uses_write_only, warn_of_a_key_changed_outside, with_key};
 use super::resource::ConnectionResource;
 use super::state::{
     api_object, create_body, put_body, settled, state_from, ConnectionPrivate, ConnectionState,
 };
-use crate::api::{Client, CniCreateError, CreateCni};
+use crate::api::{Client, Cni, CniCreateError, CreateCni};
 use crate::diag;
-use crate::shared::{effective_account, timeout_of, ConnectionTimeouts, DEFAULT_CONNECTION_TIMEOUT};
+use crate::shared::{
+    effective_account, sha256_hex, timeout_of, ConnectionTimeouts, DEFAULT_CONNECTION_TIMEOUT,
+};
 
 /// A state and what the provider keeps beside it.
 pub(super) type Kept = (ConnectionState, Option<ConnectionPrivate>);
@@ -33,9 +36,17 @@ fn timeout(state: &ConnectionState, pick: fn(&ConnectionTimeouts) -> &Value<Stri
 }
 
 /// The connection the API answered, as state (keeping what `written` says where the API means the
-/// same), and its unmodeled members.
-fn kept(cni: &crate::api::Cni, written: &ConnectionState) -> Kept {
-    (state_from(cni, written), ConnectionPrivate::of(cni))
+/// same), its unmodeled members, and the SHA-256 of the key last sent by the write-only route.
+fn kept(cni: &Cni, written: &ConnectionState, md5_key_sha256: Option<String>) -> Kept {
+    (
+        state_from(cni, written),
+        ConnectionPrivate::of(cni, md5_key_sha256),
+    )
+}
+
+/// The SHA-256 of the key last sent by the write-only route, from private state.
+fn sent_digest(private: Option<&ConnectionPrivate>) -> Option<String> {
+    private.and_then(|p| p.md5_key_sha256.clone())
 }
 
 impl ConnectionResource {
@@ -62,9 +73,16 @@ impl ConnectionResource {
         &self,
         diags: &mut Diagnostics,
         planned: &ConnectionState,
+        config: &ConnectionState,
     ) -> Option<Kept> {
         let limit = timeout(planned, |t| &t.create);
         let (client, account, attempts) = self.client_for(diags, planned, limit)?;
+        // The write-only key comes from the configuration (never in the plan), and goes with the POST.
+        let key = config.md5_key_wo.as_ref_option();
+        let digest = key.map(|k| sha256_hex(k));
+        let carried = key.map(|k| with_key(planned, k));
+        let planned_state = planned;
+        let planned = carried.as_ref().unwrap_or(planned);
         let Some(body) = create_body(planned, &account) else {
             unknown_at_apply(diags);
             return None;
@@ -83,14 +101,15 @@ impl ConnectionResource {
                 return None;
             }
         };
+        let kept = |cni: &Cni| kept(cni, planned_state, digest.clone());
         if settled(planned, &created) {
-            return Some(kept(&created, planned));
+            return Some(kept(&created));
         }
         let Some(put) = put_body(planned, &created) else {
-            return Some(kept(&created, planned));
+            return Some(kept(&created));
         };
         match client.update_cni(&account, &put).await {
-            Ok(updated) => Some(kept(&updated, planned)),
+            Ok(updated) => Some(kept(&updated)),
             Err(e) => {
                 diag::api_error(
                     diags,
@@ -100,7 +119,7 @@ impl ConnectionResource {
                     ),
                     &e,
                 );
-                Some(kept(&created, planned))
+                Some(kept(&created))
             }
         }
     }
@@ -113,6 +132,7 @@ impl ConnectionResource {
         diags: &mut Diagnostics,
         prior: Kept,
         planned: &ConnectionState,
+        config: &ConnectionState,
     ) -> Kept {
         let limit = timeout(planned, |t| &t.update);
         let Some((client, account, _)) = self.client_for(diags, &prior.0, limit) else {
@@ -127,7 +147,14 @@ impl ConnectionResource {
             );
             return prior;
         };
-        let Some(put) = put_body(planned, &current) else {
+        let Some((key, digest)) = self
+            .key_to_carry(diags, (&client, &account), (&prior, planned, config))
+            .await
+        else {
+            return prior;
+        };
+        let carried = key.as_deref().map(|k| with_key(planned, k));
+        let Some(put) = put_body(carried.as_ref().unwrap_or(planned), &current) else {
             unknown_at_apply(diags);
             return prior;
         };
@@ -141,7 +168,7 @@ impl ConnectionResource {
             );
         }
         match client.update_cni(&account, &put).await {
-            Ok(updated) => kept(&updated, planned),
+            Ok(updated) => kept(&updated, planned, digest),
             Err(e) => {
                 diag::api_error(diags, format!("Could not update connection {}", current.id), &e);
                 prior
@@ -168,7 +195,12 @@ impl ConnectionResource {
             return Some(prior);
         };
         match configured.client.read_cni(&account, &id).await {
-            Ok(cni) => Some(kept(&cni, state)),
+            Ok(cni) => {
+                let sent = sent_digest(prior.1.as_ref());
+                let answered = cni.bgp.as_ref().and_then(|b| b.md5_key.as_ref());
+                warn_of_a_key_changed_outside(&id, answered.map(|k| k.expose()), sent.as_deref(), diags);
+                Some(kept(&cni, state, sent))
+            }
             Err(e) if e.is_not_found() => {
                 diag::warning(
                     diags,
@@ -198,6 +230,61 @@ impl ConnectionResource {
             Ok(_) => Some(()),
             Err(e) => {
                 diag::api_error(diags, format!("Could not delete connection {id}"), &e);
+                None
+            }
+        }
+    }
+}
+
+impl ConnectionResource {
+    /// The MD5 key an update's `PUT` carries by the write-only route, and the SHA-256 private state
+    /// keeps after it: the configured key when its version changed; else the session's current key,
+    /// from a fresh read (the `PUT` replaces the whole object). `(None, …)` when the key goes by
+    /// `bgp.md5_key`; `None` (with an error) when the current key cannot be had.
+    async fn key_to_carry(
+        &self,
+        diags: &mut Diagnostics,
+        (client, account): (&Client, &str),
+        (prior, planned, config): (&Kept, &ConnectionState, &ConnectionState),
+    ) -> Option<(Option<String>, Option<String>)> {
+        let sent = sent_digest(prior.1.as_ref());
+        if !uses_write_only(planned) || planned.bgp.is_null() {
+            return Some((None, None));
+        }
+        if rotates(&prior.0, planned) {
+            let key = config.md5_key_wo.as_ref_option().cloned();
+            let digest = key.as_deref().map(sha256_hex);
+            return Some((key, digest));
+        }
+        let id = prior.0.id.as_ref_option().cloned().unwrap_or_default();
+        let current = match client.get_cni(account, &id).await {
+            Ok(cni) => cni.bgp.and_then(|b| b.md5_key).map(|k| k.expose().to_owned()),
+            Err(e) => {
+                diag::api_error(
+                    diags,
+                    format!("Could not read connection {id} before updating it"),
+                    &e,
+                );
+                return None;
+            }
+        };
+        let readable = current.filter(|k| !k.chars().all(|c| c == '*'));
+        let configured = config
+            .md5_key_wo
+            .as_ref_option()
+            .filter(|k| sent.as_deref() == Some(sha256_hex(k).as_str()))
+            .cloned();
+        match readable.or(configured) {
+            Some(key) => Some((Some(key), sent)),
+            None => {
+                diag::error(
+                    diags,
+                    format!("Could not keep the MD5 key of connection {id}"),
+                    "The API did not return the session's current MD5 key, and the configured md5_key_wo is not \
+                     the key last sent, so a PUT (which replaces the whole object) could not carry it. Change \
+                     md5_key_wo_version to send md5_key_wo with this update.",
+                    None,
+                );
                 None
             }
         }

@@ -12,15 +12,14 @@ use tf_provider::schema::Schema;
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use super::state::{no_timeouts, ConnectionState};
+use super::state::{attribute_table, ConnectionState};
 use crate::api::{Cni, CniFilter};
 use crate::attributes::{self, Attr, Role};
 use crate::context::ProviderContext;
 use crate::diag;
 use crate::plugin::lists::{ListResult, ListResults, TypedList};
 use crate::shared::{
-    check_account_id, check_uuid, connection_attributes, ConnectionItem, ACCOUNT_ID, INTERCONNECT_FILTER,
-    SLOT_FILTER,
+    check_account_id, check_uuid, ConnectionItem, ACCOUNT_ID, INTERCONNECT_FILTER, SLOT_FILTER,
 };
 
 /// The `config` block of `list "cni_connection"`.
@@ -130,10 +129,7 @@ impl TypedList for ConnectionList {
                     id: cni.id.clone(),
                 },
                 display_name: display_name(&cni),
-                resource: include_object.then(|| ConnectionState {
-                    timeouts: no_timeouts(),
-                    ..ConnectionItem::from_api(&cni)
-                }),
+                resource: include_object.then(|| ConnectionState::from(ConnectionItem::from_api(&cni))),
             };
             if !results.send(listed, diags).await {
                 return; // Terraform has what it wants.
@@ -147,11 +143,8 @@ impl TypedList for ConnectionList {
 /// null, never the value: Terraform writes `null # sensitive` for the user to fill in) and `bgp_mode`, and `account_id` when it is not
 /// `provider_account` (a list over another account); never computed values.
 pub fn generated_config(state: Json, provider_account: &Value<String>) -> Json {
-    let mut config = attributes::generated_config(
-        &connection_attributes(),
-        &state,
-        &[("account_id", provider_account)],
-    );
+    let mut config =
+        attributes::generated_config(&attribute_table(), &state, &[("account_id", provider_account)]);
     config.insert(
         "timeouts".into(),
         serde_json::json!({"create": null, "update": null, "delete": null}),

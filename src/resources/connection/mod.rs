@@ -11,6 +11,7 @@
 
 mod apply;
 mod list;
+mod md5;
 mod plan;
 mod resource;
 mod state;
@@ -19,4 +20,4 @@ pub(crate) use list::LIST_ATTRIBUTES;
 pub use list::{generated_config, ConnectionList};
 pub use plan::{plan_change, plan_new, validate_config};
 pub use resource::ConnectionResource;
-pub use state::{identity, parse_import_id, schema, ConnectionState};
+pub use state::{attribute_table, identity, parse_import_id, schema, ConnectionState};

@@ -4,24 +4,24 @@
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::state::ConnectionState;
+use super::state::{attribute_table, ConnectionState};
 use crate::attributes;
 use crate::diag;
 use crate::shared::{
-    account_on_change, check_account_id, check_address_pair, connection_attributes, effective_account,
-    missing_account,
+    account_on_change, check_account_id, check_address_pair, effective_account, missing_account,
 };
 
 /// Checks a configuration: every value alone (from the table, nested ones included), the account, and
 /// the two addresses together.
 pub fn validate_config(config: &ConnectionState, diags: &mut Diagnostics) {
-    let table = connection_attributes();
+    let table = attribute_table();
     attributes::reject_computed(diags, &table, config);
     check_account_id(diags, &config.account_id);
     attributes::check_values(diags, &table, config);
     if let Value::Value(timeouts) = &config.timeouts {
         timeouts.check(diags);
     }
+    super::md5::check(config, diags);
     if let (Value::Value(p2p_ip), Value::Value(cust_ip)) = (&config.p2p_ip, &config.cust_ip) {
         if let Err(detail) = check_address_pair(p2p_ip, cust_ip) {
             diag::error(diags, "Invalid cust_ip", detail, diag::attr("cust_ip"));
@@ -51,6 +51,7 @@ pub fn plan_new(
     diags: &mut Diagnostics,
 ) -> ConnectionState {
     proposed.account_id = effective_account(&proposed.account_id, provider_account);
+    proposed.md5_key_wo = Value::Null;
     if proposed.account_id.is_null() {
         missing_account(diags, "on the resource");
     }
@@ -70,11 +71,14 @@ pub fn plan_change(
     diags: &mut Diagnostics,
 ) -> (ConnectionState, Vec<AttributePath>) {
     proposed.account_id = account_on_change(&config.account_id, &prior.account_id, provider_account);
-    let replace = attributes::replacements(&connection_attributes(), prior, &proposed, config);
+    proposed.md5_key_wo = Value::Null;
+    let replace = attributes::replacements(&attribute_table(), prior, &proposed, config);
     match replace.is_empty() {
         true => {
             proposed.id = prior.id.clone();
-            warn_of_a_removed_md5_key(prior, &proposed, diags);
+            if !super::md5::uses_write_only(&proposed) {
+                warn_of_a_removed_md5_key(prior, &proposed, diags);
+            }
         }
         false => leave_to_the_api(&mut proposed, config),
     }
@@ -139,7 +143,7 @@ mod tests {
             bgp_mode: Value::Null,
             p2p_ip: Value::Value("100.64.0.0/31".into()),
             cust_ip: Value::Value("100.64.0.1/31".into()),
-            timeouts: Value::Null,
+            ..Default::default()
         }
     }
 

@@ -9,6 +9,7 @@ use tf_provider::value::ValueEmpty;
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::list::generated_config;
+use super::md5;
 use super::plan::{plan_change, plan_new, validate_config};
 use super::state::{identity, imported, parse_import_id, schema, ConnectionPrivate, ConnectionState};
 use crate::context::{ProviderContext, NESTED_ATTRIBUTES_FLOOR};
@@ -82,6 +83,8 @@ impl Resource for ConnectionResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         let provider_account = self.provider.default_account();
+        let sent = private.as_ref().and_then(|p| p.md5_key_sha256.as_deref());
+        md5::warn_of_a_key_changed_without_its_version(&prior, &config, sent, diags);
         let (planned, replace) = plan_change(&prior, proposed, &config, &provider_account, diags);
         Some((planned, private, replace))
     }
@@ -100,11 +103,11 @@ impl Resource for ConnectionResource {
         &self,
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
         _private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        self.create_connection(diags, &planned).await
+        self.create_connection(diags, &planned, &config).await
     }
 
     async fn update<'a>(
@@ -112,11 +115,14 @@ impl Resource for ConnectionResource {
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
         planned: Self::State<'a>,
-        _config: Self::State<'a>,
+        config: Self::State<'a>,
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        Some(self.update_connection(diags, (prior, private), &planned).await)
+        Some(
+            self.update_connection(diags, (prior, private), &planned, &config)
+                .await,
+        )
     }
 
     async fn destroy<'a>(
@@ -153,7 +159,7 @@ impl Resource for ConnectionResource {
 
 impl Declares for ConnectionResource {
     fn write_only(&self) -> Vec<(String, String)> {
-        Vec::new()
+        vec![("md5_key_wo".to_owned(), "bgp.md5_key".to_owned())]
     }
 
     fn identity(&self) -> Option<Identity> {

@@ -6,15 +6,97 @@ use tf_provider::schema::Schema;
 use tf_provider::value::Value;
 
 use crate::api::{BgpControl, Cni, CreateCni, MagicSettings, Members, Secret};
-use crate::attributes;
+use crate::attributes::{self, Attr, AttrType, Role};
 use crate::plugin::handlers::Identity;
 use crate::shared::{
-    connection_attributes, connection_timeouts_block, BgpValue, ConnectionItem, ConnectionTimeouts,
-    MagicValue,
+    check_md5_key, connection_attributes, connection_timeouts_block, BgpValue, ConnectionItem,
+    ConnectionTimeouts, MagicValue, Number,
 };
 
-/// The state (and configuration, and plan) of `cni_connection`: the fields every connection exposes.
-pub type ConnectionState = ConnectionItem;
+/// The state (and configuration, and plan) of `cni_connection`: the fields every connection exposes,
+/// the write-only MD5 key and its version, and the `timeouts` block.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct ConnectionState {
+    /// Its UUID.
+    pub id: Value<String>,
+    /// The account.
+    pub account_id: Value<String>,
+    /// The interconnect it is on.
+    pub interconnect: Value<String>,
+    /// The Magic WAN conduit.
+    pub magic: Value<MagicValue>,
+    /// The BGP session.
+    pub bgp: Value<BgpValue>,
+    /// The BGP mode.
+    pub bgp_mode: Value<String>,
+    /// Cloudflare's end.
+    pub p2p_ip: Value<String>,
+    /// The customer's end.
+    pub cust_ip: Value<String>,
+    /// The session's MD5 key, write-only: in the configuration only, never in plan or state.
+    #[serde(default)]
+    pub md5_key_wo: Value<String>,
+    /// Its version: a new one sends the key again.
+    #[serde(default)]
+    pub md5_key_wo_version: Value<Number>,
+    /// Operation timeouts.
+    #[serde(default)]
+    pub timeouts: Value<ConnectionTimeouts>,
+}
+
+impl From<ConnectionItem> for ConnectionState {
+    fn from(item: ConnectionItem) -> Self {
+        let ConnectionItem {
+            id,
+            account_id,
+            interconnect,
+            magic,
+            bgp,
+            bgp_mode,
+            p2p_ip,
+            cust_ip,
+        } = item;
+        ConnectionState {
+            id,
+            account_id,
+            interconnect,
+            magic,
+            bgp,
+            bgp_mode,
+            p2p_ip,
+            cust_ip,
+            md5_key_wo: Value::Null,
+            md5_key_wo_version: Value::Null,
+            timeouts: no_timeouts(),
+        }
+    }
+}
+
+/// The attributes of the resource: what every connection exposes, and the write-only MD5 key.
+pub fn attribute_table() -> Vec<Attr> {
+    let mut table = connection_attributes();
+    table.extend([
+        Attr::new(
+            "md5_key_wo",
+            AttrType::String,
+            Role::Optional,
+            "Terraform 1.11 and later: the BGP session's MD5 key as a write-only argument, sent to the API \
+             and never stored in state or plan (a SHA-256 of it is kept, to tell when it changes outside \
+             Terraform). Use it instead of `bgp.md5_key`, with `bgp` and `md5_key_wo_version`.",
+        )
+        .sensitive()
+        .write_only("bgp.md5_key")
+        .checked(|key| check_md5_key(key, "md5_key_wo")),
+        Attr::new(
+            "md5_key_wo_version",
+            AttrType::Number,
+            Role::Optional,
+            "Required with `md5_key_wo`: change it to send the current `md5_key_wo` to the API, with one \
+             `PUT` in place. Any other change keeps the session's key as it is.",
+        ),
+    ]);
+    table
+}
 
 /// The schema, derived from the table.
 pub fn schema() -> Schema {
@@ -24,7 +106,7 @@ pub fn schema() -> Schema {
             "A connection (CNI object): the IP link, Magic WAN conduit and BGP session over an \
              interconnect. Changes other than `interconnect` and `account_id` are made in place, with one \
              `PUT` of the whole object.",
-            &connection_attributes(),
+            &attribute_table(),
             vec![("timeouts", connection_timeouts_block())],
         ),
     }
@@ -37,6 +119,9 @@ pub struct ConnectionPrivate {
     /// Those members as JSON: `{"top": {…}, "magic": {…}, "bgp": {…}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unmodeled: Option<String>,
+    /// The SHA-256 (hex) of the MD5 key last sent by the write-only route (`md5_key_wo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub md5_key_sha256: Option<String>,
 }
 
 /// The members of a CNI this provider does not model, by where they sit.
@@ -51,18 +136,19 @@ struct Unmodeled {
 }
 
 impl ConnectionPrivate {
-    /// What `cni` holds beyond the modeled fields; `None` when nothing.
-    pub(super) fn of(cni: &Cni) -> Option<ConnectionPrivate> {
+    /// What `cni` holds beyond the modeled fields, and `md5_key_sha256`; `None` when nothing.
+    pub(super) fn of(cni: &Cni, md5_key_sha256: Option<String>) -> Option<ConnectionPrivate> {
         let unmodeled = Unmodeled {
             top: cni.other.clone(),
             magic: cni.magic.other.clone(),
             bgp: cni.bgp.as_ref().map(|b| b.other.clone()).unwrap_or_default(),
         };
-        if unmodeled.top.is_empty() && unmodeled.magic.is_empty() && unmodeled.bgp.is_empty() {
-            return None;
-        }
-        let unmodeled = serde_json::to_string(&unmodeled).ok();
-        Some(ConnectionPrivate { unmodeled })
+        let none = unmodeled.top.is_empty() && unmodeled.magic.is_empty() && unmodeled.bgp.is_empty();
+        let unmodeled = (!none).then(|| serde_json::to_string(&unmodeled).ok()).flatten();
+        (unmodeled.is_some() || md5_key_sha256.is_some()).then_some(ConnectionPrivate {
+            unmodeled,
+            md5_key_sha256,
+        })
     }
 
     /// Puts the members kept into `cni` (into `bgp` only when it has a session).
@@ -89,7 +175,7 @@ impl ConnectionPrivate {
 /// account in another case, the extra prefixes in another order, an MD5 key the API leaves out or
 /// masks; and the `timeouts` block as written.
 pub(super) fn state_from(cni: &Cni, written: &ConnectionState) -> ConnectionState {
-    let mut state = ConnectionItem::from_api(cni);
+    let mut state = ConnectionState::from(ConnectionItem::from_api(cni));
     if let (Value::Value(answered), Value::Value(wrote)) = (&state.account_id, &written.account_id) {
         if answered.eq_ignore_ascii_case(wrote) {
             state.account_id = written.account_id.clone();
@@ -105,6 +191,13 @@ pub(super) fn state_from(cni: &Cni, written: &ConnectionState) -> ConnectionStat
         }
     }
     state.timeouts = Value::Value(written.timeouts.as_ref_option().cloned().unwrap_or_default());
+    state.md5_key_wo_version = written.md5_key_wo_version;
+    if written.md5_key_wo_version.is_value() {
+        // The key goes by the write-only route: never in state, though the API reads it back.
+        if let Value::Value(bgp) = &mut state.bgp {
+            bgp.md5_key = Value::Null;
+        }
+    }
     state
 }
 
@@ -146,7 +239,7 @@ pub(super) fn no_timeouts() -> Value<ConnectionTimeouts> {
 pub fn identity() -> Identity {
     Identity {
         version: 0,
-        attributes: attributes::identity_attributes(&connection_attributes()),
+        attributes: attributes::identity_attributes(&attribute_table()),
         import_id: |values| {
             let id = values
                 .get("id")

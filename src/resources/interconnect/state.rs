@@ -292,8 +292,7 @@ pub struct Private {
 
 /// The SHA-256 of a pairing key, in hex.
 pub fn key_digest(key: &str) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(key.as_bytes()))
+    crate::shared::sha256_hex(key)
 }
 
 pub(super) fn unix_ms() -> Option<u64> {

@@ -116,13 +116,22 @@ impl Plugin {
         &self,
         identity: (CertificateDer<'static>, PrivateKeyDer<'static>),
     ) -> Result<Channel, tonic::transport::Error> {
+        self.tls_channel_over(identity, rustls::DEFAULT_VERSIONS).await
+    }
+
+    /// [`Plugin::tls_channel`] offering only the TLS `versions`.
+    async fn tls_channel_over(
+        &self,
+        identity: (CertificateDer<'static>, PrivateKeyDer<'static>),
+        versions: &[&'static rustls::SupportedProtocolVersion],
+    ) -> Result<Channel, tonic::transport::Error> {
         let mut roots = rustls::RootCertStore::empty();
         roots
             .add(self.certificate())
             .expect("trust the server certificate");
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
+            .with_protocol_versions(versions)
             .expect("versions")
             .with_root_certificates(roots)
             .with_client_auth_cert(vec![identity.0], identity.1)
@@ -317,6 +326,22 @@ async fn md5_key_wo_is_refused_for_a_terraform_before_1_11_pointing_to_bgp_md5_k
         .into_inner();
     let text = format!("{:?}", allowed.diagnostics);
     assert!(!text.contains("is write-only"), "{text}");
+}
+
+/// AutoMTLS is TLS 1.3 only, as go-plugin serves it: a client that offers only TLS 1.2 is refused.
+#[tokio::test]
+async fn automtls_serves_tls_1_3_only() {
+    let (pem, cert, key) = terraform_like_certificate();
+    let plugin = Plugin::start(Some(&pem));
+    let identity = || (cert.clone(), key.clone_key());
+    let refused = plugin
+        .tls_channel_over(identity(), &[&rustls::version::TLS12])
+        .await;
+    assert!(refused.is_err(), "a TLS 1.2 client was served");
+    let served = plugin
+        .tls_channel_over(identity(), &[&rustls::version::TLS13])
+        .await;
+    assert!(served.is_ok(), "{:?}", served.err());
 }
 
 /// The benchmarks' floor (`make bench` measures start-up against it) is a working provider too.

@@ -55,7 +55,9 @@ pub fn server_tls(client_pem: &str) -> Result<ServerTls, TlsError> {
         algorithms: provider.signature_verification_algorithms,
     };
     let mut config = ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
+        // TLS 1.3 only, as go-plugin serves it: Terraform's P-521 client certificate then signs with
+        // a scheme every check here knows.
+        .with_protocol_versions(&[&rustls::version::TLS13])?
         .with_client_cert_verifier(Arc::new(verifier))
         .with_single_cert(vec![CertificateDer::from(certificate.clone())], key)?;
     config.alpn_protocols = vec![b"h2".to_vec()];

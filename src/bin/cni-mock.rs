@@ -17,9 +17,14 @@ use cni::mock::DEFAULT_ACCOUNT;
 #[derive(Debug, Parser)]
 #[command(name = "cni-mock", version)]
 struct Args {
-    /// The address to listen on; port 0 picks a free port.
+    /// The address to listen on; port 0 picks a free port. Loopback only, unless --allow-remote: the
+    /// control API under /__mock/ has no authentication.
     #[arg(long, default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
+    /// Listen on a non-loopback --listen address (such as 0.0.0.0 in a container), exposing the
+    /// unauthenticated control API to that network; a warning says so.
+    #[arg(long)]
+    allow_remote: bool,
     /// The API token clients must send as `Authorization: Bearer`.
     #[arg(
         long,
@@ -87,14 +92,14 @@ struct Args {
     cni_quirks: Vec<CniQuirk>,
     /// Random faults on this share (0 to 1) of API requests: 429, 502, 503 and dropped connections
     /// before the work, 500 and dropped connections after it. Also `PUT /__mock/chaos`.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
     chaos: f64,
     /// The seed of --chaos: the same seed draws the same faults in the same order.
     #[arg(long, default_value_t = 0)]
     chaos_seed: u64,
     /// With --chaos: the share (0 to 1) of listings that lag, answered with an empty last page; the
     /// --chaos share when not set.
-    #[arg(long)]
+    #[arg(long, value_parser = share)]
     chaos_lag: Option<f64>,
     /// How many reads (GETs, and listings that show it) still see an interconnect after its DELETE.
     #[arg(long, default_value_t = 0)]
@@ -119,6 +124,48 @@ struct Args {
     /// How long a lockout lasts (every request answered 429).
     #[arg(long, default_value = "5m", value_parser = bounded_duration)]
     lockout: Duration,
+}
+
+/// A share from 0 to 1 (not NaN).
+fn share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!("{text:?} is not a share from 0 to 1")),
+    }
+}
+
+/// Why the mock refuses to listen on `listen` (not loopback, and not allowed); a loud warning when it
+/// is allowed.
+fn refuse_remote(listen: SocketAddr, allow_remote: bool) -> Result<(), String> {
+    let ip = listen.ip();
+    if !ip.is_loopback() && !allow_remote {
+        return Err(format!(
+            "--listen {listen} is not a loopback address: cni-mock's control API (/__mock/) has no \
+             authentication. Listen on 127.0.0.1, or pass --allow-remote to expose it on purpose."
+        ));
+    }
+    if !ip.is_loopback() {
+        eprintln!(
+            "WARNING: cni-mock listens on {listen}: anyone who can reach it can drive its unauthenticated \
+             control API (/__mock/)."
+        );
+    }
+    Ok(())
+}
+
+/// The base URL to print for the mock bound at `bound` on `listen`: a wildcard address is reached
+/// over loopback.
+fn base_url_for(listen: SocketAddr, bound: SocketAddr) -> String {
+    let ip = listen.ip();
+    let host = match ip.is_unspecified() || ip.is_loopback() {
+        true => std::net::IpAddr::from([127, 0, 0, 1]),
+        false => ip,
+    };
+    format!(
+        "http://{}{}",
+        SocketAddr::new(host, bound.port()),
+        cni::mock::BASE_PATH
+    )
 }
 
 /// A duration of at most a year (longer ones would overflow the clock).
@@ -186,9 +233,14 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
+    if let Err(refused) = refuse_remote(args.listen, args.allow_remote) {
+        eprintln!("{refused}");
+        std::process::exit(2);
+    }
     let server = MockServer::start(args.listen, args.config()).await?;
+    let base_url = base_url_for(args.listen, server.addr());
     let mut stdout = std::io::stdout();
-    writeln!(stdout, "{}", server.base_url())?;
+    writeln!(stdout, "{base_url}")?;
     stdout.flush()?;
     wait_for_termination().await?;
     server.stop().await;

@@ -13,6 +13,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::envelope::{code, ApiFailure};
+use super::faults::bounded_regex;
 use super::store::{MockStatus, StatusScript, Store};
 
 /// When a fault strikes, relative to the real handling of the request.
@@ -283,22 +285,25 @@ impl Shared {
         lock(&self.store)
     }
 
-    /// Adds a fault; fails on an invalid path pattern.
+    /// Adds a fault; fails on a pattern that is invalid or too large, a status the mock cannot answer
+    /// with, or a count of 0.
     pub fn add_fault(&self, spec: FaultSpec) -> Result<(), String> {
-        let path = spec
-            .path
-            .as_deref()
-            .map(regex::Regex::new)
-            .transpose()
-            .map_err(|e| format!("path: {e}"))?;
-        let body = spec
-            .body_matches
-            .as_deref()
-            .map(regex::Regex::new)
-            .transpose()
-            .map_err(|e| format!("body_matches: {e}"))?;
+        let path = bounded_regex(spec.path.as_deref(), "path")?;
+        let body = bounded_regex(spec.body_matches.as_deref(), "body_matches")?;
         if spec.action == FaultAction::Truncate && spec.phase != Phase::After {
             return Err("a truncate fault needs \"phase\": \"after\"".into());
+        }
+        if spec.count == 0 {
+            return Err("count must be at least 1".into());
+        }
+        let status = match &spec.action {
+            FaultAction::Status { status, .. }
+            | FaultAction::Body { status, .. }
+            | FaultAction::Html { status } => Some(*status),
+            _ => None,
+        };
+        if let Some(status) = status.filter(|s| !(200..=599).contains(s)) {
+            return Err(format!("status {status} is not a final answer (200 to 599)"));
         }
         let remaining = spec.count;
         lock(&self.faults).push(ActiveFault {
@@ -425,7 +430,7 @@ impl Shared {
             "interconnects": self.store().interconnect_count(),
             "lockouts": limiter.lockouts,
             "rate_limited": limiter.rejected,
-            "faults_pending": lock(&self.faults).iter().map(|f| f.remaining).sum::<u32>(),
+            "faults_pending": lock(&self.faults).iter().map(|f| u64::from(f.remaining)).sum::<u64>(),
         })
     }
 }
@@ -476,11 +481,13 @@ async fn list_faults(State(s): State<Arc<Shared>>) -> Json<Vec<Value>> {
 async fn add_fault(State(s): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
     let spec = match serde_json::from_slice::<FaultSpec>(&body) {
         Ok(spec) => spec,
-        Err(e) => return (StatusCode::BAD_REQUEST, format!("invalid fault: {e}")).into_response(),
+        Err(e) => {
+            return ApiFailure::bad_request(code::INVALID_BODY, format!("invalid fault: {e}")).into_response()
+        }
     };
     match s.add_fault(spec) {
         Ok(()) => StatusCode::CREATED.into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, format!("invalid fault: {e}")).into_response(),
+        Err(e) => ApiFailure::bad_request(code::INVALID_BODY, format!("invalid fault: {e}")).into_response(),
     }
 }
 

@@ -30,8 +30,10 @@ pub mod code {
     pub const MISSING_CREDENTIALS: i64 = 9106;
     /// Rate limited.
     pub const RATE_LIMITED: i64 = 971;
-    /// No route for the path.
+    /// An identifier in the path that cannot be routed (not a 32-hex account tag, not UTF-8).
     pub const NO_ROUTE: i64 = 7003;
+    /// No route for the URI at all.
+    pub const UNKNOWN_ROUTE: i64 = 7000;
     /// Method not allowed.
     pub const METHOD_NOT_ALLOWED: i64 = 10405;
     /// Body too large.

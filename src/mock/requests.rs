@@ -52,3 +52,29 @@ pub(super) fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, ApiF
         ApiFailure::bad_request(code::INVALID_BODY, format!("request body is not valid JSON: {e}"))
     })
 }
+
+/// Whether a path's percent-encoded bytes decode to UTF-8 (an identifier that does not cannot be
+/// routed).
+pub fn decodes_to_utf8(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                decoded.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
+}

@@ -84,7 +84,11 @@ pub fn router(
         .route("/accounts/{account}/cni/slots/{id}", get(get_slot))
         .merge(super::cni_routes::routes())
         .fallback(|| async {
-            ApiFailure::new(StatusCode::NOT_FOUND, code::NO_ROUTE, "No route for that URI")
+            ApiFailure::new(
+                StatusCode::NOT_FOUND,
+                code::UNKNOWN_ROUTE,
+                "No route for that URI",
+            )
         })
         .method_not_allowed_fallback(|| async {
             ApiFailure::new(
@@ -237,7 +241,7 @@ async fn with_not_found_body(response: Response, body: NotFoundBody) -> Response
     let routing = serde_json::from_slice::<Value>(&bytes)
         .ok()
         .and_then(|v| v["errors"][0]["code"].as_i64())
-        .is_some_and(|c| c == code::NO_ROUTE);
+        .is_some_and(|c| c == code::NO_ROUTE || c == code::UNKNOWN_ROUTE);
     if routing {
         return Response::from_parts(parts, Body::from(bytes));
     }
@@ -378,6 +382,12 @@ fn authenticate(expected: &Credentials, headers: &HeaderMap) -> Result<String, A
 /// cannot be routed (400, code 7003); a well-formed one the credentials may not use is refused (403,
 /// code 9109).
 fn check_account(accounts: &[String], path: &str) -> Result<(), ApiFailure> {
+    if !super::requests::decodes_to_utf8(path) {
+        return Err(ApiFailure::bad_request(
+            code::NO_ROUTE,
+            format!("Could not route to {path}, perhaps your object identifier is invalid?"),
+        ));
+    }
     let Some(account) = path
         .strip_prefix("/accounts/")
         .and_then(|rest| rest.split('/').next())

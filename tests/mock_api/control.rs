@@ -144,3 +144,94 @@ async fn the_binary_prints_its_base_url_first_and_serves_it() {
     );
     child.kill().await.expect("kill");
 }
+
+#[tokio::test]
+async fn faults_the_mock_cannot_keep_are_refused_with_the_envelope() {
+    let mock = mock().await;
+    let api = Api::new(&mock);
+    let add = |fault: Value| {
+        let (http, control) = (api.http.clone(), api.control.clone());
+        async move {
+            let response = http
+                .post(format!("{control}/faults"))
+                .json(&fault)
+                .send()
+                .await
+                .expect("add a fault");
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // A pattern that would take the machine's memory, and one merely too long: refused at once.
+    let explosive = "(a*)*".repeat(16_000);
+    assert_envelope(
+        add(json!({"path": explosive, "kind": "drop"})).await,
+        400,
+        "longer than",
+    );
+    let nested = format!("{}a{}", "(".repeat(300), ")*".repeat(300));
+    assert_envelope(
+        add(json!({"path": nested, "kind": "drop"})).await,
+        400,
+        "invalid fault",
+    );
+    assert_envelope(
+        add(json!({"kind": "status", "status": 150})).await,
+        400,
+        "not a final answer",
+    );
+    assert_envelope(add(json!({"kind": "drop", "count": 0})).await, 400, "at least 1");
+    assert_eq!(add(json!({"kind": "drop", "count": 4294967295u32})).await.0, 201);
+    assert_eq!(add(json!({"kind": "drop", "count": 4294967295u32})).await.0, 201);
+    let stats = api
+        .http
+        .get(format!("{}/stats", api.control))
+        .send()
+        .await
+        .expect("stats")
+        .json::<Value>()
+        .await
+        .expect("json");
+    assert_eq!(
+        stats["faults_pending"],
+        json!(2u64 * 4294967295),
+        "no wrap-around: {stats}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_routes_and_paths_that_are_not_utf8_get_the_apis_envelope() {
+    let mock = mock().await;
+    let api = Api::new(&mock);
+    assert_envelope(api.get("/no/such/thing").await, 404, "No route for that URI");
+    let (status, body) = api.get("/no/such/thing").await;
+    assert_eq!((status, body["errors"][0]["code"].clone()), (404, json!(7000)));
+    let (status, body) = api.get("/interconnects/%FF").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["code"], json!(7003), "{body}");
+}
+
+#[test]
+fn the_binary_refuses_a_nan_chaos_and_a_non_loopback_listen_unless_allowed() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cni-mock"))
+            .args(args)
+            .args(["--token", TOKEN])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run cni-mock")
+    };
+    for args in [
+        &["--chaos", "NaN"][..],
+        &["--chaos-lag", "2"][..],
+        &["--listen", "0.0.0.0:0"][..],
+    ] {
+        let output = run(args);
+        assert!(!output.status.success(), "{args:?} was accepted");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            said.contains("share from 0 to 1") || said.contains("not a loopback address"),
+            "{said}"
+        );
+    }
+}

@@ -142,6 +142,7 @@ async fn main() {
         chaos: None,
         quota: None,
         ratelimit_headers: Default::default(),
+        log_limit: None,
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
         .await

@@ -295,6 +295,7 @@ async fn start_mock_with(
         chaos: None,
         quota,
         ratelimit_headers: headers,
+        log_limit: None,
     };
     MockServer::start("127.0.0.1:0".parse().expect("address"), config)
         .await

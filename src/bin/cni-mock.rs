@@ -107,6 +107,9 @@ struct Args {
     /// Slots seeded at each of the four sites.
     #[arg(long, default_value_t = 4)]
     slots_per_site: usize,
+    /// How many requests the log under /__mock/requests keeps; older ones make way.
+    #[arg(long, default_value_t = cni::mock::DEFAULT_LOG_LIMIT as u64, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    log_limit: u64,
     /// A real quota per credential, such as 1200/300s: every answer's Ratelimit fields from its count,
     /// and a request over it answered 429 with Retry-After, the credential locked out for the rest of
     /// the window. Without it the fields say the quota is far from spent and nothing is counted.
@@ -204,6 +207,7 @@ impl Args {
                 cni_quirks: self.cni_quirks.clone(),
             },
             quota: self.quota,
+            log_limit: Some(self.log_limit as usize),
             ratelimit_headers: self.ratelimit_headers,
             chaos: (self.chaos > 0.0 || self.chaos_lag.is_some_and(|lag| lag > 0.0)).then_some(ChaosSpec {
                 rate: self.chaos,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::envelope::{code, ApiFailure};
-use super::faults::bounded_regex;
+use super::log::{LoggedRequest, RequestLog};
 use super::store::{MockStatus, StatusScript, Store};
 
 /// When a fault strikes, relative to the real handling of the request.
@@ -112,35 +112,28 @@ struct ActiveFault {
     remaining: u32,
 }
 
-/// A request as the mock received it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LoggedRequest {
-    /// Its position in the log, from 1.
-    pub seq: u64,
-    /// Milliseconds since the mock started.
-    pub at_ms: u64,
-    /// The HTTP method.
-    pub method: String,
-    /// The path below `/client/v4`.
-    pub path: String,
-    /// The raw query string.
-    #[serde(default)]
-    pub query: Option<String>,
-    /// The body: its JSON, or `{"raw": text}` when it is not JSON. A pairing key or an MD5 key is never
-    /// stored in clear: it is replaced by its fingerprint (see [`super::store::fingerprint`]).
-    #[serde(default)]
-    pub body: Option<Value>,
-    /// The `Accept` header.
-    #[serde(default)]
-    pub accept: Option<String>,
-    /// The `User-Agent` header.
-    #[serde(default)]
-    pub user_agent: Option<String>,
-    /// The answer's status; 0 for a dropped connection or a request still in flight.
-    pub status: u16,
-    /// The injected fault, if one struck.
-    #[serde(default)]
-    pub fault: Option<String>,
+/// The longest pattern a fault takes.
+pub const MAX_PATTERN_LENGTH: usize = 1_000;
+/// The most memory one compiled pattern (and its lazy DFA) may take.
+const MAX_REGEX_BYTES: usize = 1 << 20;
+
+/// A fault's pattern, compiled within bounds: no pattern can take the mock's memory.
+fn bounded_regex(pattern: Option<&str>, what: &str) -> Result<Option<regex::Regex>, String> {
+    let Some(pattern) = pattern else {
+        return Ok(None);
+    };
+    if pattern.len() > MAX_PATTERN_LENGTH {
+        return Err(format!(
+            "{what}: a pattern of {} characters is longer than {MAX_PATTERN_LENGTH}",
+            pattern.len()
+        ));
+    }
+    regex::RegexBuilder::new(pattern)
+        .size_limit(MAX_REGEX_BYTES)
+        .dfa_size_limit(MAX_REGEX_BYTES)
+        .build()
+        .map(Some)
+        .map_err(|e| format!("{what}: {e}"))
 }
 
 /// The API's rate limit: more than `limit` requests within `window` locks the credential out.
@@ -257,7 +250,7 @@ pub struct Shared {
     started: Instant,
     store: Mutex<Store>,
     faults: Mutex<Vec<ActiveFault>>,
-    log: Mutex<Vec<LoggedRequest>>,
+    log: Mutex<RequestLog>,
     rate_limit: Option<RateLimit>,
     limiter: Mutex<Limiter>,
 }
@@ -268,13 +261,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     /// Shared state around `store`.
-    pub fn new(store: Store, rate_limit: Option<RateLimit>) -> Self {
+    pub fn new(store: Store, rate_limit: Option<RateLimit>, log_limit: usize) -> Self {
         Shared {
             chaos: Mutex::new(None),
             started: Instant::now(),
             store: Mutex::new(store),
             faults: Mutex::new(Vec::new()),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(RequestLog::new(log_limit)),
             rate_limit,
             limiter: Mutex::new(Limiter::default()),
         }
@@ -366,26 +359,31 @@ impl Shared {
         Some(spec)
     }
 
-    /// Records a request; returns its log position.
-    pub fn log_request(&self, mut entry: LoggedRequest) -> usize {
+    /// Records a request (its credentials checked); returns its sequence number.
+    pub fn log_request(&self, mut entry: LoggedRequest) -> u64 {
         let mut log = lock(&self.log);
-        entry.seq = log.len() as u64 + 1;
+        entry.seq = log.next_seq();
         entry.at_ms = self.started.elapsed().as_millis() as u64;
-        log.push(entry);
-        log.len() - 1
+        let seq = entry.seq;
+        log.record(entry);
+        seq
     }
 
-    /// Completes a log entry with the answer's status and the fault that struck.
-    pub fn complete_log(&self, index: usize, status: u16, fault: Option<String>) {
-        if let Some(entry) = lock(&self.log).get_mut(index) {
-            entry.status = status;
-            entry.fault = fault;
-        }
+    /// Counts a request refused for its credentials (not logged); returns its sequence number.
+    pub fn refuse_unauthenticated(&self) -> u64 {
+        let mut log = lock(&self.log);
+        log.count_unauthenticated();
+        log.next_seq()
     }
 
-    /// The request log.
+    /// Completes the log entry `seq` with the answer's status and the fault that struck.
+    pub fn complete_log(&self, seq: u64, status: u16, fault: Option<String>) {
+        lock(&self.log).complete(seq, status, fault);
+    }
+
+    /// The request log, copied.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        lock(&self.log).clone()
+        lock(&self.log).entries()
     }
 
     /// Counts a request against the rate limit; `Err(seconds)` when the credential is locked out.
@@ -426,7 +424,8 @@ impl Shared {
         let limiter = lock(&self.limiter);
         let log = lock(&self.log);
         json!({
-            "requests": log.len(),
+            "requests": log.held(),
+            "unauthenticated": log.unauthenticated(),
             "interconnects": self.store().interconnect_count(),
             "lockouts": limiter.lockouts,
             "rate_limited": limiter.rejected,
@@ -459,8 +458,20 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn list_requests(State(s): State<Arc<Shared>>) -> Json<Vec<LoggedRequest>> {
-    Json(s.requests())
+/// `GET /__mock/requests[?since=N]`: the entries after sequence number `N` (all by default), written
+/// from the log itself.
+async fn list_requests(
+    State(s): State<Arc<Shared>>,
+    axum::extract::Query(page): axum::extract::Query<Since>,
+) -> Response {
+    let body = lock(&s.log).json_since(page.since.unwrap_or(0));
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The page of `GET /__mock/requests`.
+#[derive(Debug, Deserialize)]
+struct Since {
+    since: Option<u64>,
 }
 
 async fn clear_requests(State(s): State<Arc<Shared>>) -> StatusCode {

@@ -133,30 +133,6 @@ impl FaultSpec {
     }
 }
 
-/// The longest pattern a fault takes.
-pub const MAX_PATTERN_LENGTH: usize = 1_000;
-/// The most memory one compiled pattern (and its lazy DFA) may take.
-const MAX_REGEX_BYTES: usize = 1 << 20;
-
-/// A fault's pattern, compiled within bounds: no pattern can take the mock's memory.
-pub(super) fn bounded_regex(pattern: Option<&str>, what: &str) -> Result<Option<regex::Regex>, String> {
-    let Some(pattern) = pattern else {
-        return Ok(None);
-    };
-    if pattern.len() > MAX_PATTERN_LENGTH {
-        return Err(format!(
-            "{what}: a pattern of {} characters is longer than {MAX_PATTERN_LENGTH}",
-            pattern.len()
-        ));
-    }
-    regex::RegexBuilder::new(pattern)
-        .size_limit(MAX_REGEX_BYTES)
-        .dfa_size_limit(MAX_REGEX_BYTES)
-        .build()
-        .map(Some)
-        .map_err(|e| format!("{what}: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ mod cni_routes;
 mod control;
 mod envelope;
 mod faults;
+mod log;
 mod quota;
 mod requests;
 mod routes;
@@ -16,6 +17,7 @@ mod store;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
@@ -23,10 +25,11 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
-pub use control::{ChaosSpec, FaultAction, FaultSpec, LoggedRequest, Phase, RateLimit};
+pub use control::{ChaosSpec, FaultAction, FaultSpec, Phase, RateLimit};
 pub use faults::paths;
+pub use log::{LoggedRequest, DEFAULT_LOG_LIMIT, LOGGED_BODY_LIMIT};
 pub use quota::{QuotaSpec, RatelimitHeaders};
-pub use routes::{Credentials, BASE_PATH, MAX_BODY_BYTES};
+pub use routes::{Credentials, BASE_PATH, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_BODY_BYTES};
 
 /// The account the documentation's examples use, which cni-mock serves by default (and tests and
 /// benches use).
@@ -58,6 +61,8 @@ pub struct MockConfig {
     pub quota: Option<QuotaSpec>,
     /// What answers carry of the quota.
     pub ratelimit_headers: RatelimitHeaders,
+    /// How many entries the request log keeps (`DEFAULT_LOG_LIMIT` when `None`).
+    pub log_limit: Option<usize>,
 }
 
 /// A running mock.
@@ -74,7 +79,12 @@ impl MockServer {
     pub async fn start(listen: SocketAddr, config: MockConfig) -> std::io::Result<Self> {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(Store::new(config.store), config.rate_limit));
+        let log_limit = config.log_limit.unwrap_or(DEFAULT_LOG_LIMIT);
+        let shared = Arc::new(Shared::new(
+            Store::new(config.store),
+            config.rate_limit,
+            log_limit,
+        ));
         if let Some(chaos) = config.chaos {
             shared
                 .set_chaos(chaos)
@@ -160,6 +170,9 @@ impl MockServer {
 }
 
 /// Serves connections one task each; a handler can close its own connection (the `drop` fault).
+/// The pause after a failed accept (out of file descriptors, say), instead of spinning on it.
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(200);
+
 async fn accept_loop(listener: TcpListener, app: axum::Router, shutdown: CancellationToken) {
     loop {
         let stream = tokio::select! {
@@ -167,8 +180,11 @@ async fn accept_loop(listener: TcpListener, app: axum::Router, shutdown: Cancell
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(e) => {
-                    tracing::warn!("accept failed: {e}");
-                    continue;
+                    tracing::warn!("accept failed: {e}; pausing {ACCEPT_ERROR_PAUSE:?}");
+                    tokio::select! {
+                        _ = shutdown.cancelled() => return,
+                        _ = tokio::time::sleep(ACCEPT_ERROR_PAUSE) => continue,
+                    }
                 }
             },
         };
@@ -185,8 +201,10 @@ async fn accept_loop(listener: TcpListener, app: axum::Router, shutdown: Cancell
                     request.extensions_mut().insert(connection_kill.clone());
                     app.clone().oneshot(request.map(axum::body::Body::new))
                 });
-            let connection =
-                hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}
                 _ = kill.cancelled() => {}

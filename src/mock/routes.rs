@@ -16,8 +16,9 @@ use axum::{Json, Router};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::control::{FaultAction, FaultSpec, LoggedRequest, Phase, Shared};
+use super::control::{FaultAction, FaultSpec, Phase, Shared};
 use super::envelope::{code, ApiFailure};
+use super::log::{LoggedRequest, LOGGED_BODY_LIMIT};
 use super::quota::Quotas;
 use super::requests::{json_body, non_empty, paging};
 use super::store::{fingerprint, NotFoundBody, SlotQuery};
@@ -40,6 +41,11 @@ pub struct Credentials {
 /// Lets a handler close its own connection without answering.
 #[derive(Clone, Debug)]
 pub struct ConnectionKill(pub CancellationToken);
+
+/// How long a client may take to send a request's header; a slower one is disconnected.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a client may take to send a request's body; a slower one gets 408.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 struct ApiState {
@@ -115,6 +121,16 @@ async fn pipeline(State(state): State<ApiState>, request: Request, next: Next) -
             "Request body too large",
         )
     };
+    // Credentials first: a refused request is counted, never read or logged.
+    let credential = match authenticate(&state.credentials, &parts.headers) {
+        Ok(credential) => credential,
+        Err(failure) => {
+            // Read to its end (and dropped), so that the client gets the answer, not a reset.
+            let _ = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
+            let seq = state.shared.refuse_unauthenticated();
+            return with_ray(failure.into_response(), seq);
+        }
+    };
     if parts
         .headers
         .get(header::CONTENT_LENGTH)
@@ -123,8 +139,22 @@ async fn pipeline(State(state): State<ApiState>, request: Request, next: Next) -
     {
         return too_large().into_response();
     }
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return too_large().into_response();
+    let bytes = match tokio::time::timeout(
+        BODY_READ_TIMEOUT,
+        axum::body::to_bytes(body, MAX_BODY_BYTES),
+    )
+    .await
+    {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return too_large().into_response(),
+        Err(_) => {
+            let slow = ApiFailure::new(
+                StatusCode::REQUEST_TIMEOUT,
+                code::INVALID_BODY,
+                "Request body timed out",
+            );
+            return slow.into_response();
+        }
     };
     let path = parts
         .uri
@@ -132,27 +162,19 @@ async fn pipeline(State(state): State<ApiState>, request: Request, next: Next) -
         .strip_prefix(BASE_PATH)
         .unwrap_or_default()
         .to_owned();
-    let log_index = state.shared.log_request(log_entry(&parts, &path, &bytes));
+    let seq = state.shared.log_request(log_entry(&parts, &path, &bytes));
     let kill = parts.extensions.get::<ConnectionKill>().cloned();
     let method = parts.method.clone();
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let request = Request::from_parts(parts, Body::from(bytes));
-    let (response, fault) = guarded(&state, &method, &path, &text, request, next).await;
+    let (response, fault) = guarded(&state, &credential, (&method, &path, &text), request, next).await;
     match response {
-        Some(mut response) => {
-            state
-                .shared
-                .complete_log(log_index, response.status().as_u16(), fault);
-            if let Ok(ray) = HeaderValue::from_str(&format!(
-                "{:016x}-MOCK",
-                0x6d6f_636b_0000_0000_u64 + log_index as u64
-            )) {
-                response.headers_mut().insert("cf-ray", ray);
-            }
-            response
+        Some(response) => {
+            state.shared.complete_log(seq, response.status().as_u16(), fault);
+            with_ray(response, seq)
         }
         None => {
-            state.shared.complete_log(log_index, 0, fault);
+            state.shared.complete_log(seq, 0, fault);
             if let Some(kill) = kill {
                 kill.0.cancel();
             }
@@ -161,25 +183,28 @@ async fn pipeline(State(state): State<ApiState>, request: Request, next: Next) -
     }
 }
 
-/// Authentication, the quota (its fields on every answer), rate limit and faults around the handler.
-/// `None` means: drop the connection.
+/// The answer with its `cf-ray`, from the request's sequence number (unique: it never resets).
+fn with_ray(mut response: Response, seq: u64) -> Response {
+    if let Ok(ray) = HeaderValue::from_str(&format!("{:016x}-MOCK", 0x6d6f_636b_0000_0000_u64 + seq)) {
+        response.headers_mut().insert("cf-ray", ray);
+    }
+    response
+}
+
+/// The quota (its fields on every answer), rate limit and faults around the handler, for a request
+/// whose `credential` was checked. `None` means: drop the connection.
 async fn guarded(
     state: &ApiState,
-    method: &Method,
-    path: &str,
-    body: &str,
+    credential: &str,
+    (method, path, body): (&Method, &str, &str),
     request: Request,
     next: Next,
 ) -> (Option<Response>, Option<String>) {
-    let credential = match authenticate(&state.credentials, request.headers()) {
-        Ok(credential) => credential,
-        Err(failure) => return (Some(failure.into_response()), None),
-    };
-    let standing = match state.quotas.take(&credential) {
+    let standing = match state.quotas.take(credential) {
         Ok(standing) => standing,
         Err(refused) => return (Some(*refused), None),
     };
-    let (response, label) = counted(state, (method, path, body), &credential, request, next).await;
+    let (response, label) = counted(state, (method, path, body), credential, request, next).await;
     (response.map(|r| standing.stamp(r)), label)
 }
 
@@ -448,6 +473,9 @@ static SECRET_IN_TEXT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::La
 /// A request body as the log keeps it: pairing keys and MD5 keys replaced by their fingerprint, in
 /// JSON and in bodies that are not (valid) JSON alike.
 fn logged_body(body: &[u8]) -> Value {
+    if body.len() > LOGGED_BODY_LIMIT {
+        return serde_json::json!({ "omitted_bytes": body.len() });
+    }
     match serde_json::from_slice::<Value>(body) {
         Ok(mut json) => {
             for pointer in ["/pairing_key", "/bgp/md5_key"] {

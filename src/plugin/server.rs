@@ -286,7 +286,9 @@ where
             let stream = match connection {
                 Ok(stream) => stream,
                 Err(e) => {
+                    // Out of file descriptors, say: pause instead of spinning on it.
                     tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
                     continue;
                 }
             };

@@ -183,6 +183,7 @@ async fn unknown_accounts_get_the_apis_answers() {
         chaos: None,
         quota: None,
         ratelimit_headers: Default::default(),
+        log_limit: None,
         ..Default::default()
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)

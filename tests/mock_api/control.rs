@@ -235,3 +235,198 @@ fn the_binary_refuses_a_nan_chaos_and_a_non_loopback_listen_unless_allowed() {
         );
     }
 }
+
+/// The peak resident memory of process `pid`, in bytes (`VmHWM`).
+fn peak_rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// The bound the abusive sequence below must keep the mock under.
+const MOCK_MEMORY_BOUND: u64 = 64 * 1024 * 1024;
+
+#[tokio::test]
+async fn an_abusive_client_cannot_grow_the_log_past_its_bound_and_rays_never_repeat() {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cni-mock"))
+        .args(["--listen", "127.0.0.1:0", "--token", TOKEN, "--log-limit", "200"])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn cni-mock");
+    let pid = child.id().expect("pid");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+    let base = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+        .await
+        .expect("printed in time")
+        .expect("read")
+        .expect("a line");
+    let control = base.replace("/client/v4", "/__mock");
+    let http = reqwest::Client::new();
+    // 64 KiB of JSON that parses into many small values (a parsed log would hold it many times over).
+    let big = format!("[{}1]", "1,".repeat(32 * 1024 - 2)) + " ";
+    assert_eq!(big.len(), 64 * 1024);
+    let creates = format!("{base}/accounts/{ACCOUNT}/cni/interconnects");
+    let mut rays = std::collections::HashSet::new();
+    for n in 0..600 {
+        let request = http.post(&creates).body(big.clone());
+        let request = match n % 2 {
+            0 => request.bearer_auth("not-the-token"),
+            _ => request.bearer_auth(TOKEN),
+        };
+        let response = request.send().await.expect("send");
+        let ray = response
+            .headers()
+            .get("cf-ray")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        assert!(
+            ray.is_some_and(|ray| rays.insert(ray)),
+            "a cf-ray repeated after {n}"
+        );
+        if n == 300 {
+            let cleared = http
+                .delete(format!("{control}/requests"))
+                .send()
+                .await
+                .expect("clear");
+            assert_eq!(cleared.status().as_u16(), 204);
+        }
+    }
+    for _ in 0..5 {
+        let log: Vec<Value> = http
+            .get(format!("{control}/requests"))
+            .send()
+            .await
+            .expect("log")
+            .json()
+            .await
+            .expect("json");
+        assert!(log.len() <= 200, "the ring's bound: {}", log.len());
+        assert!(
+            log.iter().all(|r| r["body"]["omitted_bytes"] == json!(64 * 1024)),
+            "big bodies are kept as their size"
+        );
+    }
+    let stats: Value = http
+        .get(format!("{control}/stats"))
+        .send()
+        .await
+        .expect("stats")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        stats["unauthenticated"],
+        json!(300),
+        "refused requests are counted, not logged: {stats}"
+    );
+    let last = http
+        .get(format!("{control}/requests"))
+        .send()
+        .await
+        .expect("log")
+        .json::<Vec<Value>>()
+        .await
+        .expect("json");
+    let fourth_newest = last[last.len() - 4]["seq"].as_u64().unwrap_or_default();
+    let since: Vec<Value> = http
+        .get(format!("{control}/requests?since={fourth_newest}"))
+        .send()
+        .await
+        .expect("a page")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(since.len(), 3, "the entries after ?since=N");
+    let peak = peak_rss(pid);
+    assert!(
+        peak > 0 && peak < MOCK_MEMORY_BOUND,
+        "cni-mock peaked at {peak} bytes"
+    );
+    child.kill().await.expect("kill");
+}
+
+#[tokio::test]
+async fn a_client_that_sends_half_a_header_is_let_go() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mock = mock().await;
+    let mut slow = tokio::net::TcpStream::connect(mock.addr())
+        .await
+        .expect("connect");
+    slow.write_all(b"GET /client/v4/accounts HTTP/1.1\r\nHost: mock\r\n")
+        .await
+        .expect("half a header");
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(
+        cni::mock::HEADER_READ_TIMEOUT + Duration::from_secs(3),
+        slow.read_to_end(&mut rest),
+    )
+    .await;
+    assert!(
+        closed.is_ok(),
+        "still held {:?} after the header timeout",
+        started.elapsed()
+    );
+    assert!(started.elapsed() >= cni::mock::HEADER_READ_TIMEOUT - Duration::from_millis(500));
+}
+
+#[test]
+fn out_of_file_descriptors_the_mock_pauses_instead_of_spinning() {
+    use std::os::unix::process::CommandExt;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cni-mock"));
+    command
+        .args(["--listen", "127.0.0.1:0", "--token", TOKEN])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: only setrlimit, async-signal-safe, runs in the child before exec.
+    unsafe {
+        command.pre_exec(|| {
+            nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE, 48, 48)
+                .map_err(std::io::Error::from)
+        });
+    }
+    let mut child = command.spawn().expect("spawn cni-mock");
+    // Its warnings are drained as they come (a full pipe would stop a spinning loop).
+    let mut warnings = child.stderr.take().expect("stderr");
+    let drained = std::thread::spawn(move || std::io::copy(&mut warnings, &mut std::io::sink()).unwrap_or(0));
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("its URL");
+    let address = line
+        .trim()
+        .trim_start_matches("http://")
+        .trim_end_matches("/client/v4")
+        .to_owned();
+    let held: Vec<std::net::TcpStream> = (0..80)
+        .filter_map(|_| std::net::TcpStream::connect(&address).ok())
+        .collect();
+    assert!(held.len() > 48, "the descriptors ran out: {}", held.len());
+    let cpu = |pid: u32| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let fields: Vec<u64> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().filter_map(|f| f.parse().ok()).collect())
+            .unwrap_or_default();
+        fields.get(10).copied().unwrap_or(0) + fields.get(11).copied().unwrap_or(0)
+    };
+    let before = cpu(child.id());
+    // A measuring window, not a wait for a condition: how much CPU the mock burns in it.
+    std::thread::sleep(Duration::from_secs(2));
+    let ticks = cpu(child.id()) - before;
+    drop(held);
+    let _ = child.kill();
+    let _ = child.wait();
+    let warned = drained.join().unwrap_or(0);
+    // 100 ticks a second: a spinning accept loop takes about 200 in the window.
+    assert!(ticks < 60, "{ticks} ticks of CPU in 2 s with no descriptor left");
+    assert!(warned < 100_000, "{warned} bytes of warnings");
+}

@@ -95,6 +95,7 @@ async fn locks_a_credential_out_when_it_exceeds_the_rate_limit() {
         chaos: None,
         quota: None,
         ratelimit_headers: Default::default(),
+        log_limit: None,
     };
     let mock = MockServer::start("127.0.0.1:0".parse().expect("addr"), config)
         .await

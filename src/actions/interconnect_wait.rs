@@ -29,7 +29,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// The `config` block.
 pub const ATTRIBUTES: [Attr; 4] = [
-    Attr::new("name", AttrType::String, Role::Required, "The interconnect's name (its `id`)."),
+    Attr::new("name", AttrType::String, Role::Required, "The interconnect's name (its `id`).")
+        .checked(crate::shared::an_interconnect_name),
     Attr {
         role: Role::Optional,
         ..ACCOUNT_ID
@@ -68,7 +69,7 @@ impl InterconnectWait {
 /// duration, the name and account well-formed.
 pub fn validate_config(diags: &mut Diagnostics, config: &WaitConfig) {
     if let Value::Value(name) = &config.name {
-        if name.trim().is_empty() || name.contains('/') {
+        if crate::shared::name_error(name, "name").is_some() {
             diag::error(
                 diags,
                 "Invalid name",

@@ -23,7 +23,8 @@ pub(crate) fn attribute_table() -> Vec<Attr> {
                 AttrType::String,
                 Role::Required,
                 "The interconnect's name.",
-            ),
+            )
+            .checked(crate::shared::an_interconnect_name),
             "account_id" => ACCOUNT_ID,
             _ => *field,
         })
@@ -61,7 +62,7 @@ impl DataSource for InterconnectDataSource {
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
         check_account_id(diags, &config.account_id);
         if let Value::Value(name) = &config.name {
-            if name.trim().is_empty() || name.contains('/') {
+            if crate::shared::name_error(name, "name").is_some() {
                 diag::error(
                     diags,
                     "Invalid name",

@@ -45,7 +45,8 @@ pub(crate) const ATTRIBUTES: [Attr; 6] = [
         AttrType::String,
         Role::Required,
         "The direct interconnect's name.",
-    ),
+    )
+    .checked(crate::shared::an_interconnect_name),
     Attr::new(
         "loa_name",
         AttrType::String,
@@ -104,6 +105,13 @@ impl DataSource for LoaDataSource {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
         check_account_id(diags, &config.account_id);
+        if let Some(detail) = config
+            .name
+            .as_ref_option()
+            .and_then(|name| crate::shared::name_error(name, "name"))
+        {
+            diag::error(diags, "Invalid name", detail, diag::attr("name"));
+        }
         if let Value::Value(loa_name) = &config.loa_name {
             if loa_name.chars().count() > MAX_LOA_NAME_CHARS {
                 diag::error(

@@ -139,23 +139,19 @@ async fn pipeline(State(state): State<ApiState>, request: Request, next: Next) -
     {
         return too_large().into_response();
     }
-    let bytes = match tokio::time::timeout(
-        BODY_READ_TIMEOUT,
-        axum::body::to_bytes(body, MAX_BODY_BYTES),
-    )
-    .await
-    {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(_)) => return too_large().into_response(),
-        Err(_) => {
-            let slow = ApiFailure::new(
-                StatusCode::REQUEST_TIMEOUT,
-                code::INVALID_BODY,
-                "Request body timed out",
-            );
-            return slow.into_response();
-        }
-    };
+    let bytes =
+        match tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(_)) => return too_large().into_response(),
+            Err(_) => {
+                let slow = ApiFailure::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    code::INVALID_BODY,
+                    "Request body timed out",
+                );
+                return slow.into_response();
+            }
+        };
     let path = parts
         .uri
         .path()

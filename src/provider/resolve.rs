@@ -112,6 +112,23 @@ impl Source {
     }
 }
 
+/// Why a credential cannot go in a header, naming where it came from (never its value): a line break
+/// or other control character, or whitespace around it (a trailing newline from a file, say).
+fn unusable_in_a_header(source: &Source, attribute: &str, var: &str) -> Option<String> {
+    let (value, from) = match source {
+        Source::Config(v) => (v, format!("{attribute} in the provider block")),
+        Source::Env(v) => (v, format!("the {var} environment variable")),
+        Source::Unset | Source::Unknown => return None,
+    };
+    let bad = value.chars().any(char::is_control) || value.trim() != value;
+    bad.then(|| {
+        format!(
+            "The value of {from} has a line break, a control character or surrounding whitespace (a trailing \
+             newline from a file or `echo`?), which cannot be sent in a header. Remove it; the value is not shown."
+        )
+    })
+}
+
 /// Resolves the configuration against the environment. Adds errors (naming the attribute and its
 /// environment variable) and returns `None` when it cannot be used.
 pub fn resolve(
@@ -152,7 +169,14 @@ pub fn resolve(
     }
     let (auth, base_url, (max_retries, requests_per_second, poll_interval, request_timeout)) =
         (auth?, base_url?, numbers?);
-    let account_id = Source::of(&config.account_id, env, ACCOUNT_ENV).value();
+    let account = Source::of(&config.account_id, env, ACCOUNT_ENV);
+    if let Source::Env(value) = &account {
+        if let Some(detail) = crate::shared::account_tag_error(value, ACCOUNT_ENV) {
+            diag::error(diags, "Invalid CLOUDFLARE_ACCOUNT_ID", detail, None);
+            return None;
+        }
+    }
+    let account_id = account.value();
     Some(Resolved::Ready(Settings {
         auth,
         base_url,
@@ -191,6 +215,20 @@ fn resolve_auth(
     let token_path = path_if_config(&token, "api_token");
     let key_path = path_if_config(&key, "api_key");
     let email_path = path_if_config(&email, "email");
+    let mut unusable = false;
+    for (source, attribute, var, path) in [
+        (&token, "api_token", TOKEN_ENV, &token_path),
+        (&key, "api_key", KEY_ENV, &key_path),
+        (&email, "email", EMAIL_ENV, &email_path),
+    ] {
+        if let Some(detail) = unusable_in_a_header(source, attribute, var) {
+            diag::error(diags, format!("Invalid {attribute}"), detail, path.clone());
+            unusable = true;
+        }
+    }
+    if unusable {
+        return None;
+    }
     match (token.value(), key.value(), email.value()) {
         // An e-mail beside a token is unused, not ambiguous: CLOUDFLARE_EMAIL is often set for other tools.
         (Some(t), None, _) if !t.trim().is_empty() => Some(Auth::Token(Secret::new(t))),
@@ -360,11 +398,14 @@ mod tests {
     fn environment_fills_in_and_defaults_apply() {
         let s = ready(
             &ProviderConfig::default(),
-            &[(TOKEN_ENV, "t"), (ACCOUNT_ENV, "acc")],
+            &[
+                (TOKEN_ENV, "t"),
+                (ACCOUNT_ENV, "023e105f4ecef8ad9ca31a8372d0c353"),
+            ],
         );
         assert!(matches!(s.auth, Auth::Token(ref t) if t.expose() == "t"));
         assert_eq!(s.base_url.as_str(), "https://api.cloudflare.com/client/v4");
-        assert_eq!(s.account_id.as_deref(), Some("acc"));
+        assert_eq!(s.account_id.as_deref(), Some("023e105f4ecef8ad9ca31a8372d0c353"));
         assert_eq!((s.max_retries, s.requests_per_second), (4, None));
         assert_eq!(
             (s.poll_interval, s.request_timeout),
@@ -391,6 +432,26 @@ mod tests {
         assert!(matches!(s.auth, Auth::Token(ref t) if t.expose() == "from-config"));
         assert_eq!(s.base_url.as_str(), "http://127.0.0.1:9/client/v4");
         assert_eq!(s.account_id.as_deref(), Some("cfg"));
+    }
+
+    #[test]
+    fn a_bad_account_or_a_token_with_a_newline_from_the_environment_names_its_variable() {
+        let env = [(TOKEN_ENV, "t0ken"), (ACCOUNT_ENV, "..")];
+        let (_, diags) = resolve_with(&ProviderConfig::default(), &env);
+        let text = format!("{:?}", diags.errors);
+        assert!(
+            text.contains("CLOUDFLARE_ACCOUNT_ID is \\\"..\\\", which is not an account ID"),
+            "{text}"
+        );
+        let env = [(TOKEN_ENV, "s3cret-t0ken\n")];
+        let (resolved, diags) = resolve_with(&ProviderConfig::default(), &env);
+        assert!(resolved.is_none());
+        let text = format!("{:?}", diags.errors);
+        assert!(
+            text.contains("the CLOUDFLARE_API_TOKEN environment variable has a line break"),
+            "{text}"
+        );
+        assert!(!text.contains("s3cret"), "the token is never shown: {text}");
     }
 
     #[test]

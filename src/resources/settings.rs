@@ -350,14 +350,16 @@ impl Resource for SettingsResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let account = match id.trim() {
             "" => self.provider.default_account().as_option(),
-            account if !account.contains('/') => Some(account.to_owned()),
+            account if crate::shared::is_account_tag(account) => Some(account.to_owned()),
             _ => None,
         };
         let Some(account) = account else {
             diag::error(
                 diags,
                 "Invalid import ID",
-                format!("invalid import ID {id:?}: expected \"<account_id>\""),
+                format!(
+                    "invalid import ID {id:?}: expected \"<account_id>\", the 32-character hex tag of the account"
+                ),
                 None,
             );
             return None;

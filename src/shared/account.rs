@@ -49,20 +49,42 @@ pub fn missing_account(diags: &mut Diagnostics, where_set: &str) {
     );
 }
 
-/// Checks an `account_id` value when known: not empty, no `/`.
+/// Whether `account` is an account ID: the 32-character hex tag of a Cloudflare account (nothing
+/// else may reach a URL as one).
+pub fn is_account_tag(account: &str) -> bool {
+    account.len() == 32 && account.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Why `account` (from `source`, such as `account_id` or `CLOUDFLARE_ACCOUNT_ID`) is not an account ID,
+/// if it is not.
+pub fn account_tag_error(account: &str, source: &str) -> Option<String> {
+    (!is_account_tag(account)).then(|| {
+        format!(
+            "{source} is {account:?}, which is not an account ID: the 32-character hex tag of the Cloudflare \
+             account (such as 023e105f4ecef8ad9ca31a8372d0c353)."
+        )
+    })
+}
+
+/// Checks an `account_id` value when known: a 32-character hex tag.
 pub fn check_account_id(diags: &mut Diagnostics, value: &Value<String>) {
     if let Value::Value(account) = value {
-        if account.trim().is_empty() || account.contains('/') {
-            diag::error(
-                diags,
-                "Invalid account_id",
-                format!(
-                    "{account:?} is not an account ID (the 32-character hex tag of the Cloudflare account)."
-                ),
-                diag::attr("account_id"),
-            );
+        if let Some(detail) = account_tag_error(account, "account_id") {
+            diag::error(diags, "Invalid account_id", detail, diag::attr("account_id"));
         }
     }
+}
+
+/// The check of an attribute that names an interconnect (`name`).
+pub fn an_interconnect_name(name: &str) -> Result<(), String> {
+    name_error(name, "name").map_or(Ok(()), Err)
+}
+
+/// Why `name` (an interconnect's name, given as `what`) cannot name one, if it cannot: empty, `.`,
+/// `..` or holding a `/` would reach another URL.
+pub fn name_error(name: &str, what: &str) -> Option<String> {
+    let bad = name.trim().is_empty() || name == "." || name == ".." || name.contains('/');
+    bad.then(|| format!("{what} {name:?} is not an interconnect name (such as icon-000001)."))
 }
 
 #[cfg(test)]

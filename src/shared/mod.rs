@@ -8,7 +8,10 @@ mod interconnect;
 mod timeouts;
 mod values;
 
-pub use account::{account_on_change, check_account_id, effective_account, missing_account, ACCOUNT_ID};
+pub use account::{
+    account_on_change, account_tag_error, an_interconnect_name, check_account_id, effective_account,
+    is_account_tag, missing_account, name_error, ACCOUNT_ID,
+};
 pub use connection::{
     check_address_pair, check_md5_key, connection_attributes, connection_fields, BgpValue, ConnectionItem,
     MagicValue, INTERCONNECT_FILTER, SLOT_FILTER,

@@ -191,3 +191,37 @@ fn diagnostics_carry_no_rust_backtrace_even_with_rust_backtrace_set() {
         }
     }
 }
+
+#[test]
+fn no_account_name_or_id_can_reach_a_wrong_url() {
+    let mut ws = workspace!();
+    // A dot segment the URL parser would drop, as the provider's account: refused before any request.
+    ws.set_provider("account_id", Some("\"..\""));
+    ws.config("data \"cni_interconnects\" \"all\" {}\n");
+    ws.mock.clear_log();
+    ws.plan()
+        .fails_with(&["Invalid account_id", "which is not an account ID"]);
+    ws.set_provider("account_id", None);
+    ws.config("data \"cni_interconnects\" \"all\" {}\n");
+    let mut from_env = ws.command(&["plan", "-input=false", "-no-color"]);
+    from_env.env("CLOUDFLARE_ACCOUNT_ID", "..");
+    crate::harness::Background::start(from_env)
+        .finish(crate::harness::COMMAND_LIMIT)
+        .fails_with(&["CLOUDFLARE_ACCOUNT_ID is \"..\", which is not an account ID"]);
+    ws.set_provider("account_id", Some(&format!("\"{}\"", crate::harness::ACCOUNT)));
+    for data in [
+        "data \"cni_interconnect\" \"x\" {\n  name = \"..\"\n}\n",
+        "data \"cni_interconnect_loa\" \"x\" {\n  name = \".\"\n}\n",
+    ] {
+        ws.config(data);
+        ws.plan()
+            .fails_with(&["Invalid name", "is not an interconnect name"]);
+    }
+    ws.config("resource \"cni_interconnect\" \"x\" {\n  type = \"direct\"\n  slot_id = \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\"\n}\n");
+    let account = crate::harness::ACCOUNT;
+    for id in [format!("{account}/.."), "acct/icon-000001".to_owned()] {
+        ws.tf(&["import", "-input=false", "-no-color", "cni_interconnect.x", &id])
+            .fails_with(&["Invalid import ID"]);
+    }
+    assert!(ws.mock.requests().is_empty(), "{:?}", ws.mock.requests());
+}

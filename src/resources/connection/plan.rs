@@ -132,7 +132,7 @@ mod tests {
     fn connection() -> ConnectionState {
         ConnectionState {
             id: Value::Value("8f0d1c5e-7e5b-4c47-9a3b-1f7c1e0b2a11".into()),
-            account_id: Value::Value("acc".into()),
+            account_id: Value::Value("023e105f4ecef8ad9ca31a8372d0c353".into()),
             interconnect: Value::Value("icon-1".into()),
             magic: Value::Value(MagicValue {
                 conduit_name: Value::Value("edge".into()),

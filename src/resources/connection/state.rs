@@ -271,6 +271,9 @@ pub fn parse_import_id(id: &str, provider_account: Option<&str>) -> Result<(Stri
         },
         _ => return Err(format!("invalid import ID {id:?}: {expected}")),
     };
+    if let Some(e) = crate::shared::account_tag_error(&account, "the import ID's account") {
+        return Err(format!("invalid import ID {id:?}: {e}"));
+    }
     match uuid::Uuid::parse_str(cni.trim()) {
         Ok(_) => Ok((account, cni.trim().to_owned())),
         Err(_) => Err(format!("invalid import ID {id:?}: {expected}")),
@@ -414,14 +417,20 @@ mod tests {
     #[test]
     fn an_import_id_is_an_account_and_a_uuid_or_a_uuid() {
         let id = "8f0d1c5e-7e5b-4c47-9a3b-1f7c1e0b2a11";
-        assert_eq!(
-            parse_import_id(&format!("acc/{id}"), None),
-            Ok(("acc".to_owned(), id.to_owned()))
+        let (a, b) = (
+            "023e105f4ecef8ad9ca31a8372d0c353",
+            "0123456789abcdef0123456789abcdef",
         );
         assert_eq!(
-            parse_import_id(id, Some("p")),
-            Ok(("p".to_owned(), id.to_owned()))
+            parse_import_id(&format!("{a}/{id}"), None),
+            Ok((a.to_owned(), id.to_owned()))
         );
+        assert_eq!(parse_import_id(id, Some(b)), Ok((b.to_owned(), id.to_owned())));
+        assert!(
+            parse_import_id(&format!("acc/{id}"), None).is_err(),
+            "not a 32-hex account"
+        );
+        assert!(parse_import_id(&format!("../{id}"), None).is_err());
         assert!(parse_import_id(id, None).is_err());
         assert!(parse_import_id("acc/edge-ewr-1", None).is_err());
         assert!(parse_import_id("a/b/c", None).is_err());

@@ -7,10 +7,21 @@ use tf_provider::Diagnostics;
 use super::resource::InterconnectResource;
 use super::state::{InterconnectState, Private};
 use crate::diag;
-use crate::shared::Timeouts;
+use crate::shared::{account_tag_error, name_error, Timeouts};
 
-/// Splits an import ID: `<account_id>/<name>`, or `<name>` when the provider has an account.
+/// Splits an import ID: `<account_id>/<name>`, or `<name>` when the provider has an account; the
+/// account must be an account ID and the name an interconnect's.
 pub fn parse_import_id(id: &str, provider_account: Option<&str>) -> Result<(String, String), String> {
+    let (account, name) = split_import_id(id, provider_account)?;
+    if let Some(e) = account_tag_error(&account, "the import ID's account")
+        .or_else(|| name_error(&name, "the import ID's name"))
+    {
+        return Err(format!("invalid import ID {id:?}: {e}"));
+    }
+    Ok((account, name))
+}
+
+fn split_import_id(id: &str, provider_account: Option<&str>) -> Result<(String, String), String> {
     let expected = "expected \"<account_id>/<name>\", or \"<name>\" when the provider sets account_id";
     let parts: Vec<&str> = id.split('/').collect();
     match parts.as_slice() {

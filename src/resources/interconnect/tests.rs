@@ -389,14 +389,29 @@ fn create_requests_carry_the_variant_fields() {
 
 #[test]
 fn import_ids_name_the_account_or_use_the_providers() {
-    assert_eq!(
-        parse_import_id("acc/icon-1", None),
-        Ok(("acc".into(), "icon-1".into()))
+    let (a, b) = (
+        "023e105f4ecef8ad9ca31a8372d0c353",
+        "0123456789abcdef0123456789abcdef",
     );
     assert_eq!(
-        parse_import_id("icon-1", Some("p")),
-        Ok(("p".into(), "icon-1".into()))
+        parse_import_id(&format!("{a}/icon-1"), None),
+        Ok((a.into(), "icon-1".into()))
     );
+    assert_eq!(
+        parse_import_id("icon-1", Some(b)),
+        Ok((b.into(), "icon-1".into()))
+    );
+    // A name or account that would reach another URL (`..`, `.`) is refused, as is an account that
+    // is not a 32-hex tag.
+    for bad in [
+        &format!("{a}/.."),
+        &format!("{a}/."),
+        "..",
+        "acc/icon-1",
+        &format!("{a}x/icon-1"),
+    ] {
+        assert!(parse_import_id(bad, Some(b)).is_err(), "{bad}");
+    }
     for bad in ["icon-1", "", "/icon-1", "acc/", "a/b/c"] {
         assert!(parse_import_id(bad, None).is_err(), "{bad}");
     }

@@ -129,6 +129,14 @@ enum Found {
     Nothing,
 }
 
+/// What a lookup decided of a create.
+enum Decision {
+    /// The create is settled: the CNI it made, or why it made none.
+    Settled(Result<Cni, CniCreateError>),
+    /// Nothing found: still open, with the last attempt's error.
+    Open(ApiError),
+}
+
 impl CniCreates {
     /// The ids the account's CNIs had shortly before now: a listing younger than
     /// [`BASELINE_MAX_AGE`], or a new one.
@@ -241,33 +249,14 @@ impl CniCreates {
                 "the create of conduit {:?} has an unknown outcome ({cause}); looking for it",
                 body.magic.conduit_name
             );
-            match self.look_up(transport, account, body, &baseline).await {
-                Ok(Found::Made(cni)) => {
-                    tracing::warn!(
-                        "found connection {}, made by the lost request; adopting it",
-                        cni.id
-                    );
-                    return Ok(self.claim(*cni));
-                }
-                Ok(Found::Taken {
-                    id,
-                    interconnect,
-                    origin,
-                }) => {
-                    let conduit = body.magic.conduit_name.clone();
-                    return Err(CniCreateError::NameTaken {
-                        cause,
-                        conduit,
-                        id,
-                        interconnect,
-                        origin,
-                    });
-                }
-                Ok(Found::Nothing) => {
-                    tracing::warn!("no connection was made by the lost request; sending the create again")
-                }
+            let cause = match self.look_up(transport, account, body, &baseline).await {
+                Ok(found) => match self.decide(found, cause, body, "made by the lost request") {
+                    Decision::Settled(outcome) => return outcome,
+                    Decision::Open(cause) => cause,
+                },
                 Err(lookup) => return Err(CniCreateError::Unresolved { cause, lookup }),
-            }
+            };
+            tracing::warn!("no connection was made by the lost request; sending the create again");
             lost = Some(cause);
         }
         Err(match lost {
@@ -276,6 +265,30 @@ impl CniCreates {
                 operation: "create CNI".into(),
             }),
         })
+    }
+
+    /// What a lookup decides for the create `body` whose last attempt ended in `cause`: the CNI it made
+    /// (adopted; `how` says how it came to be), or the CNI that holds its conduit name instead (an
+    /// error); still open, with `cause`, when the lookup found nothing.
+    fn decide(&self, found: Found, cause: ApiError, body: &CreateCni, how: &str) -> Decision {
+        match found {
+            Found::Made(cni) => {
+                tracing::warn!("found connection {}, {how}; adopting it", cni.id);
+                Decision::Settled(Ok(self.claim(*cni)))
+            }
+            Found::Taken {
+                id,
+                interconnect,
+                origin,
+            } => Decision::Settled(Err(CniCreateError::NameTaken {
+                cause,
+                conduit: body.magic.conduit_name.clone(),
+                id,
+                interconnect,
+                origin,
+            })),
+            Found::Nothing => Decision::Open(cause),
+        }
     }
 
     /// A `POST` refused: nothing was made, unless an earlier attempt's outcome was unknown. Then a name
@@ -311,7 +324,7 @@ impl CniCreates {
         account: &str,
         body: &CreateCni,
         baseline: &HashSet<String>,
-        cause: ApiError,
+        mut cause: ApiError,
         proof: String,
     ) -> Result<Cni, CniCreateError> {
         let transport = match transport.deadline() {
@@ -321,30 +334,13 @@ impl CniCreates {
                 .until(Instant::now() + PROVEN_LOOKUP_LIMIT),
         };
         let mut pauses = PollPauses::up_to(LONGEST_LOOKUP_PAUSE);
-        let conduit = body.magic.conduit_name.clone();
         loop {
             match self.look_up(&transport, account, body, baseline).await {
-                Ok(Found::Made(cni)) => {
-                    tracing::warn!(
-                        "found connection {}, which an earlier attempt made; adopting it",
-                        cni.id
-                    );
-                    return Ok(self.claim(*cni));
-                }
-                Ok(Found::Taken {
-                    id,
-                    interconnect,
-                    origin,
-                }) => {
-                    return Err(CniCreateError::NameTaken {
-                        cause,
-                        conduit,
-                        id,
-                        interconnect,
-                        origin,
-                    })
-                }
-                Ok(Found::Nothing) | Err(ApiError::OutOfTime { .. }) => {}
+                Ok(found) => match self.decide(found, cause, body, "which an earlier attempt made") {
+                    Decision::Settled(outcome) => return outcome,
+                    Decision::Open(still) => cause = still,
+                },
+                Err(ApiError::OutOfTime { .. }) => {}
                 Err(lookup) => {
                     tracing::warn!("looking for the connection an earlier attempt made: {lookup}")
                 }
@@ -358,7 +354,7 @@ impl CniCreates {
         Err(CniCreateError::MadeButNotFound {
             cause,
             proof,
-            conduit,
+            conduit: body.magic.conduit_name.clone(),
             interconnect: body.interconnect.clone(),
         })
     }

@@ -6,7 +6,6 @@
 use cni::mock::{paths, FaultSpec};
 use serde_json::{json, Value};
 
-use crate::fixtures::SLOT_A;
 use crate::harness::{Workspace, ACCOUNT};
 
 /// A connection `edge` on the interconnect `name` (made outside this configuration), with `extra`.
@@ -19,14 +18,7 @@ fn connection_on(name: &str, conduit: &str, extra: &str) -> String {
 
 /// A workspace on Terraform 1.1 or later with a port made outside Terraform; `None` on older CLIs.
 fn with_a_port() -> Option<(Workspace, String)> {
-    let ws = crate::harness::terraform().map(|tf| Workspace::new(tf, &[]))?;
-    if ws.terraform_version() < (1, 1) {
-        return None;
-    }
-    let name = ws
-        .mock
-        .create_directly(json!({"account": ACCOUNT, "type": "direct", "slot_id": SLOT_A}));
-    Some((ws, name))
+    crate::connection_safety::with_a_port(&[])
 }
 
 fn ids(cnis: &[Value]) -> Vec<Value> {

@@ -32,7 +32,7 @@ fn bgp(prefixes: &[&str], md5_key: Option<&str>) -> String {
 
 /// A workspace on Terraform 1.1 or later whose mock runs with `mock_args`, with a port made outside
 /// Terraform; `None` on older CLIs and when acceptance tests are off.
-fn with_a_port(mock_args: &[&str]) -> Option<(Workspace, String)> {
+pub(crate) fn with_a_port(mock_args: &[&str]) -> Option<(Workspace, String)> {
     let ws = crate::harness::terraform().map(|tf| Workspace::new(tf, mock_args))?;
     if ws.terraform_version() < (1, 1) {
         return None;

@@ -293,14 +293,7 @@ fn a_connection_deleted_outside_terraform_is_planned_again_never_dropped_on_a_fa
     assert!(ws.addresses().contains(&"cni_connection.edge".to_owned()));
 
     // Deleted outside Terraform: a 404 from its GET removes it, and the plan makes it again.
-    let url = format!("{}/accounts/{ACCOUNT}/cni/cnis/{id}", ws.mock.base_url);
-    let status = reqwest::blocking::Client::new()
-        .delete(url)
-        .bearer_auth(TOKEN)
-        .send()
-        .expect("delete the CNI")
-        .status();
-    assert!(status.is_success(), "{status}");
+    crate::connection_safety::delete_outside(&ws, &id);
     ws.plan().contains(&[
         &format!("Connection {id} no longer exists"),
         "cni_connection.edge will be created",

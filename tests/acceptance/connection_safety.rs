@@ -44,7 +44,7 @@ pub(crate) fn with_a_port(mock_args: &[&str]) -> Option<(Workspace, String)> {
 }
 
 /// Deletes the connection `id` through the API, as another client would.
-fn delete_outside(ws: &Workspace, id: &str) {
+pub(crate) fn delete_outside(ws: &Workspace, id: &str) {
     let url = format!("{}/accounts/{ACCOUNT}/cni/cnis/{id}", ws.mock.base_url);
     let status = reqwest::blocking::Client::new()
         .delete(url)

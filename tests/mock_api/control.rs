@@ -109,10 +109,12 @@ async fn the_control_api_drives_faults_statuses_deletions_and_the_log() {
     assert!(mock.requests().is_empty());
 }
 
-#[tokio::test]
-async fn the_binary_prints_its_base_url_first_and_serves_it() {
+/// The cni-mock binary on 127.0.0.1:0 with the test token and `args`, and the first line it printed
+/// (its base URL).
+async fn spawn_mock(args: &[&str]) -> (tokio::process::Child, String) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cni-mock"))
-        .args(["--listen", "127.0.0.1:0", "--token", TOKEN, "--page-size", "2"])
+        .args(["--listen", "127.0.0.1:0", "--token", TOKEN])
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -124,6 +126,12 @@ async fn the_binary_prints_its_base_url_first_and_serves_it() {
         .expect("printed in time")
         .expect("read")
         .expect("a line");
+    (child, first)
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_base_url_first_and_serves_it() {
+    let (mut child, first) = spawn_mock(&["--page-size", "2"]).await;
     assert!(
         first.starts_with("http://127.0.0.1:") && first.ends_with("/client/v4"),
         "{first}"
@@ -251,20 +259,8 @@ const MOCK_MEMORY_BOUND: u64 = 64 * 1024 * 1024;
 
 #[tokio::test]
 async fn an_abusive_client_cannot_grow_the_log_past_its_bound_and_rays_never_repeat() {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cni-mock"))
-        .args(["--listen", "127.0.0.1:0", "--token", TOKEN, "--log-limit", "200"])
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn cni-mock");
+    let (mut child, base) = spawn_mock(&["--log-limit", "200"]).await;
     let pid = child.id().expect("pid");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
-    let base = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
-        .await
-        .expect("printed in time")
-        .expect("read")
-        .expect("a line");
     let control = base.replace("/client/v4", "/__mock");
     let http = reqwest::Client::new();
     // 64 KiB of JSON that parses into many small values (a parsed log would hold it many times over).
